@@ -1,0 +1,3 @@
+export { JetbusClient, type JetbusClientSettings } from './jetbus.client';
+export { JetbusClientProxy } from './jetbus-client.proxy';
+export { type PublishOptions, type PublishRequest } from './publish.options';

@@ -1,0 +1,127 @@
+import { type Type } from '@nestjs/common';
+import { type JetStreamPublishOptions, type PubAck } from '@nats-io/jetstream';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
+import { type Logger } from 'pino';
+import { type Observable, from } from 'rxjs';
+import { type Codec } from '../codec';
+import { type JetbusError, PayloadTooLargeError, PublishManyError } from '../errors';
+import { type JetbusConnection } from '../module/jetbus.connection';
+import { parseDuration } from '../retry';
+import { PayloadValidator } from '../validation';
+import { mapPublishError } from './map-publish-error';
+import { PubAckWindow } from './pub-ack-window';
+import { type PublishOptions, type PublishRequest } from './publish.options';
+
+export interface JetbusClientSettings {
+  codec: Codec;
+  publishTimeoutMs: number;
+  publishWindow: number;
+}
+
+/**
+ * Publishes jobs and events and resolves only once JetStream has stored them (the PubAck). Inject
+ * it anywhere; `JetbusClientProxy` adapts it to Nest's `ClientProxy` for `client.emit()`.
+ */
+export class JetbusClient {
+  private readonly validators = new Map<Type<object>, PayloadValidator>();
+
+  constructor(
+    private readonly connection: JetbusConnection,
+    private readonly settings: JetbusClientSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Stores one message; resolves with the PubAck (stream, seq, duplicate) or rejects with a JetbusError. */
+  async publish<T>(subject: string, data: T, options: PublishOptions = {}): Promise<PubAck> {
+    const timeoutMs =
+      options.timeout === undefined
+        ? this.settings.publishTimeoutMs
+        : parseDuration(options.timeout, 'timeout');
+    const payload = options.dto ? await this.validator(options.dto).validate(subject, data) : data;
+    const body = this.settings.codec.encode(payload);
+    const maxPayload = this.connection.maxPayload;
+    if (body.length > maxPayload) throw new PayloadTooLargeError(subject, body.length, maxPayload);
+
+    const opts: Partial<JetStreamPublishOptions> = { timeout: timeoutMs };
+    if (options.msgId !== undefined) opts.msgID = options.msgId;
+    if (options.headers) opts.headers = toHeaders(options.headers);
+    if (options.expectStream) opts.expect = { streamName: options.expectStream };
+    try {
+      return await this.connection.js.publish(subject, body, opts);
+    } catch (e) {
+      throw mapPublishError(e, {
+        subject,
+        size: body.length,
+        maxPayload,
+        timeoutMs,
+        user: this.connection.user,
+      });
+    }
+  }
+
+  /**
+   * Publishes a batch keeping at most `window` PubAcks outstanding, and resolves with every PubAck
+   * in input order. On the first failure it sends nothing more, waits for the outstanding acks,
+   * and rejects with a `PublishManyError` saying exactly which messages were stored.
+   */
+  async publishMany(
+    messages: Iterable<PublishRequest> | AsyncIterable<PublishRequest>,
+    options: { window?: number } = {},
+  ): Promise<PubAck[]> {
+    const window = new PubAckWindow(options.window ?? this.settings.publishWindow);
+    const acks: PubAck[] = [];
+    const failures: { index: number; error: JetbusError }[] = [];
+    let index = 0;
+    let notSent = 0;
+    for await (const m of messages) {
+      if (failures.length > 0) {
+        notSent++;
+        continue;
+      }
+      const i = index++;
+      await window.acquire();
+      this.publish(m.subject, m.data, m.options).then(
+        (ack) => {
+          acks[i] = ack;
+          window.release();
+        },
+        (error: JetbusError) => {
+          failures.push({ index: i, error });
+          window.release();
+        },
+      );
+    }
+    await window.idle();
+    if (failures.length > 0) {
+      failures.sort((a, b) => a.index - b.index);
+      throw new PublishManyError(acks, failures, notSent);
+    }
+    return acks;
+  }
+
+  /**
+   * Nest-style fire-and-track: publishing starts at once (the Observable is hot) and emits the
+   * PubAck. A failure is also logged, because a caller who never subscribes would not see it.
+   */
+  emit<T>(subject: string, data: T, options?: PublishOptions): Observable<PubAck> {
+    const result = this.publish(subject, data, options);
+    result.catch((err: JetbusError) =>
+      this.logger.error({ err, subject }, 'emit failed: message not stored'),
+    );
+    return from(result);
+  }
+
+  private validator(dto: Type<object>): PayloadValidator {
+    let v = this.validators.get(dto);
+    if (!v) this.validators.set(dto, (v = new PayloadValidator(dto)));
+    return v;
+  }
+}
+
+function toHeaders(values: Record<string, string | string[]>): MsgHdrs {
+  const h = natsHeaders();
+  for (const [k, v] of Object.entries(values)) {
+    for (const item of Array.isArray(v) ? v : [v]) h.append(k, item);
+  }
+  return h;
+}

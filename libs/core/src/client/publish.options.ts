@@ -1,0 +1,25 @@
+import { type Type } from '@nestjs/common';
+import { type Duration } from '../retry';
+
+export interface PublishOptions {
+  /**
+   * Deduplication id (`Nats-Msg-Id`): a second publish with the same id within the stream's
+   * duplicate window is stored once, and its PubAck says `duplicate: true`.
+   */
+  msgId?: string;
+  /** Extra headers; `Jetbus-*` and `Nats-*` names are reserved. */
+  headers?: Record<string, string | string[]>;
+  /** How long to wait for the PubAck. @default the module's `publishTimeout` ('5s') */
+  timeout?: Duration;
+  /** Validate `data` against this class-validator DTO before sending; invalid data is never sent. */
+  dto?: Type<object>;
+  /** Only store if the subject lands in this stream (`Nats-Expected-Stream`). */
+  expectStream?: string;
+}
+
+/** One message of a `publishMany` batch. */
+export interface PublishRequest<T = unknown> {
+  subject: string;
+  data: T;
+  options?: PublishOptions;
+}

@@ -1,0 +1,2 @@
+export { type Codec } from './codec.interface';
+export { JsonCodec } from './json.codec';

@@ -1,0 +1,19 @@
+import { type JsMsg } from '@nats-io/jetstream';
+import { type DeadLetterReason } from '../retry';
+
+export interface DeadLetter {
+  msg: JsMsg;
+  reason: DeadLetterReason;
+  error: unknown;
+  /** `ClassName.method` of the handler that gave up. */
+  handler: string;
+}
+
+/**
+ * Where jobs go when they will not be retried. `write` resolves only once the job is safely
+ * recorded; only then is the original terminated. If it rejects, the original is nak'ed and comes
+ * back later: a dead letter is never dropped on the way.
+ */
+export abstract class DeadLetterSink {
+  abstract write(deadLetter: DeadLetter): Promise<void>;
+}

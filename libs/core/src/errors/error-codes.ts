@@ -1,0 +1,19 @@
+/** Stable codes of jetbus errors; a `const` object plus its union type, as nats.js does. */
+export const JetbusErrorCodes = {
+  Config: 'CONFIG',
+  Connection: 'CONNECTION',
+  NoStreamForSubject: 'NO_STREAM_FOR_SUBJECT',
+  PublishTimeout: 'PUBLISH_TIMEOUT',
+  PublishFailed: 'PUBLISH_FAILED',
+  PermissionDenied: 'PERMISSION_DENIED',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  StreamLimit: 'STREAM_LIMIT',
+  InvalidPayload: 'INVALID_PAYLOAD',
+  Decode: 'DECODE',
+  NonRetryable: 'NON_RETRYABLE',
+  JobTimeout: 'JOB_TIMEOUT',
+  ConsumerDrift: 'CONSUMER_DRIFT',
+  UnsupportedServerFeature: 'UNSUPPORTED_SERVER_FEATURE',
+} as const;
+
+export type JetbusErrorCode = (typeof JetbusErrorCodes)[keyof typeof JetbusErrorCodes];

@@ -1,0 +1,17 @@
+export { JetbusErrorCodes, type JetbusErrorCode } from './error-codes';
+export { JetbusError } from './jetbus.error';
+export { JetbusConfigError } from './jetbus-config.error';
+export { ConnectionError } from './connection.error';
+export { NoStreamForSubjectError } from './no-stream-for-subject.error';
+export { PublishTimeoutError } from './publish-timeout.error';
+export { PublishFailedError } from './publish-failed.error';
+export { PublishManyError } from './publish-many.error';
+export { PermissionDeniedError, type PermissionOperation } from './permission-denied.error';
+export { PayloadTooLargeError } from './payload-too-large.error';
+export { StreamLimitError } from './stream-limit.error';
+export { InvalidPayloadError } from './invalid-payload.error';
+export { DecodeError } from './decode.error';
+export { NonRetryableError } from './non-retryable.error';
+export { JobTimeoutError } from './job-timeout.error';
+export { ConsumerDriftError } from './consumer-drift.error';
+export { UnsupportedServerFeatureError } from './unsupported-server-feature.error';

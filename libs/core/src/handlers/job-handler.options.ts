@@ -1,0 +1,45 @@
+import { type Type } from '@nestjs/common';
+import { type BackoffOptions, type Duration } from '../retry';
+
+/** Options of one `@JobHandler`; unset ones come from `handlerDefaults`, then from these defaults. */
+export interface JobHandlerOptions {
+  /** Durable consumer name. @default `<service name>_<subject with . * > replaced>` */
+  durable?: string;
+  /** Stream holding the subject. @default the declared or existing stream whose subjects match */
+  stream?: string;
+  /** Handlers this process runs at once for this subject. @default 8 */
+  concurrency?: number;
+  /** Messages pulled ahead of the handlers. Raise for tiny, fast jobs. @default concurrency */
+  prefetch?: number;
+  /** Deliveries before dead-lettering (the consumer's `max_deliver`). @default 5 */
+  maxAttempts?: number;
+  /** Unacked messages across all instances (the consumer's `max_ack_pending`). @default 1000 */
+  maxInFlight?: number;
+  /** Redelivery after silence (`ack_wait`); long handlers are kept alive by heartbeats. @default '30s' */
+  ackWait?: Duration;
+  /** Delay before each retry. @default { type: 'exponential', delay: '1s', factor: 2, maxDelay: '5m', jitter: 0.2 } */
+  backoff?: BackoffOptions;
+  /** Abort the handler (through `ctx.signal`) after this long; the attempt counts as failed. @default none */
+  timeout?: Duration;
+  /** DTO class to validate the payload against. @default the handler's `@Payload()` parameter type */
+  dto?: Type<object>;
+  /** Validate the payload with class-validator when a DTO class is known. @default true */
+  validate?: boolean;
+  /** Wait for the server to confirm each ack (one round trip per job). @default false */
+  confirmAck?: boolean;
+}
+
+export interface ResolvedJobHandlerOptions {
+  durable: string;
+  stream: string | undefined;
+  concurrency: number;
+  prefetch: number;
+  maxAttempts: number;
+  maxInFlight: number;
+  ackWaitMs: number;
+  backoff: BackoffOptions;
+  timeoutMs: number | undefined;
+  dto: Type<object> | undefined;
+  validate: boolean;
+  confirmAck: boolean;
+}

@@ -1,0 +1,69 @@
+import { JetbusConfigError } from '../errors';
+import { createBackoff, parseDuration } from '../retry';
+import { type JobHandlerOptions, type ResolvedJobHandlerOptions } from './job-handler.options';
+import { deriveDurableName, isValidDurableName } from './durable-name';
+
+export const JOB_HANDLER_DEFAULTS = {
+  concurrency: 8,
+  maxAttempts: 5,
+  maxInFlight: 1000,
+  ackWait: '30s',
+  backoff: { type: 'exponential', delay: '1s', factor: 2, maxDelay: '5m', jitter: 0.2 },
+  validate: true,
+  confirmAck: false,
+} as const satisfies JobHandlerOptions;
+
+function positiveInt(value: number, option: string, allowInfinity = false): number {
+  if (allowInfinity && value === Infinity) return value;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new JetbusConfigError(option, `must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Merges handler options over module defaults over built-in defaults and validates them once.
+ * `where` (e.g. `OrderJobs.reserve`) prefixes option names so the error points at the handler.
+ */
+export function resolveJobHandlerOptions(
+  subject: string,
+  serviceName: string,
+  options: JobHandlerOptions,
+  defaults: JobHandlerOptions,
+  where: string,
+): ResolvedJobHandlerOptions {
+  const o = { ...JOB_HANDLER_DEFAULTS, ...defaults, ...options };
+  const at = (name: string) => `${where}.${name}`;
+  if (typeof subject !== 'string' || !/^[^\s]+$/.test(subject) || subject.split('.').some((t) => t === '')) {
+    throw new JetbusConfigError(
+      at('subject'),
+      `must be a NATS subject like "orders.created", got "${subject}"`,
+    );
+  }
+  const durable = o.durable ?? deriveDurableName(serviceName, subject);
+  if (!isValidDurableName(durable)) {
+    throw new JetbusConfigError(
+      at('durable'),
+      `"${durable}" is not a valid consumer name (no spaces, . * > / \\)`,
+    );
+  }
+  const concurrency = positiveInt(o.concurrency, at('concurrency'));
+  const ackWaitMs = parseDuration(o.ackWait, at('ackWait'));
+  if (ackWaitMs < 1000)
+    throw new JetbusConfigError(at('ackWait'), `must be at least 1s, got ${ackWaitMs} ms`);
+  createBackoff(o.backoff, at('backoff')); // validates now rather than on the first failure
+  return {
+    durable,
+    stream: o.stream,
+    concurrency,
+    prefetch: positiveInt(o.prefetch ?? concurrency, at('prefetch')),
+    maxAttempts: positiveInt(o.maxAttempts, at('maxAttempts'), true),
+    maxInFlight: positiveInt(o.maxInFlight, at('maxInFlight')),
+    ackWaitMs,
+    backoff: o.backoff,
+    timeoutMs: o.timeout === undefined ? undefined : parseDuration(o.timeout, at('timeout')),
+    dto: o.dto,
+    validate: o.validate,
+    confirmAck: o.confirmAck,
+  };
+}

@@ -1,0 +1,89 @@
+import { AckPolicy, type ConsumerConfig, DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { type Logger } from 'pino';
+import { ConsumerDriftError, JetbusConfigError, NoStreamForSubjectError } from '../errors';
+import { type ResolvedJobHandlerOptions } from '../handlers/job-handler.options';
+
+export interface ConsumerTarget {
+  stream: string;
+  durable: string;
+  config: Partial<ConsumerConfig>;
+}
+
+/** The durable pull consumer a handler gets. No server-side `backoff`: see retry/settlement. */
+export function toConsumerConfig(subject: string, o: ResolvedJobHandlerOptions): Partial<ConsumerConfig> {
+  return {
+    durable_name: o.durable,
+    filter_subject: subject,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(o.ackWaitMs),
+    max_deliver: o.maxAttempts === Infinity ? -1 : o.maxAttempts,
+    max_ack_pending: o.maxInFlight,
+  };
+}
+
+/** Finds the stream capturing `subject` unless the handler names one. */
+export async function resolveStream(
+  jsm: JetStreamManager,
+  subject: string,
+  declared?: string,
+): Promise<string> {
+  if (declared) return declared;
+  try {
+    return await jsm.streams.find(subject);
+  } catch (e) {
+    throw new NoStreamForSubjectError(subject, { cause: e });
+  }
+}
+
+const UPDATABLE = ['ack_wait', 'max_deliver', 'max_ack_pending', 'filter_subject'] as const;
+const FIXED = ['ack_policy', 'deliver_policy'] as const;
+
+/**
+ * Creates the durable or brings a live one in line with its declaration. Instances of a service
+ * race here on every deploy; creating an identical consumer is idempotent in NATS, so they agree.
+ */
+export async function ensureConsumer(
+  jsm: JetStreamManager,
+  target: ConsumerTarget,
+  where: string,
+  logger: Logger,
+): Promise<void> {
+  const { stream, durable, config } = target;
+  const live = await jsm.consumers.info(stream, durable).then(
+    (i) => i.config,
+    (e: Error) => {
+      if (e.name === 'ConsumerNotFoundError') return undefined;
+      if (e.name === 'StreamNotFoundError') {
+        throw new JetbusConfigError(`${where}.stream`, `stream "${stream}" does not exist`);
+      }
+      throw e;
+    },
+  );
+  if (!live) {
+    await jsm.consumers.add(stream, config).catch((e: Error) => {
+      throw new JetbusConfigError(where, `cannot create consumer ${stream}/${durable}: ${e.message}`);
+    });
+    logger.info({ stream, durable, filter: config.filter_subject }, 'consumer created');
+    return;
+  }
+  const pick = (c: Partial<ConsumerConfig>, keys: readonly (keyof ConsumerConfig)[]) =>
+    Object.fromEntries(keys.map((k) => [k, c[k]]));
+  if (FIXED.some((k) => live[k] !== config[k])) {
+    throw new ConsumerDriftError(
+      stream,
+      durable,
+      pick(config, [...FIXED, ...UPDATABLE]),
+      pick(live, [...FIXED, ...UPDATABLE]),
+    );
+  }
+  const changed = UPDATABLE.filter((k) => live[k] !== config[k]);
+  if (changed.length === 0) return;
+  try {
+    await jsm.consumers.update(stream, durable, pick(config, UPDATABLE));
+    logger.info({ stream, durable, changed }, 'consumer updated');
+  } catch (e) {
+    throw new ConsumerDriftError(stream, durable, pick(config, changed), pick(live, changed), { cause: e });
+  }
+}

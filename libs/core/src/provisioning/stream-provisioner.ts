@@ -1,0 +1,96 @@
+import {
+  DiscardPolicy,
+  type JetStreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { type Logger } from 'pino';
+import { JetbusConfigError } from '../errors';
+import { type ResolvedStreamOptions } from '../module/resolve-module-options';
+
+const RETENTION = {
+  limits: RetentionPolicy.Limits,
+  workqueue: RetentionPolicy.Workqueue,
+  interest: RetentionPolicy.Interest,
+} as const;
+
+export function toStreamConfig(s: ResolvedStreamOptions): Partial<StreamConfig> & { name: string } {
+  return {
+    name: s.name,
+    subjects: s.subjects,
+    retention: RETENTION[s.retention],
+    storage: s.storage === 'memory' ? StorageType.Memory : StorageType.File,
+    num_replicas: s.replicas,
+    max_age: nanos(s.maxAgeMs),
+    max_msgs: s.maxMsgs,
+    max_bytes: s.maxBytes,
+    max_msgs_per_subject: s.maxMsgsPerSubject,
+    max_msg_size: s.maxMsgSize,
+    discard: s.discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
+    duplicate_window: nanos(s.duplicateWindowMs),
+  };
+}
+
+const UPDATABLE: (keyof StreamConfig)[] = [
+  'subjects',
+  'num_replicas',
+  'max_age',
+  'max_msgs',
+  'max_bytes',
+  'max_msgs_per_subject',
+  'max_msg_size',
+  'discard',
+  'duplicate_window',
+];
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Creates declared streams that are missing and updates changed limits of existing ones. Retention
+ * and storage cannot change in place; a mismatch stops startup instead of running on a stream that
+ * behaves differently from what the code declares.
+ */
+export async function ensureStreams(
+  jsm: JetStreamManager,
+  streams: ResolvedStreamOptions[],
+  logger: Logger,
+): Promise<void> {
+  for (const [i, s] of streams.entries()) {
+    const desired = toStreamConfig(s);
+    const live = await jsm.streams.info(s.name).then(
+      (info) => info.config,
+      (e: Error) => {
+        if (e.name === 'StreamNotFoundError') return undefined;
+        throw e;
+      },
+    );
+    if (!live) {
+      await jsm.streams.add(desired).catch((e: Error) => {
+        throw new JetbusConfigError(`streams[${i}]`, `cannot create stream ${s.name}: ${e.message}`);
+      });
+      logger.info({ stream: s.name, subjects: s.subjects, retention: s.retention }, 'stream created');
+      continue;
+    }
+    for (const key of ['retention', 'storage'] as const) {
+      if (live[key] !== desired[key]) {
+        throw new JetbusConfigError(
+          `streams[${i}].${key === 'retention' ? 'retention' : 'storage'}`,
+          `stream ${s.name} exists with ${key} "${live[key]}" but "${desired[key]}" is declared; ` +
+            `NATS cannot change it in place (back up, delete and recreate the stream)`,
+        );
+      }
+    }
+    const changed = UPDATABLE.filter((k) => !same(live[k], desired[k as keyof typeof desired]));
+    if (changed.length > 0) {
+      await jsm.streams.update(s.name, { ...live, ...desired }).catch((e: Error) => {
+        throw new JetbusConfigError(
+          `streams[${i}]`,
+          `cannot update stream ${s.name} (${changed.join(', ')}): ${e.message}`,
+        );
+      });
+      logger.info({ stream: s.name, changed }, 'stream updated');
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { JetbusConfigError } from '../errors';
+import { type Duration, parseDuration } from './duration';
+
+/**
+ * Computes the delay before the next attempt. `attempt` is the 1-based attempt that just failed.
+ * Return milliseconds.
+ */
+export type BackoffFunction = (attempt: number, error: unknown) => number;
+
+/** `delay * factor^(attempt-1)`, capped at `maxDelay`, plus upward jitter. */
+export interface ExponentialBackoff {
+  type: 'exponential';
+  /** First retry delay. @default '1s' */
+  delay?: Duration;
+  /** Growth per attempt. @default 2 */
+  factor?: number;
+  /** Cap on the delay (before jitter). @default '5m' */
+  maxDelay?: Duration;
+  /** Adds up to `jitter × delay`, so instances retrying together spread out. 0 to 1. @default 0.2 */
+  jitter?: number;
+}
+
+/** The same delay every time. */
+export interface FixedBackoff {
+  type: 'fixed';
+  delay: Duration;
+  /** As for exponential. @default 0 */
+  jitter?: number;
+}
+
+/** Attempt n waits `delays[n-1]`; past the end the last one repeats. */
+export interface ListBackoff {
+  type: 'list';
+  delays: Duration[];
+}
+
+export type BackoffOptions = ExponentialBackoff | FixedBackoff | ListBackoff | BackoffFunction;
+
+/**
+ * Why jitter only adds: the configured schedule is then a floor, so a user can reason about "at
+ * least 1 s before the second attempt", and a test can assert lower bounds.
+ */
+const withJitter = (base: number, jitter: number, random: () => number): number =>
+  Math.round(base * (1 + jitter * random()));
+
+function checkJitter(jitter: number, option: string): number {
+  if (!(jitter >= 0 && jitter <= 1))
+    throw new JetbusConfigError(option, `must be between 0 and 1, got ${jitter}`);
+  return jitter;
+}
+
+/** Validates backoff options once, at startup, and returns the strategy as a plain function. */
+export function createBackoff(
+  options: BackoffOptions,
+  option = 'backoff',
+  random: () => number = Math.random,
+): BackoffFunction {
+  if (typeof options === 'function') {
+    return (attempt, error) => {
+      const delay = options(attempt, error);
+      // A custom strategy returning garbage must not turn into nak(NaN) = immediate redelivery storm.
+      return Number.isFinite(delay) && delay >= 0 ? Math.round(delay) : 0;
+    };
+  }
+  switch (options?.type) {
+    case 'exponential': {
+      const delay = parseDuration(options.delay ?? '1s', `${option}.delay`);
+      const maxDelay = parseDuration(options.maxDelay ?? '5m', `${option}.maxDelay`);
+      const factor = options.factor ?? 2;
+      if (!(factor >= 1)) throw new JetbusConfigError(`${option}.factor`, `must be >= 1, got ${factor}`);
+      const jitter = checkJitter(options.jitter ?? 0.2, `${option}.jitter`);
+      return (attempt) =>
+        withJitter(Math.min(maxDelay, delay * factor ** Math.max(0, attempt - 1)), jitter, random);
+    }
+    case 'fixed': {
+      const delay = parseDuration(options.delay, `${option}.delay`);
+      const jitter = checkJitter(options.jitter ?? 0, `${option}.jitter`);
+      return () => withJitter(delay, jitter, random);
+    }
+    case 'list': {
+      if (!Array.isArray(options.delays) || options.delays.length === 0) {
+        throw new JetbusConfigError(`${option}.delays`, 'must be a non-empty list of durations');
+      }
+      const delays = options.delays.map((d, i) => parseDuration(d, `${option}.delays[${i}]`));
+      return (attempt) => delays[Math.min(delays.length, Math.max(1, attempt)) - 1];
+    }
+    default:
+      throw new JetbusConfigError(
+        `${option}.type`,
+        `must be "exponential", "fixed", "list" or a function, got ${JSON.stringify((options as { type?: unknown })?.type)}`,
+      );
+  }
+}

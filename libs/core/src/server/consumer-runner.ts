@@ -1,0 +1,244 @@
+import { type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { type Logger } from 'pino';
+import { type Codec } from '../codec';
+import { type DeadLetterSink } from '../dead-letter';
+import { DecodeError, JobTimeoutError } from '../errors';
+import { decideSettlement } from '../retry';
+import { JetbusContext } from './jetbus.context';
+import { type PreparedHandler } from './prepared-handler';
+import { Semaphore } from './semaphore';
+
+/** When recording a dead letter fails, the job comes back after this delay to try again. */
+const DEAD_LETTER_RETRY_MS = 5_000;
+/** Pause before re-opening the consume loop after it failed (e.g. the consumer was deleted). */
+const RESUBSCRIBE_DELAY_MS = 1_000;
+
+interface InFlight {
+  msg: JsMsg;
+  startedAt: number;
+  controller: AbortController;
+  /** Set once ack/nak/term was sent, so shutdown and the handler never both settle a message. */
+  settled: boolean;
+}
+
+class ShutdownAbort extends Error {
+  override name = 'ShutdownAbort';
+}
+
+export interface ConsumerRunnerDeps {
+  js: JetStreamClient;
+  codec: Codec;
+  deadLetters: DeadLetterSink;
+  logger: Logger;
+}
+
+/**
+ * Runs one handler on its durable pull consumer: pulls at most `prefetch` ahead, runs at most
+ * `concurrency` at once, keeps long jobs alive with `working()`, and settles every message exactly
+ * once. Backpressure comes from nats.js itself: its next pull request is queued behind the
+ * messages already delivered, so a loop that waits for a free slot also delays the next pull.
+ */
+export class ConsumerRunner {
+  private readonly semaphore: Semaphore;
+  private readonly inFlight = new Set<InFlight>();
+  private readonly log: Logger;
+  private messages?: ConsumerMessages;
+  private heartbeat?: NodeJS.Timeout;
+  private stopping = false;
+  private loopDone?: Promise<void>;
+  private idleWaiters: (() => void)[] = [];
+  private stopped?: Promise<void>;
+
+  constructor(
+    private readonly handler: PreparedHandler,
+    private readonly deps: ConsumerRunnerDeps,
+  ) {
+    this.semaphore = new Semaphore(handler.options.concurrency);
+    this.log = deps.logger.child({ handler: handler.name, durable: handler.options.durable });
+  }
+
+  /** Resolves once the first pull is open. */
+  async start(): Promise<void> {
+    const { stream, options } = this.handler;
+    const consumer = await this.deps.js.consumers.get(stream, options.durable);
+    this.messages = await consumer.consume({ max_messages: options.prefetch });
+    const beatEvery = Math.max(250, Math.floor(options.ackWaitMs / 3));
+    this.heartbeat = setInterval(() => this.beat(beatEvery), beatEvery).unref();
+    this.loopDone = this.loop(this.messages);
+  }
+
+  private async loop(first: ConsumerMessages): Promise<void> {
+    let messages: ConsumerMessages | undefined = first;
+    while (!this.stopping) {
+      try {
+        if (!messages) {
+          const consumer = await this.deps.js.consumers.get(
+            this.handler.stream,
+            this.handler.options.durable,
+          );
+          messages = this.messages = await consumer.consume({ max_messages: this.handler.options.prefetch });
+        }
+        for await (const msg of messages) {
+          if (!this.stopping) {
+            const wait = this.semaphore.acquire();
+            if (wait) await wait;
+            if (!this.stopping) {
+              void this.process(msg);
+              continue;
+            }
+            this.semaphore.release();
+          }
+          // Shutting down: hand buffered messages back now instead of after ack_wait.
+          msg.nak();
+          if (messages.getPending() === 0) break;
+        }
+      } catch (e) {
+        if (this.stopping) break;
+        this.log.error({ err: e }, 'consume loop failed; resubscribing');
+        await new Promise((r) => setTimeout(r, RESUBSCRIBE_DELAY_MS));
+      }
+      messages = undefined;
+    }
+  }
+
+  private async process(msg: JsMsg): Promise<void> {
+    const entry: InFlight = { msg, startedAt: Date.now(), controller: new AbortController(), settled: false };
+    this.inFlight.add(entry);
+    let failed = false;
+    let error: unknown;
+    try {
+      await this.run(entry);
+    } catch (e) {
+      failed = true;
+      error = e;
+    }
+    this.inFlight.delete(entry);
+    try {
+      if (!entry.settled) {
+        entry.settled = true;
+        await this.settle(msg, failed, error);
+      }
+    } catch (e) {
+      // e.g. a confirmed ack that timed out: the server redelivers after ack_wait, nothing is lost.
+      this.log.error({ err: e, subject: msg.subject, seq: msg.seq }, 'could not settle job');
+    } finally {
+      this.semaphore.release();
+      if (this.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private async run(entry: InFlight): Promise<void> {
+    const { msg, controller } = entry;
+    const { codec } = this.deps;
+    let payload: unknown;
+    try {
+      payload = codec.decode(msg.data);
+    } catch (e) {
+      throw new DecodeError(msg.subject, (e as Error).message, { cause: e });
+    }
+    if (this.handler.validator) payload = await this.handler.validator.validate(msg.subject, payload);
+    const ctx = new JetbusContext(msg, controller.signal);
+    const timeoutMs = this.handler.options.timeoutMs;
+    if (timeoutMs === undefined) {
+      await this.handler.invoke(payload, ctx);
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new JobTimeoutError(msg.subject, timeoutMs);
+        controller.abort(err);
+        reject(err);
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([this.handler.invoke(payload, ctx), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async settle(msg: JsMsg, failed: boolean, error: unknown): Promise<void> {
+    const { options, name, subject } = this.handler;
+    const attempt = msg.info.deliveryCount;
+    const decision = decideSettlement({
+      error,
+      failed,
+      attempt,
+      maxAttempts: options.maxAttempts,
+      backoff: this.handler.backoff,
+    });
+    switch (decision.kind) {
+      case 'ack':
+        if (options.confirmAck) await msg.ackAck();
+        else msg.ack();
+        return;
+      case 'retry':
+        msg.nak(decision.delayMs);
+        this.log.warn(
+          { err: error, subject: msg.subject, seq: msg.seq, attempt, retryInMs: decision.delayMs },
+          'job failed; will retry',
+        );
+        return;
+      case 'dead-letter':
+        try {
+          await this.deps.deadLetters.write({ msg, reason: decision.reason, error, handler: name });
+          // No reason string: nats-server 2.9 does not parse "+TERM <reason>" and would redeliver.
+          msg.term();
+        } catch (e) {
+          msg.nak(DEAD_LETTER_RETRY_MS);
+          this.log.error(
+            { err: e, subject, seq: msg.seq },
+            'could not record dead letter; job returned to the stream to try again',
+          );
+        }
+        return;
+    }
+  }
+
+  private beat(olderThanMs: number): void {
+    const now = Date.now();
+    for (const entry of this.inFlight) {
+      if (!entry.settled && now - entry.startedAt >= olderThanMs) entry.msg.working();
+    }
+  }
+
+  /** Handlers running right now. */
+  get running(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Stops pulling, lets running handlers finish for up to `graceMs`, then aborts the rest through
+   * their signal and naks them so another instance picks them up at once. Idempotent.
+   */
+  stop(graceMs: number): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      this.semaphore.releaseWaiters();
+      if (this.messages && this.messages.getPending() === 0) this.messages.stop();
+      if (this.inFlight.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((r) => this.idleWaiters.push(r)),
+          new Promise<void>((r) => (timer = setTimeout(r, graceMs))),
+        ]);
+        clearTimeout(timer);
+      }
+      for (const entry of this.inFlight) {
+        if (entry.settled) continue;
+        entry.settled = true;
+        entry.controller.abort(new ShutdownAbort('worker shutting down'));
+        entry.msg.nak();
+        this.log.warn(
+          { subject: entry.msg.subject, seq: entry.msg.seq },
+          'job interrupted by shutdown; nak-ed',
+        );
+      }
+      this.messages?.stop();
+      clearInterval(this.heartbeat);
+      await this.loopDone;
+    })();
+    return this.stopped;
+  }
+}

@@ -1,0 +1,64 @@
+import { BaseRpcContext } from '@nestjs/microservices';
+import { type JsMsg } from '@nats-io/jetstream';
+
+/**
+ * What a handler knows about the job it runs (`@Ctx() ctx: JetbusContext`). The signal aborts
+ * when the handler's `timeout` passes or the worker shuts down past its grace period.
+ */
+export class JetbusContext extends BaseRpcContext<[JsMsg, AbortSignal]> {
+  constructor(msg: JsMsg, signal: AbortSignal) {
+    super([msg, signal]);
+  }
+
+  /** The raw JetStream message, for what this class does not expose. */
+  getMessage(): JsMsg {
+    return this.args[0];
+  }
+
+  get subject(): string {
+    return this.args[0].subject;
+  }
+
+  /** 1 on the first delivery, 2 on the first retry, ... (the server's delivery count). */
+  get attempt(): number {
+    return this.args[0].info.deliveryCount;
+  }
+
+  get stream(): string {
+    return this.args[0].info.stream;
+  }
+
+  get streamSeq(): number {
+    return this.args[0].info.streamSequence;
+  }
+
+  get consumer(): string {
+    return this.args[0].info.consumer;
+  }
+
+  get signal(): AbortSignal {
+    return this.args[1];
+  }
+
+  /** First value of a header, if present. */
+  header(name: string): string | undefined {
+    const h = this.args[0].headers;
+    return h?.has(name) ? h.get(name) : undefined;
+  }
+
+  /** All headers, each with all its values. */
+  get headers(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    const h = this.args[0].headers;
+    if (h) for (const [k, v] of h) out[k] = v;
+    return out;
+  }
+
+  /**
+   * Tells the server the job is still being worked on (resets `ack_wait`). jetbus already sends
+   * these for running handlers; call it only to be explicit in a very long step.
+   */
+  working(): void {
+    this.args[0].working();
+  }
+}

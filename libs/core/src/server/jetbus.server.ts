@@ -1,0 +1,140 @@
+import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { type Logger } from 'pino';
+import { JETBUS_LOGGER, JETBUS_MODULE_OPTIONS } from '../constants';
+import { DeadLetterSink } from '../dead-letter';
+import { JetbusConfigError } from '../errors';
+import { HandlerInvokerFactory } from '../handlers/handler-invoker.factory';
+import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
+import { resolveJobHandlerOptions } from '../handlers/resolve-job-handler-options';
+import { JetbusConnection } from '../module/jetbus.connection';
+import { type ResolvedModuleOptions } from '../module/resolve-module-options';
+import { ensureConsumer, resolveStream, toConsumerConfig } from '../provisioning';
+import { createBackoff } from '../retry';
+import { PayloadValidator, isDtoClass } from '../validation';
+import { ConsumerRunner } from './consumer-runner';
+import { type PreparedHandler } from './prepared-handler';
+
+/**
+ * The Nest transport strategy: every `@JobHandler` gets its own durable pull consumer and runner.
+ * Use it as `app.connectMicroservice({ strategy: app.get(JetbusServer) })`, or call `start()` in
+ * a worker built with `NestFactory.createApplicationContext`.
+ */
+@Injectable()
+export class JetbusServer extends Server implements CustomTransportStrategy, BeforeApplicationShutdown {
+  private runners: ConsumerRunner[] = [];
+  private starting?: Promise<void>;
+  private closing?: Promise<void>;
+
+  constructor(
+    @Inject(JETBUS_MODULE_OPTIONS) private readonly options: ResolvedModuleOptions,
+    private readonly connection: JetbusConnection,
+    private readonly explorer: JobHandlerExplorer,
+    private readonly invokers: HandlerInvokerFactory,
+    private readonly deadLetters: DeadLetterSink,
+    @Inject(JETBUS_LOGGER) private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  listen(callback: (err?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (err: unknown) => callback(err),
+    );
+  }
+
+  /** Provisions every handler's consumer and starts consuming. Idempotent. */
+  start(): Promise<void> {
+    this.starting ??= this.startRunners();
+    return this.starting;
+  }
+
+  private async startRunners(): Promise<void> {
+    const prepared = await this.prepareHandlers();
+    const deps = {
+      js: this.connection.js,
+      codec: this.options.codec,
+      deadLetters: this.deadLetters,
+      logger: this.log,
+    };
+    this.runners = prepared.map((h) => new ConsumerRunner(h, deps));
+    await Promise.all(this.runners.map((r) => r.start()));
+    this.log.info(
+      {
+        handlers: prepared.map((h) => ({ handler: h.name, subject: h.subject, durable: h.options.durable })),
+      },
+      prepared.length ? 'jetbus workers started' : 'jetbus found no @JobHandler methods',
+    );
+  }
+
+  /** Validates all handler options before touching the server, so one bad option fails fast. */
+  private async prepareHandlers(): Promise<PreparedHandler[]> {
+    const found = this.explorer.explore();
+    const resolved = found.map((h) => ({
+      h,
+      o: resolveJobHandlerOptions(
+        h.subject,
+        this.options.name,
+        h.options,
+        this.options.handlerDefaults,
+        `@JobHandler(${JSON.stringify(h.subject)}) on ${h.name}`,
+      ),
+    }));
+    const prepared: PreparedHandler[] = [];
+    const durables = new Map<string, string>();
+    for (const { h, o } of resolved) {
+      const where = `@JobHandler(${JSON.stringify(h.subject)}) on ${h.name}`;
+      const stream = await resolveStream(this.connection.jsm, h.subject, o.stream);
+      const key = `${stream}/${o.durable}`;
+      const other = durables.get(key);
+      if (other) {
+        throw new JetbusConfigError(
+          `${where}.durable`,
+          `consumer ${key} is already used by ${other}; give one of them another durable name`,
+        );
+      }
+      durables.set(key, h.name);
+      await ensureConsumer(
+        this.connection.jsm,
+        { stream, durable: o.durable, config: toConsumerConfig(h.subject, o) },
+        where,
+        this.log,
+      );
+      const dto = o.dto ?? this.invokers.payloadType(h);
+      prepared.push({
+        name: h.name,
+        subject: h.subject,
+        stream,
+        options: o,
+        invoke: this.invokers.create(h),
+        validator: o.validate && isDtoClass(dto) ? new PayloadValidator(dto) : undefined,
+        backoff: createBackoff(o.backoff, `${where}.backoff`),
+      });
+    }
+    return prepared;
+  }
+
+  /** Drains every runner within the shutdown grace period. Idempotent; safe before start(). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.starting?.catch(() => undefined);
+      await Promise.allSettled(this.runners.map((r) => r.stop(this.options.shutdownGracePeriodMs)));
+      this.log.info('jetbus workers stopped');
+    })();
+    return this.closing;
+  }
+
+  /** Before the connection closes (in `onApplicationShutdown`), so nak/ack still reach the server. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  on(): void {
+    // jetbus reports through its logger and metrics rather than server events.
+  }
+
+  unwrap<T>(): T {
+    return this.connection.nc as T;
+  }
+}

@@ -1,0 +1,16 @@
+import { type HandlerInvoker } from '../handlers/handler-invoker.factory';
+import { type ResolvedJobHandlerOptions } from '../handlers/job-handler.options';
+import { type BackoffFunction } from '../retry';
+import { type PayloadValidator } from '../validation';
+
+/** A handler with everything resolved at startup, ready for a consumer runner. */
+export interface PreparedHandler {
+  /** `ClassName.method`. */
+  name: string;
+  subject: string;
+  stream: string;
+  options: ResolvedJobHandlerOptions;
+  invoke: HandlerInvoker;
+  validator: PayloadValidator | undefined;
+  backoff: BackoffFunction;
+}

@@ -1,0 +1,1 @@
+export { PayloadValidator, isDtoClass, hasValidationRules } from './payload-validator';
