@@ -4,7 +4,7 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Observable, from } from 'rxjs';
 import { type Codec } from '../codec';
-import { type JetbusError, PayloadTooLargeError, PublishManyError } from '../errors';
+import { type JetbusError, NotConnectedError, PayloadTooLargeError, PublishManyError } from '../errors';
 import { type JetbusConnection } from '../module/jetbus.connection';
 import { parseDuration } from '../retry';
 import { PayloadValidator } from '../validation';
@@ -33,7 +33,7 @@ export class JetbusClient {
 
   /** Stores one message; resolves with the PubAck (stream, seq, duplicate) or rejects with a JetbusError. */
   async publish<T>(subject: string, data: T, options: PublishOptions = {}): Promise<PubAck> {
-    const timeoutMs =
+    let timeoutMs =
       options.timeout === undefined
         ? this.settings.publishTimeoutMs
         : parseDuration(options.timeout, 'timeout');
@@ -42,6 +42,12 @@ export class JetbusClient {
     const maxPayload = this.connection.maxPayload;
     if (body.length > maxPayload) throw new PayloadTooLargeError(subject, body.length, maxPayload);
 
+    // nats.js drops what is published mid-reconnect; wait for the connection within the budget.
+    if (!this.connection.isConnected) {
+      const started = Date.now();
+      if (!(await this.connection.waitConnected(timeoutMs))) throw new NotConnectedError(subject, timeoutMs);
+      timeoutMs = Math.max(1, timeoutMs - (Date.now() - started));
+    }
     const opts: Partial<JetStreamPublishOptions> = { timeout: timeoutMs };
     if (options.msgId !== undefined) opts.msgID = options.msgId;
     if (options.headers) opts.headers = toHeaders(options.headers);

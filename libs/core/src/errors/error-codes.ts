@@ -2,6 +2,7 @@
 export const JetbusErrorCodes = {
   Config: 'CONFIG',
   Connection: 'CONNECTION',
+  NotConnected: 'NOT_CONNECTED',
   NoStreamForSubject: 'NO_STREAM_FOR_SUBJECT',
   PublishTimeout: 'PUBLISH_TIMEOUT',
   PublishFailed: 'PUBLISH_FAILED',

@@ -2,6 +2,7 @@ export { JetbusErrorCodes, type JetbusErrorCode } from './error-codes';
 export { JetbusError } from './jetbus.error';
 export { JetbusConfigError } from './jetbus-config.error';
 export { ConnectionError } from './connection.error';
+export { NotConnectedError } from './not-connected.error';
 export { NoStreamForSubjectError } from './no-stream-for-subject.error';
 export { PublishTimeoutError } from './publish-timeout.error';
 export { PublishFailedError } from './publish-failed.error';

@@ -10,7 +10,7 @@ import { type DiscoveredJobHandler } from './job-handler.explorer';
 export type HandlerInvoker = (payload: unknown, ctx: JetbusContext) => Promise<unknown>;
 
 /**
- * Wraps a handler method so Nest guards, interceptors, pipes and exception filters apply, with the
+ * Wraps a handler method so Nest guards, interceptors and pipes apply, with the
  * `rpc` execution context that `@Payload()` and `@Ctx()` read. Errors propagate to the caller:
  * settlement, not Nest, decides between ack, retry and dead letter.
  */
@@ -28,7 +28,15 @@ export class HandlerInvokerFactory {
   create(handler: DiscoveredJobHandler): HandlerInvoker {
     const { instance, methodName } = handler;
     const method = (instance as Record<string, (...args: unknown[]) => unknown>)[methodName];
-    const invoke = this.externalContextCreator.create(
+    // ExternalContextCreator looks for the host's module among providers only, so a controller's
+    // guards and interceptors would silently be skipped. A derived object (Nest's shared instance
+    // stays untouched) answers with the module the explorer found the host in.
+    const creator: ExternalContextCreator = handler.moduleKey
+      ? Object.create(this.externalContextCreator, {
+          getContextModuleKey: { value: () => handler.moduleKey },
+        })
+      : this.externalContextCreator;
+    const invoke = creator.create(
       instance,
       method,
       methodName,
@@ -36,7 +44,9 @@ export class HandlerInvokerFactory {
       this.paramsFactory,
       undefined,
       undefined,
-      { guards: true, interceptors: true, filters: true },
+      // Exception filters shape replies; a job has none, and Nest's default filter would log every
+      // failure a second time. Settlement is the job's outcome, so errors reach it untouched.
+      { guards: true, interceptors: true, filters: false },
       'rpc',
     );
     return async (payload, ctx) => {

@@ -9,6 +9,8 @@ export interface DiscoveredJobHandler extends JobHandlerMetadata {
   methodName: string;
   /** `ClassName.method`, used in logs and option errors. */
   name: string;
+  /** Key of the module that declares the host; Nest needs it to find the host's guards and interceptors. */
+  moduleKey: string | undefined;
 }
 
 /** Finds every `@JobHandler` method on providers and controllers. */
@@ -44,7 +46,13 @@ export class JobHandlerExplorer {
         if (typeof method !== 'function') continue;
         const metas: JobHandlerMetadata[] | undefined = Reflect.getMetadata(JOB_HANDLER_METADATA, method);
         for (const meta of metas ?? []) {
-          found.push({ ...meta, instance, methodName, name: `${instance.constructor.name}.${methodName}` });
+          found.push({
+            ...meta,
+            instance,
+            methodName,
+            name: `${instance.constructor.name}.${methodName}`,
+            moduleKey: wrapper.host?.token,
+          });
         }
       }
     }

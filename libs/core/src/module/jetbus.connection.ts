@@ -30,6 +30,8 @@ function userNameFromCreds(creds: string): string | undefined {
 /** One NATS connection per application, with its JetStream client and manager. */
 export class JetbusConnection {
   private closing?: Promise<void>;
+  private connected = true;
+  private reconnectWaiters: (() => void)[] = [];
 
   private constructor(
     readonly nc: NatsConnection,
@@ -97,13 +99,34 @@ export class JetbusConnection {
     return this.nc.info?.max_payload ?? 1024 * 1024;
   }
 
+  /** False between a disconnect and the reconnect that follows it. */
+  get isConnected(): boolean {
+    return this.connected && !this.nc.isClosed();
+  }
+
+  /** Resolves true as soon as the connection is up, false if it is still down after `timeoutMs`. */
+  async waitConnected(timeoutMs: number): Promise<boolean> {
+    if (this.isConnected) return true;
+    if (this.nc.isClosed()) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const up = await Promise.race([
+      new Promise<true>((resolve) => this.reconnectWaiters.push(() => resolve(true))),
+      new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false))),
+    ]);
+    clearTimeout(timer);
+    return up;
+  }
+
   private async watchStatus(): Promise<void> {
     for await (const s of this.nc.status()) {
       switch (s.type) {
         case 'disconnect':
+          this.connected = false;
           this.logger.warn({ server: s.server }, 'NATS connection lost; reconnecting');
           break;
         case 'reconnect':
+          this.connected = true;
+          for (const wake of this.reconnectWaiters.splice(0)) wake();
           this.logger.info({ server: s.server }, 'NATS connection restored');
           break;
         case 'error':

@@ -1,4 +1,4 @@
-import { type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { type Consumer, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { type Logger } from 'pino';
 import { type Codec } from '../codec';
 import { type DeadLetterSink } from '../dead-letter';
@@ -6,12 +6,18 @@ import { DecodeError, JobTimeoutError } from '../errors';
 import { decideSettlement } from '../retry';
 import { JetbusContext } from './jetbus.context';
 import { type PreparedHandler } from './prepared-handler';
+import { MessageWindow } from './message-window';
 import { Semaphore } from './semaphore';
 
 /** When recording a dead letter fails, the job comes back after this delay to try again. */
 const DEAD_LETTER_RETRY_MS = 5_000;
-/** Pause before re-opening the consume loop after it failed (e.g. the consumer was deleted). */
+/** Pause before pulling again after a pull failed (server away, consumer deleted). */
 const RESUBSCRIBE_DELAY_MS = 1_000;
+/**
+ * How long one pull request waits for messages. Bounds how long shutdown waits for the last
+ * pull to end, and costs one request per idle handler per period.
+ */
+const FETCH_EXPIRES_MS = 2_000;
 
 interface InFlight {
   msg: JsMsg;
@@ -42,7 +48,8 @@ export class ConsumerRunner {
   private readonly semaphore: Semaphore;
   private readonly inFlight = new Set<InFlight>();
   private readonly log: Logger;
-  private messages?: ConsumerMessages;
+  private consumer?: Consumer;
+  private readonly window: MessageWindow;
   private heartbeat?: NodeJS.Timeout;
   private stopping = false;
   private loopDone?: Promise<void>;
@@ -54,50 +61,62 @@ export class ConsumerRunner {
     private readonly deps: ConsumerRunnerDeps,
   ) {
     this.semaphore = new Semaphore(handler.options.concurrency);
+    this.window = new MessageWindow(handler.options.prefetch);
     this.log = deps.logger.child({ handler: handler.name, durable: handler.options.durable });
   }
 
-  /** Resolves once the first pull is open. */
+  /** Resolves once the consumer is bound; pulling runs in the background. */
   async start(): Promise<void> {
     const { stream, options } = this.handler;
-    const consumer = await this.deps.js.consumers.get(stream, options.durable);
-    this.messages = await consumer.consume({ max_messages: options.prefetch });
+    this.consumer = await this.deps.js.consumers.get(stream, options.durable);
     const beatEvery = Math.max(250, Math.floor(options.ackWaitMs / 3));
     this.heartbeat = setInterval(() => this.beat(beatEvery), beatEvery).unref();
-    this.loopDone = this.loop(this.messages);
+    this.loopDone = this.loop();
   }
 
-  private async loop(first: ConsumerMessages): Promise<void> {
-    let messages: ConsumerMessages | undefined = first;
+  /**
+   * Pulls with `fetch()` batches rather than `consume()`: a pull request cannot be withdrawn on
+   * nats-server 2.9, and `consume()` may send a refill pull after it was stopped, whose messages
+   * then go to a dead inbox and wait out `ack_wait`. Here no pull is sent once stopping began,
+   * and the one outstanding is read to its end, nak-ing what arrives.
+   */
+  private async loop(): Promise<void> {
+    const { prefetch } = this.handler.options;
     while (!this.stopping) {
       try {
-        if (!messages) {
-          const consumer = await this.deps.js.consumers.get(
-            this.handler.stream,
-            this.handler.options.durable,
-          );
-          messages = this.messages = await consumer.consume({ max_messages: this.handler.options.prefetch });
-        }
-        for await (const msg of messages) {
-          if (!this.stopping) {
-            const wait = this.semaphore.acquire();
-            if (wait) await wait;
-            if (!this.stopping) {
-              void this.process(msg);
-              continue;
-            }
-            this.semaphore.release();
+        // Refill at half, like consume(): fewer, larger pulls without leaving handlers idle.
+        await this.window.waitBelow(Math.ceil(prefetch / 2));
+        if (this.stopping) break;
+        const batch = await this.consumer!.fetch({
+          max_messages: prefetch - this.window.used,
+          expires: FETCH_EXPIRES_MS,
+        });
+        for await (const msg of batch) {
+          if (this.stopping) {
+            msg.nak();
+            continue;
           }
-          // Shutting down: hand buffered messages back now instead of after ack_wait.
-          msg.nak();
-          if (messages.getPending() === 0) break;
+          this.window.take();
+          const wait = this.semaphore.acquire();
+          if (wait) await wait;
+          if (this.stopping) {
+            this.semaphore.release();
+            this.window.give();
+            msg.nak();
+            continue;
+          }
+          void this.process(msg);
         }
       } catch (e) {
         if (this.stopping) break;
-        this.log.error({ err: e }, 'consume loop failed; resubscribing');
+        this.log.error({ err: e }, 'pull failed; retrying');
         await new Promise((r) => setTimeout(r, RESUBSCRIBE_DELAY_MS));
+        try {
+          this.consumer = await this.deps.js.consumers.get(this.handler.stream, this.handler.options.durable);
+        } catch {
+          // The server is still away; the next round tries again.
+        }
       }
-      messages = undefined;
     }
   }
 
@@ -123,6 +142,7 @@ export class ConsumerRunner {
       this.log.error({ err: e, subject: msg.subject, seq: msg.seq }, 'could not settle job');
     } finally {
       this.semaphore.release();
+      this.window.give();
       if (this.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
@@ -216,7 +236,7 @@ export class ConsumerRunner {
     this.stopped ??= (async () => {
       this.stopping = true;
       this.semaphore.releaseWaiters();
-      if (this.messages && this.messages.getPending() === 0) this.messages.stop();
+      this.window.wake();
       if (this.inFlight.size > 0) {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
@@ -235,7 +255,6 @@ export class ConsumerRunner {
           'job interrupted by shutdown; nak-ed',
         );
       }
-      this.messages?.stop();
       clearInterval(this.heartbeat);
       await this.loopDone;
     })();

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ConnectionError,
+  JetbusConfigError,
+  JetbusServer,
+  JobHandler,
+  NoStreamForSubjectError,
+  type JetbusModuleOptions,
+} from '@jetbus/core';
+import { NatsServer, freePort } from '@jetbus/testing';
+import { startJetbusApp } from '../support/jetbus-app';
+
+@Injectable()
+class NegativeConcurrency {
+  @JobHandler('bad.concurrency', { concurrency: -1 })
+  handle(): void {}
+}
+
+@Injectable()
+class UnknownSubject {
+  @JobHandler('nobody.captures.this')
+  handle(): void {}
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('bad options fail at startup, naming the option', () => {
+  let server: NatsServer;
+  let base: JetbusModuleOptions;
+
+  beforeAll(async () => {
+    server = await NatsServer.start();
+    base = {
+      servers: server.url,
+      name: 'bad',
+      logger: false,
+      streams: [{ name: 'BAD', subjects: ['bad.>'] }],
+    };
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('no servers', async () => {
+    const e = await failure(startJetbusApp({ ...base, servers: [] }, []));
+    expect(e).toBeInstanceOf(JetbusConfigError);
+    expect(e).toMatchObject({ option: 'servers' });
+  });
+
+  it('unknown retention', async () => {
+    const e = await failure(
+      startJetbusApp({ ...base, streams: [{ name: 'X', subjects: ['x'], retention: 'fifo' as never }] }, []),
+    );
+    expect(e).toMatchObject({ option: 'streams[0].retention' });
+    expect(e.message).toContain('must be one of limits | workqueue | interest, got "fifo"');
+  });
+
+  it('negative concurrency on a handler', async () => {
+    const app = await startJetbusApp(base, [NegativeConcurrency], { start: false });
+    try {
+      const e = await failure(app.get(JetbusServer).start());
+      expect(e).toBeInstanceOf(JetbusConfigError);
+      expect(e).toMatchObject({
+        option: '@JobHandler("bad.concurrency") on NegativeConcurrency.handle.concurrency',
+      });
+      expect(e.message).toContain('must be a positive integer, got -1');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a handler subject that no stream captures', async () => {
+    const app = await startJetbusApp(base, [UnknownSubject], { start: false });
+    try {
+      const e = await failure(app.get(JetbusServer).start());
+      expect(e).toBeInstanceOf(NoStreamForSubjectError);
+      expect(e.message).toContain('"nobody.captures.this"');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('an unreachable server', async () => {
+    const port = await freePort();
+    const e = await failure(
+      startJetbusApp({ ...base, servers: `nats://127.0.0.1:${port}`, connectTimeout: 500 }, []),
+    );
+    expect(e).toBeInstanceOf(ConnectionError);
+    expect(e.message).toContain(`127.0.0.1:${port}`);
+  });
+
+  it('an unreadable creds file', async () => {
+    const e = await failure(startJetbusApp({ ...base, credsFile: '/nonexistent/user.creds' }, []));
+    expect(e).toMatchObject({ option: 'credsFile' });
+  });
+});

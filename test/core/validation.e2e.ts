@@ -1,0 +1,75 @@
+import { type INestApplicationContext, Injectable } from '@nestjs/common';
+import { IsInt, IsString } from 'class-validator';
+import { JetbusClient, JetbusConnection, JobHandler, Payload } from '@jetbus/core';
+import { NatsServer } from '@jetbus/testing';
+import { captureLogs, startJetbusApp } from '../support/jetbus-app';
+import { waitFor } from '../support/wait-for';
+
+class ResizeImage {
+  @IsString()
+  id!: string;
+
+  @IsInt()
+  width!: number;
+}
+
+const handled: ResizeImage[] = [];
+
+@Injectable()
+class ImageJobs {
+  @JobHandler('images.resize', { maxAttempts: 5, backoff: { type: 'fixed', delay: 100 } })
+  resize(@Payload() job: ResizeImage): void {
+    handled.push(job);
+  }
+}
+
+describe('payloads that can never succeed', () => {
+  let server: NatsServer;
+  let app: INestApplicationContext;
+  const logs = captureLogs();
+
+  beforeAll(async () => {
+    server = await NatsServer.start();
+    app = await startJetbusApp(
+      {
+        servers: server.url,
+        name: 'img',
+        logger: logs.logger,
+        streams: [{ name: 'IMAGES', subjects: ['images.>'] }],
+      },
+      [ImageJobs],
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await server?.stop();
+  });
+
+  it('handles an invalid DTO and malformed JSON exactly once, without retry, logging subject and seq', async () => {
+    const js = app.get(JetbusConnection).js;
+    const invalid = await app.get(JetbusClient).publish('images.resize', { id: 'x', width: 'wide' });
+    const malformed = await js.publish('images.resize', new TextEncoder().encode('{"id": "y", width'));
+    const good = await app.get(JetbusClient).publish('images.resize', { id: 'z', width: 640 });
+
+    const info = await waitFor('all three settled', async () => {
+      const i = await app.get(JetbusConnection).jsm.consumers.info('IMAGES', 'img_images-resize');
+      return i.ack_floor.stream_seq === good.seq && i.num_ack_pending === 0 ? i : undefined;
+    });
+    expect(info.delivered.consumer_seq).toBe(3);
+    expect(info.num_redelivered).toBe(0);
+
+    // The handler ran only for the valid job, and got a DTO instance.
+    expect(handled).toHaveLength(1);
+    expect(handled[0]).toBeInstanceOf(ResizeImage);
+    expect(handled[0]).toEqual({ id: 'z', width: 640 });
+
+    const dead = logs.records.filter((r) => r.msg === 'job dead-lettered');
+    expect(dead.map((r) => [r.subject, r.seq, r.reason, r.attempts])).toEqual([
+      ['images.resize', invalid.seq, 'validation', 1],
+      ['images.resize', malformed.seq, 'decode', 1],
+    ]);
+    expect((dead[0].err as { message: string }).message).toContain('width: width must be an integer number');
+    expect((dead[1].err as { type: string }).type).toBe('DecodeError');
+    expect(logs.records.filter((r) => r.msg === 'job failed; will retry')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,29 @@
+// Lets tests run TypeScript fixtures in child processes (separate OS processes for fault tests)
+// without a build step: compiles .ts with swc on require, as Jest does, and maps @jetbus/* to
+// the library sources.
+const Module = require('node:module');
+const fs = require('node:fs');
+const path = require('node:path');
+const { transformSync } = require('@swc/core');
+
+const root = path.resolve(__dirname, '..', '..');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const lib = /^@jetbus\/(core|testing|auth)$/.exec(request);
+  if (lib) return path.join(root, 'libs', lib[1], 'src', 'index.ts');
+  return resolveFilename.call(this, request, ...rest);
+};
+
+require.extensions['.ts'] = function (module, filename) {
+  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
+    filename,
+    sourceMaps: 'inline',
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  });
+  module._compile(code, filename);
+};
