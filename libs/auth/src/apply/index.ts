@@ -1,0 +1,1 @@
+export { applyPolicy, type ApplyOptions, type ApplyResult } from './apply-policy';

@@ -1,0 +1,8 @@
+export {
+  AccountChangeKinds,
+  diffAccounts,
+  diffClaims,
+  type AccountChange,
+  type AccountChangeKind,
+  type ClaimChange,
+} from './diff-accounts';

@@ -1,0 +1,10 @@
+export { AuthErrorCodes, type AuthErrorCode } from './auth-error-codes';
+export { JetbusAuthError } from './jetbus-auth.error';
+export { PolicyError, type PolicyLocation } from './policy.error';
+export { PolicyValidationError } from './policy-validation.error';
+export { PermissionDeniedError, type PermissionOperation } from './permission-denied.error';
+export { AuthorizationError } from './authorization.error';
+export { UserRevokedError } from './user-revoked.error';
+export { UserExpiredError } from './user-expired.error';
+export { KeyStoreError } from './key-store.error';
+export { ClaimsUpdateError } from './claims-update.error';

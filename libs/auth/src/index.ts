@@ -1,0 +1,132 @@
+// Public API of @jetbus/auth: policy -> operator / account / user JWTs, creds, server config, push.
+
+export {
+  AuthErrorCodes,
+  AuthorizationError,
+  ClaimsUpdateError,
+  JetbusAuthError,
+  KeyStoreError,
+  PermissionDeniedError,
+  PolicyError,
+  PolicyValidationError,
+  UserExpiredError,
+  UserRevokedError,
+  type AuthErrorCode,
+  type PermissionOperation,
+  type PolicyLocation,
+} from './errors';
+
+export {
+  addUserToPolicyFile,
+  DEFAULT_ACCOUNT_LIMITS,
+  DEFAULT_JETSTREAM_LIMITS,
+  formatPolicyPath,
+  loadPolicy,
+  parsePolicy,
+  removeUserFromPolicyFile,
+  STARTER_POLICY,
+  subjectCovers,
+  subjectSyntaxError,
+  SYSTEM_ACCOUNT_NAME,
+  SYSTEM_USER_NAME,
+  validatePolicy,
+  type AccountDocument,
+  type AccountExport,
+  type AccountImport,
+  type AccountLimits,
+  type AccountLimitsDocument,
+  type AccountPolicy,
+  type AuthPolicy,
+  type ExportDocument,
+  type ImportDocument,
+  type JetStreamLimits,
+  type JetStreamLimitsDocument,
+  type PolicyDocument,
+  type PolicyPath,
+  type RoleDocument,
+  type UserDocument,
+  type UserPolicy,
+} from './policy';
+
+export {
+  admin,
+  customRole,
+  producer,
+  reaper,
+  RoleKinds,
+  service,
+  worker,
+  DEFAULT_ADVISORY_STREAM,
+  DEFAULT_DLQ_SUBJECTS,
+  DEFAULT_INBOX_PREFIX,
+  DEFAULT_REAPER_DURABLE,
+  type AdminRoleOptions,
+  type CustomRoleOptions,
+  type PermissionList,
+  type ReaperRoleOptions,
+  type ResponsePermission,
+  type RoleKind,
+  type RolePermissions,
+} from './roles';
+
+export { KeyStore, type KeyStoreOptions, type RevocationRecord } from './keystore';
+
+export {
+  compilePolicy,
+  effectivePermissions,
+  sameClaims,
+  type CompiledAccount,
+  type CompiledOperator,
+  type CompiledPolicy,
+  type CompiledUser,
+  type CompileOptions,
+  type PreviousJwts,
+} from './compiler';
+
+export {
+  authPaths,
+  DEFAULT_AUTH_DIR,
+  readPreviousJwts,
+  SERVER_CONFIG_FILE,
+  writeArtifacts,
+  type AuthPaths,
+  type WriteArtifactsOptions,
+  type WrittenArtifacts,
+} from './artifacts';
+
+export { DEFAULT_RESOLVER_INTERVAL, renderServerConfig, type ServerConfigOptions } from './server-config';
+
+export {
+  DEFAULT_CLAIMS_TIMEOUT,
+  fetchAccountJwts,
+  parseClaimsUpdateReply,
+  pushAccount,
+  revokeUser,
+  type ClaimsUpdateResult,
+  type PushOptions,
+  type RevokeUserOptions,
+  type RevokeUserResult,
+} from './push';
+
+export {
+  AccountChangeKinds,
+  diffAccounts,
+  type AccountChange,
+  type AccountChangeKind,
+  type ClaimChange,
+} from './diff';
+
+export { applyPolicy, type ApplyOptions, type ApplyResult } from './apply';
+
+export {
+  authErrors,
+  closedReason,
+  connectUser,
+  credsIdentity,
+  toAuthError,
+  type ConnectUserOptions,
+  type UserConnection,
+  type UserIdentity,
+} from './client';
+
+export { AUTH_REDACT_PATHS, createAuthLogger } from './logging';

@@ -1,0 +1,236 @@
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { PermissionDeniedError } from '../errors/permission-denied.error';
+import { authErrors } from '../client/connect-user';
+import { toAuthError } from '../client/to-auth-error';
+import { AuthTestEnv, first } from './__tests__/auth-test-env';
+
+/*
+ * Each built-in role against nats-server: the operations it exists for succeed with exactly its
+ * permissions, and the neighbouring ones (another stream, another consumer, another subject) are
+ * refused with a typed error naming user and subject.
+ */
+
+const POLICY = `
+operator: { name: jetbus-test }
+roles:
+  setup:
+    admin: { publish: [$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>] }
+  orders-producer:
+    producer: { subjects: [orders.>] }
+  billing-worker:
+    worker: { stream: ORDERS, consumer: billing }
+  shipping-service:
+    service: { stream: ORDERS, consumer: shipping }
+  dead-letters:
+    reaper: { streams: [ORDERS] }
+accounts:
+  ORDERS:
+    users:
+      ops: { roles: [setup] }
+      api: { roles: [orders-producer], inboxPrefix: _INBOX_api }
+      billing: { roles: [billing-worker] }
+      shipping: { roles: [shipping-service] }
+      reaper: { roles: [dead-letters] }
+`;
+
+const NANOS_PER_MS = 1_000_000;
+
+async function rejection(promise: Promise<unknown>, user: string): Promise<unknown> {
+  try {
+    await promise;
+  } catch (e) {
+    return toAuthError(e, user);
+  }
+  throw new Error('expected the operation to be refused');
+}
+
+describe('built-in roles on nats-server', () => {
+  let env: AuthTestEnv;
+
+  beforeAll(async () => {
+    env = await AuthTestEnv.start(POLICY);
+    const { nc } = await env.connect('ORDERS', 'ops');
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'ORDERS', subjects: ['orders.>'], allow_direct: true });
+    await jsm.streams.add({ name: 'OTHER', subjects: ['other.>'] });
+    await jsm.streams.add({
+      name: 'JETBUS_ADVISORIES',
+      subjects: ['$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>'],
+    });
+    await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
+    for (const [stream, durable] of [
+      ['ORDERS', 'billing'],
+      ['OTHER', 'billing'],
+      ['JETBUS_ADVISORIES', 'jetbus-reaper'],
+    ]) {
+      await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit });
+    }
+  });
+  afterAll(() => env.stop());
+
+  describe('producer', () => {
+    it('publishes its subjects with a PubAck on its own inbox', async () => {
+      const { nc } = await env.connect('ORDERS', 'api');
+      const ack = await jetstream(nc).publish('orders.created', JSON.stringify({ id: 1 }));
+      expect(ack.stream).toBe('ORDERS');
+    });
+
+    it('is refused another subject: js.publish rejects, naming user and subject', async () => {
+      const { nc } = await env.connect('ORDERS', 'api');
+      const error = await rejection(jetstream(nc).publish('other.created', 'x'), 'api');
+      expect(error).toBeInstanceOf(PermissionDeniedError);
+      expect(error).toMatchObject({ user: 'api', subject: 'other.created', operation: 'publish' });
+    });
+
+    it('is refused another subject: a plain publish reports through status()', async () => {
+      const { nc, identity } = await env.connect('ORDERS', 'api');
+      const errors = authErrors(nc, identity);
+      nc.publish('other.plain', 'x');
+      const error = await first(errors, 'permission error');
+      expect(error).toBeInstanceOf(PermissionDeniedError);
+      expect(error).toMatchObject({ user: 'api', subject: 'other.plain', operation: 'publish' });
+    });
+
+    it('may not subscribe to what it publishes', async () => {
+      const { nc, identity } = await env.connect('ORDERS', 'api');
+      const errors = authErrors(nc, identity);
+      nc.subscribe('orders.>');
+      expect(await first(errors, 'permission error')).toMatchObject({
+        user: 'api',
+        subject: 'orders.>',
+        operation: 'subscribe',
+      });
+    });
+
+    it("keeps its inbox to itself: another user cannot subscribe to the producer's inbox prefix", async () => {
+      const { nc, identity } = await env.connect('ORDERS', 'billing');
+      const errors = authErrors(nc, identity);
+      nc.subscribe('_INBOX_api.>');
+      expect(await first(errors, 'permission error')).toMatchObject({
+        user: 'billing',
+        subject: '_INBOX_api.>',
+        operation: 'subscribe',
+      });
+    });
+  });
+
+  describe('worker', () => {
+    it('consumes its durable: info, pull, ack', async () => {
+      const api = await env.connect('ORDERS', 'api');
+      await jetstream(api.nc).publish('orders.paid', 'p');
+      const { nc } = await env.connect('ORDERS', 'billing');
+      const consumer = await jetstream(nc).consumers.get('ORDERS', 'billing');
+      const msg = await consumer.next({ expires: 2000 });
+      expect(msg?.subject).toMatch(/^orders\./);
+      expect(await msg?.ackAck()).toBe(true);
+    });
+
+    it("is refused another stream's consumer of the same name", async () => {
+      const { nc } = await env.connect('ORDERS', 'billing');
+      const error = await rejection(jetstream(nc).consumers.get('OTHER', 'billing'), 'billing');
+      expect(error).toMatchObject({
+        user: 'billing',
+        subject: '$JS.API.CONSUMER.INFO.OTHER.billing',
+        operation: 'publish',
+      });
+    });
+
+    it('may not create consumers', async () => {
+      const { nc } = await env.connect('ORDERS', 'billing');
+      const error = await rejection(jetstreamManager(nc), 'billing');
+      expect(error).toMatchObject({ subject: '$JS.API.INFO', operation: 'publish' });
+    });
+  });
+
+  describe('service', () => {
+    it('creates its own durable, then consumes it', async () => {
+      const { nc } = await env.connect('ORDERS', 'shipping');
+      const jsm = await jetstreamManager(nc);
+      await jsm.consumers.add('ORDERS', {
+        durable_name: 'shipping',
+        filter_subject: 'orders.shipped',
+        ack_policy: AckPolicy.Explicit,
+      });
+      const api = await env.connect('ORDERS', 'api');
+      await jetstream(api.nc).publish('orders.shipped', 's');
+      const msg = await (await jetstream(nc).consumers.get('ORDERS', 'shipping')).next({ expires: 2000 });
+      expect(msg?.subject).toBe('orders.shipped');
+      msg?.ack();
+    });
+
+    it('may not create a durable of another name', async () => {
+      const { nc } = await env.connect('ORDERS', 'shipping');
+      const jsm = await jetstreamManager(nc);
+      const error = await rejection(
+        jsm.consumers.add('ORDERS', {
+          durable_name: 'intruder',
+          filter_subject: 'orders.x',
+          ack_policy: AckPolicy.Explicit,
+        }),
+        'shipping',
+      );
+      expect(error).toMatchObject({
+        user: 'shipping',
+        subject: '$JS.API.CONSUMER.CREATE.ORDERS.intruder.orders.x',
+      });
+    });
+  });
+
+  describe('reaper', () => {
+    it('turns a max-deliveries advisory into a dead letter and deletes the source message', async () => {
+      const api = await env.connect('ORDERS', 'api');
+      const { seq } = await jetstream(api.nc).publish('orders.poison', 'poison');
+      // The advisory the server would emit after max_deliver (shape of 2.9.10's).
+      const ops = await env.connect('ORDERS', 'ops');
+      await jetstream(ops.nc).publish(
+        '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.ORDERS.billing',
+        JSON.stringify({ stream: 'ORDERS', consumer: 'billing', stream_seq: seq, deliveries: 5 }),
+      );
+
+      const { nc } = await env.connect('ORDERS', 'reaper');
+      const js = jetstream(nc);
+      const jsm = await jetstreamManager(nc, { checkAPI: false });
+      const advisory = await (
+        await js.consumers.get('JETBUS_ADVISORIES', 'jetbus-reaper')
+      ).next({ expires: 2000 });
+      const { stream, stream_seq } = advisory?.json<{ stream: string; stream_seq: number }>() ?? {
+        stream: '',
+        stream_seq: 0,
+      };
+      const original = await jsm.streams.getMessage(stream, { seq: stream_seq });
+      const direct = await jsm.direct.getMessage(stream, { seq: stream_seq });
+      expect(original?.string()).toBe('poison');
+      expect(direct?.subject).toBe('orders.poison');
+      const dlqAck = await js.publish('dlq.orders.poison', original?.data, {
+        msgID: `dlq:${stream}:${stream_seq}`,
+      });
+      expect(dlqAck.stream).toBe('JETBUS_DLQ');
+      expect(await jsm.streams.deleteMessage(stream, stream_seq)).toBe(true);
+      expect(await advisory?.ackAck()).toBe(true);
+    });
+
+    it('may not read or delete other streams, nor publish jobs', async () => {
+      const { nc } = await env.connect('ORDERS', 'reaper');
+      const jsm = await jetstreamManager(nc, { checkAPI: false });
+      expect(await rejection(jsm.streams.deleteMessage('OTHER', 1), 'reaper')).toMatchObject({
+        subject: '$JS.API.STREAM.MSG.DELETE.OTHER',
+      });
+      expect(await rejection(jsm.streams.getMessage('OTHER', { seq: 1 }), 'reaper')).toMatchObject({
+        subject: '$JS.API.STREAM.MSG.GET.OTHER',
+      });
+      expect(await rejection(jetstream(nc).publish('orders.created', 'x'), 'reaper')).toMatchObject({
+        subject: 'orders.created',
+      });
+    });
+  });
+
+  describe('admin', () => {
+    it('manages streams', async () => {
+      const { nc } = await env.connect('ORDERS', 'ops');
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.add({ name: 'SCRATCH', subjects: ['scratch.>'], max_age: 60_000 * NANOS_PER_MS });
+      expect((await jsm.streams.info('SCRATCH')).config.subjects).toEqual(['scratch.>']);
+      expect(await jsm.streams.delete('SCRATCH')).toBe(true);
+    });
+  });
+});

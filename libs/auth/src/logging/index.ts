@@ -1,0 +1,1 @@
+export { AUTH_REDACT_PATHS, createAuthLogger } from './auth-logger';

@@ -1,0 +1,43 @@
+/** The policy `jetbus auth init` writes: one app account with a producer, a worker and an admin. */
+export const STARTER_POLICY = `# jetbus auth policy. \`jetbus auth apply\` compiles it into operator/account/user JWTs,
+# .creds files and the nats-server config fragment (server-auth.conf), and pushes changed accounts.
+version: 1
+operator:
+  name: jetbus
+
+# Roles are named permission sets that users reference. Built-ins (least privilege):
+#   producer: { subjects: [...] }           publish the subjects, receive PubAcks
+#   worker:   { stream: S, consumer: C }    consume an existing durable
+#   service:  { stream: S, consumer: C }    a worker that creates its durable itself
+#   admin:    { publish: [...] }            the whole JetStream API (+ replay subjects)
+#   reaper:   { streams: [...] }            max-deliveries advisories -> dead letters
+# or custom lists: { publish: { allow: [...], deny: [...] }, subscribe: {...}, inbox: true }
+roles:
+  orders-producer:
+    producer: { subjects: [orders.>] }
+  orders-worker:
+    service: { stream: ORDERS, consumer: orders-worker }
+  operations:
+    admin: {}
+
+accounts:
+  APP:
+    description: the jetbus application
+    limits:
+      connections: 100
+      payload: 1MiB
+      jetstream:
+        memoryStorage: 256MiB
+        diskStorage: 10GiB
+        streams: 50
+        consumers: 500
+    users:
+      api:
+        roles: [orders-producer]
+        # The user connects with this inboxPrefix, so no other user can read its replies.
+        inboxPrefix: _INBOX_api
+      worker:
+        roles: [orders-worker]
+      admin:
+        roles: [operations]
+`;

@@ -1,0 +1,3 @@
+export { parseClaimsUpdateReply, type ClaimsUpdateResult } from './claims-update-reply';
+export { DEFAULT_CLAIMS_TIMEOUT, fetchAccountJwts, pushAccount, type PushOptions } from './push-account';
+export { revokeUser, type RevokeUserOptions, type RevokeUserResult } from './revoke-user';

@@ -1,0 +1,108 @@
+import { admin, customRole, producer, reaper, service, worker } from './builtin-roles';
+
+describe('built-in roles', () => {
+  describe('producer', () => {
+    it('publishes its subjects and needs its inbox for PubAcks, no $JS.API', () => {
+      expect(producer(['orders.>', 'audit.orders'])).toEqual({
+        kind: 'producer',
+        publish: { allow: ['orders.>', 'audit.orders'], deny: [] },
+        subscribe: { allow: [], deny: [] },
+        inbox: true,
+      });
+    });
+
+    it('refuses no or malformed subjects', () => {
+      expect(() => producer([])).toThrow('producer: at least one subject is required');
+      expect(() => producer(['a..b'])).toThrow('producer: subject "a..b" has an empty token');
+    });
+  });
+
+  describe('worker', () => {
+    it('may only read, pull and ack its own durable', () => {
+      expect(worker('ORDERS', 'billing').publish.allow).toEqual([
+        '$JS.API.CONSUMER.INFO.ORDERS.billing',
+        '$JS.API.CONSUMER.MSG.NEXT.ORDERS.billing',
+        '$JS.ACK.ORDERS.billing.>',
+      ]);
+      expect(worker('ORDERS', 'billing').inbox).toBe(true);
+    });
+
+    it('refuses names that would widen the subjects', () => {
+      expect(() => worker('ORDERS.*', 'x')).toThrow('stream name "ORDERS.*"');
+      expect(() => worker('ORDERS', '>')).toThrow('consumer name ">"');
+    });
+  });
+
+  describe('service', () => {
+    it('adds what creating its own durable takes', () => {
+      expect(service('ORDERS', 'billing').publish.allow).toEqual([
+        '$JS.API.CONSUMER.INFO.ORDERS.billing',
+        '$JS.API.CONSUMER.MSG.NEXT.ORDERS.billing',
+        '$JS.ACK.ORDERS.billing.>',
+        '$JS.API.INFO',
+        '$JS.API.STREAM.INFO.ORDERS',
+        '$JS.API.CONSUMER.CREATE.ORDERS.billing',
+        '$JS.API.CONSUMER.CREATE.ORDERS.billing.>',
+        '$JS.API.CONSUMER.DURABLE.CREATE.ORDERS.billing',
+      ]);
+      expect(service('ORDERS', 'billing').kind).toBe('service');
+    });
+  });
+
+  describe('admin', () => {
+    it('gets the JetStream API plus the subjects it replays to', () => {
+      expect(admin().publish.allow).toEqual(['$JS.API.>']);
+      expect(admin({ publish: ['orders.>'], subscribe: ['jetbus.workers.>'] })).toEqual({
+        kind: 'admin',
+        publish: { allow: ['$JS.API.>', 'orders.>'], deny: [] },
+        subscribe: { allow: ['jetbus.workers.>'], deny: [] },
+        inbox: true,
+      });
+    });
+  });
+
+  describe('reaper', () => {
+    it('consumes the advisories, reads and deletes source messages, publishes dead letters', () => {
+      expect(reaper({ streams: ['ORDERS'] }).publish.allow).toEqual([
+        '$JS.API.CONSUMER.INFO.JETBUS_ADVISORIES.jetbus-reaper',
+        '$JS.API.CONSUMER.MSG.NEXT.JETBUS_ADVISORIES.jetbus-reaper',
+        '$JS.ACK.JETBUS_ADVISORIES.jetbus-reaper.>',
+        '$JS.API.STREAM.MSG.GET.ORDERS',
+        '$JS.API.DIRECT.GET.ORDERS',
+        '$JS.API.STREAM.MSG.DELETE.ORDERS',
+        'dlq.>',
+      ]);
+    });
+
+    it('takes its stream, durable and DLQ subjects from options', () => {
+      const role = reaper({
+        streams: ['A', 'B'],
+        advisoryStream: 'ADV',
+        durable: 'r',
+        dlqSubjects: ['dead.>'],
+      });
+      expect(role.publish.allow).toContain('$JS.API.CONSUMER.MSG.NEXT.ADV.r');
+      expect(role.publish.allow).toContain('$JS.API.STREAM.MSG.DELETE.B');
+      expect(role.publish.allow).toContain('dead.>');
+      expect(() => reaper({ streams: [] })).toThrow('reaper: at least one source stream is required');
+    });
+  });
+
+  describe('customRole', () => {
+    it('takes plain lists', () => {
+      expect(
+        customRole({
+          subscribe: { allow: ['a.>'] },
+          publish: { deny: ['b'] },
+          allowResponses: { max: 1, ttl: 0 },
+        }),
+      ).toEqual({
+        kind: 'custom',
+        publish: { allow: [], deny: ['b'] },
+        subscribe: { allow: ['a.>'], deny: [] },
+        inbox: false,
+        allowResponses: { max: 1, ttl: 0 },
+      });
+    });
+  });
+});

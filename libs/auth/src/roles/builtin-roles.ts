@@ -1,0 +1,170 @@
+import { nameSyntaxError, subjectSyntaxError } from '../policy/subject';
+import { DEFAULT_ADVISORY_STREAM, DEFAULT_DLQ_SUBJECTS, DEFAULT_REAPER_DURABLE } from './role-defaults';
+import {
+  type PermissionList,
+  type ResponsePermission,
+  RoleKinds,
+  type RolePermissions,
+} from './role-permissions';
+
+/*
+ * Least-privilege permission sets for jetbus processes, each verified against nats-server 2.9.10
+ * by libs/auth/src/integration/roles.spec.ts. Subjects are the server's own:
+ * S = stream, C = consumer (durable) name.
+ */
+
+function checkName(kind: string, name: string): string {
+  const problem = nameSyntaxError(kind, name);
+  if (problem) throw new TypeError(problem);
+  return name;
+}
+
+function checkSubjects(subjects: readonly string[], what: string): string[] {
+  if (subjects.length === 0) throw new TypeError(`${what}: at least one subject is required`);
+  for (const s of subjects) {
+    const problem = subjectSyntaxError(s);
+    if (problem) throw new TypeError(`${what}: ${problem}`);
+  }
+  return [...subjects];
+}
+
+const list = (allow: string[] = [], deny: string[] = []): PermissionList => ({ allow, deny });
+
+/**
+ * Publishes jobs/events to `subjects` and waits for the PubAck (which arrives on its inbox). A
+ * JetStream publish needs no `$JS.API` permission: it is a plain publish the stream captures.
+ */
+export function producer(subjects: readonly string[]): RolePermissions {
+  return {
+    kind: RoleKinds.Producer,
+    publish: list(checkSubjects(subjects, 'producer')),
+    subscribe: list(),
+    inbox: true,
+  };
+}
+
+/** Consumes an existing durable pull consumer `consumer` of `stream`: info, pull, ack/nak/term/working. */
+export function worker(stream: string, consumer: string): RolePermissions {
+  const s = checkName('stream', stream);
+  const c = checkName('consumer', consumer);
+  return {
+    kind: RoleKinds.Worker,
+    publish: list([
+      `$JS.API.CONSUMER.INFO.${s}.${c}`,
+      `$JS.API.CONSUMER.MSG.NEXT.${s}.${c}`,
+      `$JS.ACK.${s}.${c}.>`,
+    ]),
+    subscribe: list(),
+    inbox: true,
+  };
+}
+
+/**
+ * A worker that also creates (or updates) its own durable at startup, as `@JobHandler` services do:
+ * nats.js checks the API (`$JS.API.INFO`), looks the stream up, then creates the consumer through
+ * the 2.9 filtered-create subject (`CREATE.S.C.<filter>`), the named one, or the legacy durable one.
+ */
+export function service(stream: string, consumer: string): RolePermissions {
+  const s = checkName('stream', stream);
+  const c = checkName('consumer', consumer);
+  const base = worker(s, c);
+  return {
+    ...base,
+    kind: RoleKinds.Service,
+    publish: list([
+      ...base.publish.allow,
+      '$JS.API.INFO',
+      `$JS.API.STREAM.INFO.${s}`,
+      `$JS.API.CONSUMER.CREATE.${s}.${c}`,
+      `$JS.API.CONSUMER.CREATE.${s}.${c}.>`,
+      `$JS.API.CONSUMER.DURABLE.CREATE.${s}.${c}`,
+    ]),
+  };
+}
+
+export interface AdminRoleOptions {
+  /**
+   * Subjects the admin may publish besides the JetStream API: the original subjects of dead
+   * letters it replays, the audit stream's subject. @default []
+   */
+  publish?: readonly string[];
+  /** Extra subscribe permissions (live views). @default [] */
+  subscribe?: readonly string[];
+}
+
+/** Manages streams and consumers (the whole `$JS.API`), browses, deletes and replays messages. */
+export function admin(options: AdminRoleOptions = {}): RolePermissions {
+  const publish = options.publish?.length ? checkSubjects(options.publish, 'admin.publish') : [];
+  const subscribe = options.subscribe?.length ? checkSubjects(options.subscribe, 'admin.subscribe') : [];
+  return {
+    kind: RoleKinds.Admin,
+    publish: list(['$JS.API.>', ...publish]),
+    subscribe: list(subscribe),
+    inbox: true,
+  };
+}
+
+export interface ReaperRoleOptions {
+  /** Source streams whose messages hit max deliveries: read by sequence, then deleted. */
+  streams: readonly string[];
+  /** @default 'JETBUS_ADVISORIES' */
+  advisoryStream?: string;
+  /** @default 'jetbus-reaper' */
+  durable?: string;
+  /** Where dead letters are published. @default ['dlq.>'] */
+  dlqSubjects?: readonly string[];
+}
+
+/**
+ * Consumes the max-deliveries advisories captured in the advisory stream, copies each message
+ * (`STREAM.MSG.GET` or direct get, by sequence) to the dead-letter subjects and deletes it from its
+ * source stream.
+ */
+export function reaper(options: ReaperRoleOptions): RolePermissions {
+  if (options.streams.length === 0) throw new TypeError('reaper: at least one source stream is required');
+  const streams = options.streams.map((s) => checkName('stream', s));
+  const advisories = worker(
+    checkName('stream', options.advisoryStream ?? DEFAULT_ADVISORY_STREAM),
+    checkName('consumer', options.durable ?? DEFAULT_REAPER_DURABLE),
+  );
+  const dlq = checkSubjects(options.dlqSubjects ?? DEFAULT_DLQ_SUBJECTS, 'reaper.dlqSubjects');
+  const perStream = streams.flatMap((s) => [
+    `$JS.API.STREAM.MSG.GET.${s}`,
+    `$JS.API.DIRECT.GET.${s}`,
+    `$JS.API.STREAM.MSG.DELETE.${s}`,
+  ]);
+  return {
+    kind: RoleKinds.Reaper,
+    publish: list([...advisories.publish.allow, ...perStream, ...dlq]),
+    subscribe: list(),
+    inbox: true,
+  };
+}
+
+export interface CustomRoleOptions {
+  publish?: Partial<PermissionList>;
+  subscribe?: Partial<PermissionList>;
+  /** Add the user's inbox to its subscribe permissions. @default false */
+  inbox?: boolean;
+  allowResponses?: ResponsePermission;
+}
+
+/** Plain permission lists, for what the built-in roles do not cover. */
+export function customRole(options: CustomRoleOptions): RolePermissions {
+  const check = (subjects: readonly string[] | undefined, what: string): string[] =>
+    subjects?.length ? checkSubjects(subjects, what) : [];
+  const role: RolePermissions = {
+    kind: RoleKinds.Custom,
+    publish: list(
+      check(options.publish?.allow, 'publish.allow'),
+      check(options.publish?.deny, 'publish.deny'),
+    ),
+    subscribe: list(
+      check(options.subscribe?.allow, 'subscribe.allow'),
+      check(options.subscribe?.deny, 'subscribe.deny'),
+    ),
+    inbox: options.inbox ?? false,
+  };
+  if (options.allowResponses) role.allowResponses = { ...options.allowResponses };
+  return role;
+}

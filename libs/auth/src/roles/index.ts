@@ -1,0 +1,19 @@
+export {
+  admin,
+  customRole,
+  producer,
+  reaper,
+  service,
+  worker,
+  type AdminRoleOptions,
+  type CustomRoleOptions,
+  type ReaperRoleOptions,
+} from './builtin-roles';
+export {
+  RoleKinds,
+  type PermissionList,
+  type ResponsePermission,
+  type RoleKind,
+  type RolePermissions,
+} from './role-permissions';
+export * from './role-defaults';

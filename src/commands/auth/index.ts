@@ -1,0 +1,2 @@
+export { registerAuthCommands } from './register-auth-commands';
+export { type AuthCommandIo } from './auth-io';
