@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { connectUser, UserRevokedError, closedReason, KeyStore } from '@jetbus/auth';
 import { NatsServer } from '@jetbus/testing';
 import { type AuthServerOptions, DEFAULT_SERVER_TIMEOUT_MS } from './auth-command.options';
-import { type AuthCommandIo } from './auth-io';
+import { type CommandIo } from '../cli-io';
 import {
   addUserAction,
   applyAction,
@@ -15,7 +15,7 @@ import {
 } from './auth-actions';
 
 /** Captures what a command prints. */
-class TestIo implements AuthCommandIo {
+class TestIo implements CommandIo {
   out = '';
   err = '';
   exitCode = 0;

@@ -19,7 +19,7 @@ import {
   type AuthRevokeOptions,
   type AuthServerOptions,
 } from './auth-command.options';
-import { type AuthCommandIo, print } from './auth-io';
+import { type CommandIo, print } from '../cli-io';
 import { applySummary, formatChanges } from './format-apply-result';
 import { withSystemConnection } from './system-connection';
 
@@ -46,7 +46,7 @@ async function revocationsOf(dir: string): Promise<Awaited<ReturnType<KeyStore['
 }
 
 /** `jetbus auth init`: writes the starter policy and compiles it. */
-export async function initAction(options: AuthInitOptions, io: AuthCommandIo): Promise<void> {
+export async function initAction(options: AuthInitOptions, io: CommandIo): Promise<void> {
   const policyFile = resolve(options.policy);
   if ((await exists(policyFile)) && !options.force) {
     throw new Error(
@@ -76,7 +76,7 @@ export async function initAction(options: AuthInitOptions, io: AuthCommandIo): P
   ]);
 }
 
-async function applyOrDiff(options: AuthServerOptions, io: AuthCommandIo, dryRun: boolean): Promise<void> {
+async function applyOrDiff(options: AuthServerOptions, io: CommandIo, dryRun: boolean): Promise<void> {
   const policyFile = resolve(options.policy);
   const policy = await readPolicy(policyFile);
   const result = await withSystemConnection(options, (connection) =>
@@ -106,12 +106,12 @@ async function applyOrDiff(options: AuthServerOptions, io: AuthCommandIo, dryRun
 }
 
 /** `jetbus auth apply`: compile, write, push changed accounts. */
-export function applyAction(options: AuthServerOptions, io: AuthCommandIo): Promise<void> {
+export function applyAction(options: AuthServerOptions, io: CommandIo): Promise<void> {
   return applyOrDiff(options, io, false);
 }
 
 /** `jetbus auth diff`: what apply would change; writes nothing. */
-export function diffAction(options: AuthServerOptions, io: AuthCommandIo): Promise<void> {
+export function diffAction(options: AuthServerOptions, io: CommandIo): Promise<void> {
   return applyOrDiff(options, io, true);
 }
 
@@ -120,7 +120,7 @@ export async function addUserAction(
   account: string,
   user: string,
   options: AuthAddUserOptions,
-  io: AuthCommandIo,
+  io: CommandIo,
 ): Promise<void> {
   const policyFile = resolve(options.policy);
   const policy = await addUserToPolicyFile(policyFile, account, user, {
@@ -155,7 +155,7 @@ export async function revokeAction(
   account: string,
   user: string,
   options: AuthRevokeOptions,
-  io: AuthCommandIo,
+  io: CommandIo,
 ): Promise<void> {
   const policyFile = resolve(options.policy);
   const policy = options.rotate
@@ -192,7 +192,7 @@ export async function credsAction(
   account: string,
   user: string,
   options: AuthCommonOptions,
-  io: AuthCommandIo,
+  io: CommandIo,
 ): Promise<void> {
   const file = authPaths(options.dir).creds(account, user);
   if (!(await exists(file))) {

@@ -1,2 +1,2 @@
 export { registerAuthCommands } from './register-auth-commands';
-export { type AuthCommandIo } from './auth-io';
+export { type CommandIo } from '../cli-io';

@@ -11,7 +11,7 @@ import {
   DEFAULT_POLICY_FILE,
   DEFAULT_SERVER_TIMEOUT_MS,
 } from './auth-command.options';
-import { type AuthCommandIo, fail, processIo } from './auth-io';
+import { type CommandIo, fail, processIo } from '../cli-io';
 import {
   addUserAction,
   applyAction,
@@ -46,7 +46,7 @@ function server(cmd: Command): Command {
 }
 
 /** Runs an action, reporting any failure (policy errors one per line) and setting the exit code. */
-function run<A extends unknown[]>(io: AuthCommandIo, fn: (...args: A) => Promise<void>) {
+function run<A extends unknown[]>(io: CommandIo, fn: (...args: A) => Promise<void>) {
   return async (...args: A): Promise<void> => {
     const options = args.find(
       (a): a is { json?: boolean } => typeof a === 'object' && a !== null && !Array.isArray(a),
@@ -63,7 +63,7 @@ function run<A extends unknown[]>(io: AuthCommandIo, fn: (...args: A) => Promise
  * Adds `jetbus auth init|apply|diff|add-user|revoke|creds`. Output is for people by default,
  * JSON with `--json`; failures print the error (each policy error with its path) and set exit code 1.
  */
-export function registerAuthCommands(program: Command, io: AuthCommandIo = processIo): Command {
+export function registerAuthCommands(program: Command, io: CommandIo = processIo): Command {
   const auth = program
     .command('auth')
     .description(

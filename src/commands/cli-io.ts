@@ -1,26 +1,26 @@
 import { JetbusAuthError, PolicyValidationError } from '@jetbus/auth';
 
-/** Where the auth commands write; tests pass their own. */
-export interface AuthCommandIo {
+/** Where CLI commands write; tests pass their own. */
+export interface CommandIo {
   stdout(text: string): void;
   stderr(text: string): void;
   /** Called with 1 when a command fails. */
   setExitCode(code: number): void;
 }
 
-export const processIo: AuthCommandIo = {
+export const processIo: CommandIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   setExitCode: (code) => void (process.exitCode = code),
 };
 
 /** Prints `value` as JSON, or `human()` lines. */
-export function print(io: AuthCommandIo, json: boolean, value: unknown, human: () => string[]): void {
+export function print(io: CommandIo, json: boolean, value: unknown, human: () => string[]): void {
   io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${human().join('\n')}\n`);
 }
 
 /** Reports a failed command: the message (each policy error on its own line), exit code 1. */
-export function fail(io: AuthCommandIo, json: boolean, error: unknown): void {
+export function fail(io: CommandIo, json: boolean, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   if (json) {
     const body: Record<string, unknown> = { message };

@@ -1,0 +1,11 @@
+/** Left-aligned columns for human output; one string per line, header first. */
+export function formatTable(headers: string[], rows: (string | number | undefined)[][]): string[] {
+  const cells = [headers, ...rows.map((r) => r.map((c) => (c === undefined ? '' : String(c))))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
+}

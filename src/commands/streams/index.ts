@@ -1,0 +1,1 @@
+export { registerStreamCommands } from './register-stream-commands';
