@@ -23,7 +23,16 @@ export {
   createBackoff,
 } from './retry';
 export { type Codec, JsonCodec } from './codec';
-export { type DeadLetter, DeadLetterSink } from './dead-letter';
+export {
+  type DeadLetter,
+  type DeadLetterOptions,
+  DeadLetterSink,
+  DeadLetterHeaders,
+  DEAD_LETTER_HEADER_PREFIX,
+  deadLetterMsgId,
+  replayMsgId,
+  MAX_DELIVERIES_ADVISORY_SUBJECT,
+} from './dead-letter';
 export * from './errors';
 export { Payload, Ctx } from '@nestjs/microservices';
 export { type PubAck } from '@nats-io/jetstream';

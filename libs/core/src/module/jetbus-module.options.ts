@@ -2,6 +2,7 @@ import { type ModuleMetadata, type InjectionToken, type OptionalFactoryDependenc
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Codec } from '../codec';
+import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
 import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { type Duration } from '../retry';
 import { type JetbusStreamOptions } from './jetbus-stream.options';
@@ -48,6 +49,11 @@ export interface JetbusModuleOptions {
   handlerDefaults?: JobHandlerOptions;
   /** On shutdown, how long in-flight handlers may finish before they are aborted and nak'ed. @default '10s' */
   shutdownGracePeriod?: Duration;
+  /**
+   * The dead-letter stream and the reaper. `false` keeps dead letters in the log only (they are
+   * still terminated, so prefer the stream). @default { stream: 'JETBUS_DLQ', subjectPrefix: 'dlq', reaper: true }
+   */
+  deadLetter?: DeadLetterOptions | false;
   /** Payload codec. @default JSON */
   codec?: Codec;
   /** A pino logger, or `false` for silence. @default a pino logger at level `info`, secrets redacted */

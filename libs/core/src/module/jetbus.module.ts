@@ -4,7 +4,7 @@ import { type Logger } from 'pino';
 import { JetbusClient } from '../client/jetbus.client';
 import { JetbusClientProxy } from '../client/jetbus-client.proxy';
 import { JETBUS_LOGGER, JETBUS_MODULE_OPTIONS } from '../constants';
-import { DeadLetterSink, LogDeadLetterSink } from '../dead-letter';
+import { DeadLetterSink, LogDeadLetterSink, StreamDeadLetterSink } from '../dead-letter';
 import { HandlerInvokerFactory } from '../handlers/handler-invoker.factory';
 import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
 import { createJetbusLogger, silentLogger } from '../observability/logger';
@@ -54,6 +54,13 @@ export class JetbusModule {
             const connection = await JetbusConnection.open(o, logger);
             try {
               await ensureStreams(connection.jsm, o.streams, logger);
+              if (o.deadLetter) {
+                const own = [
+                  o.deadLetter.stream,
+                  ...(o.deadLetter.reaper ? [o.deadLetter.reaper.stream] : []),
+                ];
+                await ensureStreams(connection.jsm, own, logger, 'deadLetter');
+              }
             } catch (e) {
               await connection.close();
               throw e;
@@ -79,8 +86,20 @@ export class JetbusModule {
         },
         {
           provide: DeadLetterSink,
-          useFactory: (logger: Logger) => new LogDeadLetterSink(logger),
-          inject: [JETBUS_LOGGER],
+          useFactory: (c: JetbusConnection, o: ResolvedModuleOptions, logger: Logger): DeadLetterSink =>
+            o.deadLetter
+              ? new StreamDeadLetterSink(
+                  c.js,
+                  {
+                    stream: o.deadLetter.stream.name,
+                    subjectPrefix: o.deadLetter.subjectPrefix,
+                    publishTimeoutMs: o.publishTimeoutMs,
+                    onDeadLetter: o.deadLetter.onDeadLetter,
+                  },
+                  logger,
+                )
+              : new LogDeadLetterSink(logger),
+          inject: [JetbusConnection, JETBUS_MODULE_OPTIONS, JETBUS_LOGGER],
         },
         JobHandlerExplorer,
         HandlerInvokerFactory,

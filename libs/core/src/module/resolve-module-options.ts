@@ -1,6 +1,7 @@
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Codec, JsonCodec } from '../codec';
+import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
 import { JetbusConfigError } from '../errors';
 import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { parseDuration } from '../retry';
@@ -22,6 +23,17 @@ export interface ResolvedStreamOptions {
   duplicateWindowMs: number;
 }
 
+export interface ResolvedDeadLetterOptions {
+  stream: ResolvedStreamOptions;
+  subjectPrefix: string;
+  reaper: false | { stream: ResolvedStreamOptions; durable: string };
+  onDeadLetter: DeadLetterOptions['onDeadLetter'];
+}
+
+/** Where the reaper finds max-deliveries advisories, and its shared durable. */
+export const ADVISORY_STREAM = 'JETBUS_ADVISORIES';
+export const REAPER_DURABLE = 'jetbus-reaper';
+
 export interface ResolvedModuleOptions {
   servers: string[];
   name: string;
@@ -39,6 +51,7 @@ export interface ResolvedModuleOptions {
   shutdownGracePeriodMs: number;
   codec: Codec;
   logger: Logger | false | undefined;
+  deadLetter: ResolvedDeadLetterOptions | false;
 }
 
 const oneOf = <T extends string>(value: unknown, allowed: readonly T[], option: string, fallback: T): T => {
@@ -57,8 +70,8 @@ const limit = (value: number | undefined, option: string): number => {
 
 const STREAM_NAME = /^[^\s.*>/\\]+$/;
 
-function resolveStream(s: JetbusStreamOptions, i: number): ResolvedStreamOptions {
-  const at = (name: string) => `streams[${i}].${name}`;
+function resolveStream(s: JetbusStreamOptions, path: string): ResolvedStreamOptions {
+  const at = (name: string) => `${path}.${name}`;
   if (typeof s?.name !== 'string' || !STREAM_NAME.test(s.name)) {
     throw new JetbusConfigError(
       at('name'),
@@ -88,6 +101,56 @@ function resolveStream(s: JetbusStreamOptions, i: number): ResolvedStreamOptions
   };
 }
 
+function resolveDeadLetter(d: DeadLetterOptions | false | undefined): ResolvedDeadLetterOptions | false {
+  if (d === false) return false;
+  if (d !== undefined && (d === null || typeof d !== 'object')) {
+    throw new JetbusConfigError('deadLetter', 'must be an object or false');
+  }
+  const o = d ?? {};
+  const subjectPrefix = o.subjectPrefix ?? 'dlq';
+  if (!/^[^\s*>]+$/.test(subjectPrefix) || subjectPrefix.split('.').some((t) => t === '')) {
+    throw new JetbusConfigError(
+      'deadLetter.subjectPrefix',
+      `must be subject tokens without wildcards, got "${subjectPrefix}"`,
+    );
+  }
+  const stream = resolveStream(
+    {
+      name: o.stream ?? 'JETBUS_DLQ',
+      subjects: [`${subjectPrefix}.>`],
+      maxAge: o.maxAge ?? 0,
+      replicas: o.replicas,
+      retention: 'limits',
+      discard: 'new',
+      // A long dedup window: a reaper write that comes long after the worker's is still one entry.
+      duplicateWindow: '1h',
+    },
+    'deadLetter',
+  );
+  return {
+    stream,
+    subjectPrefix,
+    reaper:
+      o.reaper === false
+        ? false
+        : {
+            stream: resolveStream(
+              {
+                name: ADVISORY_STREAM,
+                subjects: ['$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>'],
+                retention: 'limits',
+                maxAge: '7d',
+                replicas: o.replicas,
+                discard: 'old',
+              },
+              'deadLetter',
+            ),
+            durable: REAPER_DURABLE,
+          },
+    onDeadLetter: o.onDeadLetter,
+  };
+}
+
 /** The one place module options are defaulted and checked; every error names its option. */
 export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModuleOptions {
   if (options === null || typeof options !== 'object') {
@@ -108,9 +171,13 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
       `must be a service name without spaces, . * > / \\ (it prefixes durable names), got ${JSON.stringify(options.name)}`,
     );
   }
-  const streams = (options.streams ?? []).map(resolveStream);
+  const streams = (options.streams ?? []).map((s, i) => resolveStream(s, `streams[${i}]`));
   const seen = new Set<string>();
+  const deadLetter = resolveDeadLetter(options.deadLetter);
   streams.forEach((s, i) => {
+    if (deadLetter && s.name === deadLetter.stream.name) {
+      throw new JetbusConfigError(`streams[${i}].name`, `"${s.name}" is the dead-letter stream's name`);
+    }
     if (seen.has(s.name))
       throw new JetbusConfigError(`streams[${i}].name`, `stream "${s.name}" is declared twice`);
     seen.add(s.name);
@@ -146,5 +213,6 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
     shutdownGracePeriodMs: parseDuration(options.shutdownGracePeriod ?? '10s', 'shutdownGracePeriod'),
     codec: options.codec ?? new JsonCodec(),
     logger: options.logger,
+    deadLetter,
   };
 }

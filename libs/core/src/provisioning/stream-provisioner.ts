@@ -56,8 +56,11 @@ export async function ensureStreams(
   jsm: JetStreamManager,
   streams: ResolvedStreamOptions[],
   logger: Logger,
+  /** Option path prefix for errors; indexes are appended for the user's `streams` list. */
+  optionPath = 'streams',
 ): Promise<void> {
   for (const [i, s] of streams.entries()) {
+    const where = optionPath === 'streams' ? `streams[${i}]` : optionPath;
     const desired = toStreamConfig(s);
     const live = await jsm.streams.info(s.name).then(
       (info) => info.config,
@@ -68,7 +71,7 @@ export async function ensureStreams(
     );
     if (!live) {
       await jsm.streams.add(desired).catch((e: Error) => {
-        throw new JetbusConfigError(`streams[${i}]`, `cannot create stream ${s.name}: ${e.message}`);
+        throw new JetbusConfigError(where, `cannot create stream ${s.name}: ${e.message}`);
       });
       logger.info({ stream: s.name, subjects: s.subjects, retention: s.retention }, 'stream created');
       continue;
@@ -76,7 +79,7 @@ export async function ensureStreams(
     for (const key of ['retention', 'storage'] as const) {
       if (live[key] !== desired[key]) {
         throw new JetbusConfigError(
-          `streams[${i}].${key === 'retention' ? 'retention' : 'storage'}`,
+          `${where}.${key}`,
           `stream ${s.name} exists with ${key} "${live[key]}" but "${desired[key]}" is declared; ` +
             `NATS cannot change it in place (back up, delete and recreate the stream)`,
         );

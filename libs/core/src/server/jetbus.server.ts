@@ -2,7 +2,14 @@ import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/comm
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type Logger } from 'pino';
 import { JETBUS_LOGGER, JETBUS_MODULE_OPTIONS } from '../constants';
-import { DeadLetterSink } from '../dead-letter';
+import {
+  DeadLetterSink,
+  LogDeadLetterSink,
+  MAX_DELIVERIES_ADVISORY_SUBJECT,
+  type MaxDeliveriesAdvisory,
+  MaxDeliveriesReaper,
+  StreamDeadLetterSink,
+} from '../dead-letter';
 import { JetbusConfigError } from '../errors';
 import { HandlerInvokerFactory } from '../handlers/handler-invoker.factory';
 import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
@@ -59,6 +66,11 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       logger: this.log,
     };
     this.runners = prepared.map((h) => new ConsumerRunner(h, deps));
+    const reaper = await this.prepareReaper();
+    if (reaper)
+      this.runners.push(
+        new ConsumerRunner(reaper, { ...deps, deadLetters: new LogDeadLetterSink(this.log) }),
+      );
     await Promise.all(this.runners.map((r) => r.start()));
     this.log.info(
       {
@@ -113,6 +125,53 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       });
     }
     return prepared;
+  }
+
+  /**
+   * The reaper runs as one more handler: the advisory stream is its queue and the runner gives it
+   * retries with backoff (a DLQ that is briefly unavailable just delays it). Its durable is shared
+   * by every instance of every service on the account, so each advisory is handled once.
+   */
+  private async prepareReaper(): Promise<PreparedHandler | undefined> {
+    const dl = this.options.deadLetter;
+    if (!dl || !dl.reaper || !(this.deadLetters instanceof StreamDeadLetterSink)) return undefined;
+    const subject = MAX_DELIVERIES_ADVISORY_SUBJECT;
+    const where = 'deadLetter.reaper';
+    const o = resolveJobHandlerOptions(
+      subject,
+      this.options.name,
+      {
+        durable: dl.reaper.durable,
+        stream: dl.reaper.stream.name,
+        concurrency: 4,
+        maxAttempts: Infinity,
+        backoff: { type: 'exponential', delay: '1s', maxDelay: '1m' },
+        validate: false,
+      },
+      {},
+      where,
+    );
+    await ensureConsumer(
+      this.connection.jsm,
+      { stream: dl.reaper.stream.name, durable: o.durable, config: toConsumerConfig(subject, o) },
+      where,
+      this.log,
+    );
+    const reaper = new MaxDeliveriesReaper(
+      this.connection.jsm,
+      this.deadLetters,
+      [dl.stream.name, dl.reaper.stream.name],
+      this.log,
+    );
+    return {
+      name: 'jetbus.reaper',
+      subject,
+      stream: dl.reaper.stream.name,
+      options: o,
+      invoke: (payload) => reaper.reap(payload as MaxDeliveriesAdvisory),
+      validator: undefined,
+      backoff: createBackoff(o.backoff, `${where}.backoff`),
+    };
   }
 
   /** Drains every runner within the shutdown grace period. Idempotent; safe before start(). */

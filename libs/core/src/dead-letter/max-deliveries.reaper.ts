@@ -1,0 +1,87 @@
+import { type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
+import { type Logger } from 'pino';
+import { NonRetryableError } from '../errors';
+import { type StreamDeadLetterSink } from './stream-dead-letter.sink';
+
+/** The part of `io.nats.jetstream.advisory.v1.max_deliver` the reaper reads (2.9 has no consumer_seq). */
+export interface MaxDeliveriesAdvisory {
+  stream: string;
+  consumer: string;
+  stream_seq: number;
+  deliveries: number;
+}
+
+/** Advisories are core NATS messages, lost unless a stream captures them. */
+export const MAX_DELIVERIES_ADVISORY_SUBJECT = '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>';
+
+class MaxDeliveriesExceeded extends Error {
+  override name = 'MaxDeliveriesExceeded';
+}
+
+const notFound = (e: unknown): boolean =>
+  /no message found|message not found|stream not found/i.test((e as Error)?.message ?? '');
+
+/**
+ * Moves jobs whose worker died (or hung past ack_wait) on their last delivery into the DLQ. A
+ * worker killed mid-job never reaches its own dead-letter code; the server then gives up after
+ * `max_deliver` and says so only in an advisory, which the advisory stream keeps for this reaper.
+ */
+export class MaxDeliveriesReaper {
+  private readonly workQueues = new Map<string, boolean>();
+
+  constructor(
+    private readonly jsm: JetStreamManager,
+    private readonly sink: StreamDeadLetterSink,
+    private readonly ignoreStreams: string[],
+    private readonly logger: Logger,
+  ) {}
+
+  async reap(advisory: MaxDeliveriesAdvisory): Promise<void> {
+    if (!advisory || typeof advisory.stream !== 'string' || !Number.isInteger(advisory.stream_seq)) {
+      throw new NonRetryableError(`not a max-deliveries advisory: ${JSON.stringify(advisory)}`);
+    }
+    const { stream, stream_seq: seq, consumer, deliveries } = advisory;
+    if (this.ignoreStreams.includes(stream)) return;
+    let stored: StoredMsg | null;
+    try {
+      stored = await this.jsm.streams.getMessage(stream, { seq });
+    } catch (e) {
+      if (!notFound(e)) throw e;
+      stored = null;
+    }
+    if (!stored) {
+      // Gone already: acked at the last moment, or dead-lettered and terminated by its worker.
+      this.logger.debug({ stream, seq, consumer }, 'max-deliveries advisory for a message no longer stored');
+      return;
+    }
+    await this.sink.writeRecord({
+      subject: stored.subject,
+      data: stored.data,
+      headers: stored.header,
+      stream,
+      seq,
+      consumer,
+      attempts: deliveries,
+      reason: 'max-deliveries',
+      error: new MaxDeliveriesExceeded(
+        `no worker settled the job in ${deliveries} deliveries (the worker crashed or ran past ack_wait)`,
+      ),
+    });
+    // A work queue would keep the message forever (no consumer will take it again); other
+    // retentions may still owe it to other consumers, so only work queues are cleaned up.
+    if (await this.isWorkQueue(stream)) {
+      await this.jsm.streams.deleteMessage(stream, seq).catch((e: unknown) => {
+        if (!notFound(e)) throw e;
+      });
+    }
+  }
+
+  private async isWorkQueue(stream: string): Promise<boolean> {
+    let wq = this.workQueues.get(stream);
+    if (wq === undefined) {
+      wq = (await this.jsm.streams.info(stream)).config.retention === 'workqueue';
+      this.workQueues.set(stream, wq);
+    }
+    return wq;
+  }
+}
