@@ -62,7 +62,7 @@ describe('dead letters: the live path', () => {
   it('stores each job that will not succeed in the DLQ with its reason and error, then removes the original', async () => {
     const bus = app.get(JetbusClient);
     const { js, jsm } = app.get(JetbusConnection);
-    const ok = await bus.publish('pay.charge', { cents: 100 });
+    await bus.publish('pay.charge', { cents: 100 });
     const nonRetryable = await bus.publish('pay.charge', { cents: -5 }, { headers: { 'X-Order': 'o-1' } });
     const exhausted = await bus.publish('pay.charge', { cents: 13 }, { msgId: 'charge-13' });
     const invalid = await bus.publish('pay.charge', { cents: 'lots' });
