@@ -63,7 +63,10 @@ describe('payloads that can never succeed', () => {
     expect(handled[0]).toBeInstanceOf(ResizeImage);
     expect(handled[0]).toEqual({ id: 'z', width: 640 });
 
-    const dead = logs.records.filter((r) => r.msg === 'job dead-lettered');
+    // Both are dead-lettered concurrently: compare in stream order.
+    const dead = logs.records
+      .filter((r) => r.msg === 'job dead-lettered')
+      .sort((a, b) => (a.seq as number) - (b.seq as number));
     expect(dead.map((r) => [r.subject, r.seq, r.reason, r.attempts])).toEqual([
       ['images.resize', invalid.seq, 'validation', 1],
       ['images.resize', malformed.seq, 'decode', 1],

@@ -29,6 +29,9 @@ export function toStreamConfig(s: ResolvedStreamOptions): Partial<StreamConfig> 
     max_msgs_per_subject: s.maxMsgsPerSubject,
     max_msg_size: s.maxMsgSize,
     discard: s.discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
+    // Without it `discard: new` refuses only at the stream-wide limits and silently drops the
+    // oldest message of a subject at its per-subject limit.
+    discard_new_per_subject: s.discard === 'new' && s.maxMsgsPerSubject > 0,
     duplicate_window: nanos(s.duplicateWindowMs),
   };
 }
@@ -42,10 +45,12 @@ const UPDATABLE: (keyof StreamConfig)[] = [
   'max_msgs_per_subject',
   'max_msg_size',
   'discard',
+  'discard_new_per_subject',
   'duplicate_window',
 ];
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+// An unset boolean on one side and `false` on the other (servers differ in what they echo) are equal.
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? false) === JSON.stringify(b ?? false);
 
 /**
  * Creates declared streams that are missing and updates changed limits of existing ones. Retention

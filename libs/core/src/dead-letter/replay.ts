@@ -1,0 +1,298 @@
+import { type JetStreamClient, type PubAck } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { mapPublishError } from '../client/map-publish-error';
+import {
+  JetbusConfigError,
+  type JetbusError,
+  NoStreamForSubjectError,
+  PayloadTooLargeError,
+  PublishFailedError,
+  ReplayConflictError,
+} from '../errors';
+import { type Duration, parseDuration } from '../retry';
+import { replayMsgId } from './dead-letter.headers';
+import {
+  type DeadLetterFilter,
+  type ParsedDeadLetterFilter,
+  matchesDeadLetterFilter,
+  parseDeadLetterFilter,
+} from './dead-letter-filter';
+import { type DeadLetterEntry, type DeadLetterRecord } from './dead-letter-record';
+import { type DeadLetterStore } from './dead-letter-store';
+import { Pacer } from './replay/pacer';
+
+/** Replays per second when `ratePerSecond` is not given. */
+export const REPLAY_DEFAULT_RATE_PER_SECOND = 100;
+/** How long a replay waits for each PubAck when `timeout` is not given. */
+export const REPLAY_DEFAULT_TIMEOUT_MS = 5_000;
+
+export interface ReplayOptions {
+  /** At most this many publishes per second, evenly spaced (no catch-up bursts). @default 100 */
+  ratePerSecond?: number;
+  /**
+   * Select the dead letters and check that a stream captures each one's subject, but publish and
+   * delete nothing; the report lists them under `wouldReplay`. @default false
+   */
+  dryRun?: boolean;
+  /** How long to wait for each PubAck. @default '5s' */
+  timeout?: Duration;
+  /**
+   * Stops the replay before the next dead letter; the one in flight is still published and deleted.
+   * The report then says `aborted`. Running the same replay again continues with what is left.
+   */
+  signal?: AbortSignal;
+  /** Called after each dead letter is handled. What it throws stops the replay and rejects. */
+  onProgress?: (progress: ReplayProgress) => void;
+}
+
+export type ReplayOutcome = 'replayed' | 'would-replay' | 'skipped' | 'failed';
+
+export interface ReplayProgress {
+  dlqSeq: number;
+  outcome: ReplayOutcome;
+  /** Running totals so far, this dead letter included. */
+  replayed: number;
+  skipped: number;
+  failed: number;
+}
+
+/** Published (stored by `stream` at `seq`) and removed from the DLQ. */
+export interface ReplayedDeadLetter {
+  dlqSeq: number;
+  subject: string;
+  stream: string;
+  seq: number;
+  /** The server already had it: a replay that crashed between publish and delete ran again. */
+  duplicate: boolean;
+}
+
+/** What a dry run would publish, and which stream would store it. */
+export interface PlannedReplay {
+  dlqSeq: number;
+  subject: string;
+  stream: string;
+}
+
+/** Not replayed and kept: malformed, or asked for by id but gone or not matching the filter. */
+export interface SkippedDeadLetter {
+  dlqSeq: number;
+  reason: string;
+}
+
+/** The dead letter is kept: it was not replayed, or (when `published` is set) replayed but not deleted. */
+export interface FailedReplay {
+  dlqSeq: number;
+  subject: string;
+  /**
+   * Why. Publishing fails with a `JetbusError` (`NoStreamForSubjectError`, `PublishTimeoutError`,
+   * `ReplayConflictError`…); a failed delete after the PubAck keeps the server's error.
+   */
+  error: Error;
+  /** Where the job went when it was replayed but its dead letter could not be deleted. */
+  published?: { stream: string; seq: number };
+}
+
+export interface ReplayReport {
+  dryRun: boolean;
+  /** `signal` stopped the replay before every selected dead letter was handled. */
+  aborted: boolean;
+  replayed: ReplayedDeadLetter[];
+  /** Filled by a dry run only. */
+  wouldReplay: PlannedReplay[];
+  skipped: SkippedDeadLetter[];
+  failed: FailedReplay[];
+}
+
+interface ParsedReplayOptions {
+  ratePerSecond: number;
+  dryRun: boolean;
+  timeoutMs: number;
+}
+
+/** Applies the defaults and validates, throwing `JetbusConfigError` with the option's name. */
+export function parseReplayOptions(options: ReplayOptions = {}): ParsedReplayOptions {
+  const ratePerSecond = options.ratePerSecond ?? REPLAY_DEFAULT_RATE_PER_SECOND;
+  if (typeof ratePerSecond !== 'number' || !Number.isFinite(ratePerSecond) || ratePerSecond <= 0)
+    throw new JetbusConfigError('ratePerSecond', `must be a positive number, got ${ratePerSecond}`);
+  const timeoutMs =
+    options.timeout === undefined ? REPLAY_DEFAULT_TIMEOUT_MS : parseDuration(options.timeout, 'timeout');
+  if (timeoutMs <= 0) throw new JetbusConfigError('timeout', 'must be more than 0');
+  return { ratePerSecond, dryRun: options.dryRun ?? false, timeoutMs };
+}
+
+/**
+ * Republishes the selected dead letters to their original subjects, with their payload and original
+ * headers, then deletes each from the DLQ once the PubAck is in. Each publish carries
+ * `Nats-Msg-Id: replay:<dlq seq>`: if a replay dies between publish and delete, running it again
+ * within the target stream's duplicate window stores the job once (PubAck `duplicate: true`) and
+ * then deletes the entry. Replayed entries are gone, so a re-run continues with what is left.
+ *
+ * Nothing is lost: a dead letter that cannot be replayed (no stream for its subject, a timeout, a
+ * malformed entry) stays in the DLQ and is listed under `failed` or `skipped`.
+ */
+export async function replayDeadLetters(
+  store: DeadLetterStore,
+  js: JetStreamClient,
+  filter: DeadLetterFilter = {},
+  options: ReplayOptions = {},
+): Promise<ReplayReport> {
+  const settings = parseReplayOptions(options);
+  const parsed = parseDeadLetterFilter(filter);
+  const { signal, onProgress } = options;
+  const report: ReplayReport = {
+    dryRun: settings.dryRun,
+    aborted: false,
+    replayed: [],
+    wouldReplay: [],
+    skipped: [],
+    failed: [],
+  };
+  const pacer = new Pacer(settings.ratePerSecond);
+  const streams = new StreamFinder(store);
+  const done = (dlqSeq: number, outcome: ReplayOutcome) =>
+    onProgress?.({
+      dlqSeq,
+      outcome,
+      replayed: report.replayed.length + report.wouldReplay.length,
+      skipped: report.skipped.length,
+      failed: report.failed.length,
+    });
+
+  for await (const item of select(store, parsed)) {
+    if (signal?.aborted) {
+      report.aborted = true;
+      break;
+    }
+    if ('skip' in item) {
+      report.skipped.push({ dlqSeq: item.dlqSeq, reason: item.skip });
+      done(item.dlqSeq, 'skipped');
+      continue;
+    }
+    const entry = item.entry;
+    if (entry.kind === 'malformed') {
+      report.skipped.push({ dlqSeq: entry.dlqSeq, reason: `malformed: ${entry.problem}` });
+      done(entry.dlqSeq, 'skipped');
+      continue;
+    }
+    if (settings.dryRun) {
+      const stream = await streams.find(entry.subject);
+      if (typeof stream === 'string') {
+        report.wouldReplay.push({ dlqSeq: entry.dlqSeq, subject: entry.subject, stream });
+        done(entry.dlqSeq, 'would-replay');
+      } else {
+        report.failed.push({ dlqSeq: entry.dlqSeq, subject: entry.subject, error: stream });
+        done(entry.dlqSeq, 'failed');
+      }
+      continue;
+    }
+    await pacer.wait(signal);
+    if (signal?.aborted) {
+      report.aborted = true;
+      break;
+    }
+    const outcome = await replayOne(store, js, entry, settings.timeoutMs);
+    if ('error' in outcome) report.failed.push(outcome);
+    else report.replayed.push(outcome);
+    done(entry.dlqSeq, 'error' in outcome ? 'failed' : 'replayed');
+  }
+  return report;
+}
+
+/** Publish, check the PubAck, delete: one dead letter. */
+async function replayOne(
+  store: DeadLetterStore,
+  js: JetStreamClient,
+  record: DeadLetterRecord,
+  timeoutMs: number,
+): Promise<ReplayedDeadLetter | FailedReplay> {
+  const { dlqSeq, subject, data } = record;
+  const msgId = replayMsgId(dlqSeq);
+  const headers = natsHeaders();
+  for (const [name, values] of Object.entries(record.headers))
+    for (const v of values) headers.append(name, v);
+  let ack: PubAck;
+  try {
+    ack = await js.publish(subject, data, { msgID: msgId, headers, timeout: timeoutMs });
+  } catch (e) {
+    return { dlqSeq, subject, error: publishError(e, subject, data.byteLength, timeoutMs) };
+  }
+  if (ack.duplicate && (await storedIsAnother(store, ack, record))) {
+    return { dlqSeq, subject, error: new ReplayConflictError(subject, msgId, ack.stream, ack.seq) };
+  }
+  try {
+    // false means it is gone already: another replay of the same entry won the race, fine.
+    await store.delete(dlqSeq);
+  } catch (e) {
+    return { dlqSeq, subject, error: e as Error, published: { stream: ack.stream, seq: ack.seq } };
+  }
+  return { dlqSeq, subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+}
+
+/**
+ * A duplicate PubAck names the message the server kept. If that message is still there and is not
+ * this job, the replay id collided (a recreated DLQ stream restarts at seq 1) and the job was
+ * dropped, so the dead letter must stay. If it is gone (consumed from a work queue) it cannot be
+ * compared, and the likely story is a crashed replay of this very dead letter.
+ */
+async function storedIsAnother(
+  store: DeadLetterStore,
+  ack: PubAck,
+  record: DeadLetterRecord,
+): Promise<boolean> {
+  const stored = await store.jsm.streams.getMessage(ack.stream, { seq: ack.seq }).catch(() => null);
+  return !!stored && (stored.subject !== record.subject || !sameBytes(stored.data, record.data));
+}
+
+function publishError(e: unknown, subject: string, size: number, timeoutMs: number): JetbusError {
+  // The connection's max_payload is not known here; a replayed job is smaller than its dead letter.
+  const error = mapPublishError(e, { subject, size, maxPayload: Number.NaN, timeoutMs, user: undefined });
+  return error instanceof PayloadTooLargeError
+    ? new PublishFailedError(subject, (e as Error).message, { cause: e })
+    : error;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i]);
+
+type Selected = { entry: DeadLetterEntry } | { dlqSeq: number; skip: string };
+
+/** The entries to replay; asked-for ids that are gone or do not match are reported, not silently dropped. */
+async function* select(store: DeadLetterStore, filter: ParsedDeadLetterFilter): AsyncGenerator<Selected> {
+  if (!filter.ids) {
+    for await (const entry of store.entries(filter)) yield { entry };
+    return;
+  }
+  let selected = 0;
+  for (const dlqSeq of filter.ids) {
+    if (selected >= (filter.limit ?? Number.POSITIVE_INFINITY)) return;
+    const entry = await store.get(dlqSeq);
+    if (!entry) yield { dlqSeq, skip: 'not found (already replayed or deleted)' };
+    else if (!matchesDeadLetterFilter(entry, filter)) yield { dlqSeq, skip: 'does not match the filter' };
+    else {
+      selected++;
+      yield { entry };
+    }
+  }
+}
+
+/** Which stream captures a subject, for dry runs; one lookup per subject. */
+class StreamFinder {
+  private readonly found = new Map<string, Promise<string | Error>>();
+
+  constructor(private readonly store: DeadLetterStore) {}
+
+  /** The stream's name, or why there is none. */
+  find(subject: string): Promise<string | Error> {
+    let result = this.found.get(subject);
+    if (!result) {
+      result = this.store.jsm.streams.find(subject).catch((e: unknown) =>
+        // 10059: "no stream matches subject".
+        (e as { code?: unknown }).code === 10059
+          ? new NoStreamForSubjectError(subject, { cause: e })
+          : (e as Error),
+      );
+      this.found.set(subject, result);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,122 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type INestApplicationContext } from '@nestjs/common';
+import { JetbusClient, JetbusConnection } from '@jetbus/core';
+import { NatsServer } from '@jetbus/testing';
+import { ChildWorker } from '../support/child-worker';
+import { readDeadLetters } from '../support/dead-letters';
+import { startJetbusApp } from '../support/jetbus-app';
+import { sleep, waitFor } from '../support/wait-for';
+
+const WORKERS = 3;
+const MAX_ATTEMPTS = 4;
+const NORMAL = 200;
+const POISON = 5;
+/** Fewer random kills than MAX_ATTEMPTS, so they alone can never exhaust a healthy job. */
+const RANDOM_KILLS = MAX_ATTEMPTS - 1;
+
+describe('crash safety: workers killed with SIGKILL mid-job', () => {
+  let server: NatsServer;
+  let producer: INestApplicationContext;
+  const slots: (ChildWorker | undefined)[] = [];
+  let supervising = true;
+
+  beforeAll(async () => {
+    server = await NatsServer.start();
+    // The producer process runs the reaper too (every jetbus process does, on a shared durable).
+    producer = await startJetbusApp(
+      {
+        servers: server.url,
+        name: 'producer',
+        logger: false,
+        streams: [{ name: 'CRASH', subjects: ['crash.>'], retention: 'workqueue' }],
+      },
+      [],
+    );
+  });
+
+  afterAll(async () => {
+    supervising = false;
+    await Promise.all(slots.map((w) => w?.crash()));
+    await producer?.close();
+    await server?.stop();
+  });
+
+  it('dead-letters every poison job as max-deliveries, completes every other job, loses none', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'jetbus-crash-'));
+    const out = path.join(dir, 'done.txt');
+    const env = { NATS_URL: server.url, OUT: out, MAX_ATTEMPTS: String(MAX_ATTEMPTS) };
+    let restarts = 0;
+    for (let i = 0; i < WORKERS; i++) slots[i] = await ChildWorker.start('crash-worker.ts', env);
+
+    // Keep three workers alive: restart whichever died.
+    const supervisor = (async () => {
+      while (supervising) {
+        for (let i = 0; i < WORKERS; i++) {
+          if (slots[i] && slots[i]!.child.exitCode === null && slots[i]!.child.signalCode === null) continue;
+          slots[i] = undefined;
+          slots[i] = await ChildWorker.start('crash-worker.ts', env).catch(() => undefined);
+          restarts++;
+        }
+        await sleep(50);
+      }
+    })();
+
+    const normalIds = Array.from({ length: NORMAL }, (_, i) => `n-${i}`);
+    const poisonIds = Array.from({ length: POISON }, (_, i) => `p-${i}`);
+    const jobs = [...normalIds.map((id) => ({ id })), ...poisonIds.map((id) => ({ id, poison: true }))].sort(
+      () => Math.random() - 0.5,
+    );
+    const acks = await producer
+      .get(JetbusClient)
+      .publishMany(jobs.map((data) => ({ subject: 'crash.job', data, options: { msgId: data.id } })));
+    const poisonSeqs = jobs.map((j, i) => (j.poison ? acks[i].seq : -1)).filter((s) => s > 0);
+
+    // Random kills under load, on top of the poison ones.
+    for (let k = 0; k < RANDOM_KILLS; k++) {
+      await sleep(300);
+      const live = slots.filter((w): w is ChildWorker => !!w && w.child.exitCode === null);
+      await live[Math.floor(Math.random() * live.length)]?.crash();
+    }
+
+    const completedIds = () =>
+      existsSync(out)
+        ? readFileSync(out, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => l.split(' ')[0])
+        : [];
+    const { jsm } = producer.get(JetbusConnection);
+    await waitFor(
+      'every job completed or dead-lettered',
+      async () =>
+        new Set(completedIds()).size === NORMAL &&
+        (await jsm.streams.info('JETBUS_DLQ')).state.messages === POISON,
+      90_000,
+      200,
+    );
+    supervising = false;
+    await supervisor;
+
+    // Every healthy job completed; no poison job "completed".
+    expect(new Set(completedIds())).toEqual(new Set(normalIds));
+    // Every poison job is in the DLQ exactly once, with the reason and attempts the server reported.
+    const dead = await readDeadLetters(jsm);
+    expect(dead.map((d) => d.seq).sort((a, b) => a - b)).toEqual([...poisonSeqs].sort((a, b) => a - b));
+    for (const d of dead) {
+      expect(d).toMatchObject({
+        reason: 'max-deliveries',
+        attempts: MAX_ATTEMPTS,
+        subject: 'crash.job',
+        stream: 'CRASH',
+        consumer: 'crash_crash-job',
+        errorClass: 'MaxDeliveriesExceeded',
+      });
+      expect(poisonIds).toContain(JSON.parse(d.body).id);
+    }
+    // The work queue is empty: the reaper removed the poison jobs after storing them.
+    await waitFor('work queue emptied', async () => (await jsm.streams.info('CRASH')).state.messages === 0);
+    expect(restarts).toBeGreaterThanOrEqual(POISON * MAX_ATTEMPTS);
+  });
+});
