@@ -20,7 +20,13 @@ import {
 import { NatsServer } from '@jetbus/testing';
 import { startJetbusApp } from '../support/jetbus-app';
 import { waitFor } from '../support/wait-for';
-import { encode, readStream, resetStreams, writeDeadLetter, writeMalformed } from './support/dead-letter-writer';
+import {
+  encode,
+  readStream,
+  resetStreams,
+  writeDeadLetter,
+  writeMalformed,
+} from './support/dead-letter-writer';
 
 const seqs = (entries: { dlqSeq: number }[]) => entries.map((e) => e.dlqSeq);
 /** Fast enough for tests; the pacing itself is unit-tested. */
@@ -143,7 +149,9 @@ describe('dead letters: store and replay against a real server', () => {
       const report = await replayDeadLetters(store, js, { ids: [gone, fine] }, FAST);
 
       expect(seqs(report.replayed)).toEqual([fine]);
-      expect(report.failed).toEqual([{ dlqSeq: gone, subject: 'invoices.send', error: expect.any(NoStreamForSubjectError) }]);
+      expect(report.failed).toEqual([
+        { dlqSeq: gone, subject: 'invoices.send', error: expect.any(NoStreamForSubjectError) },
+      ]);
       expect(report.failed[0].error.message).toContain('"invoices.send"');
       expect(seqs(await store.list())).toEqual([gone]);
     });
@@ -198,14 +206,19 @@ describe('dead letters: store and replay against a real server', () => {
       const abort = new AbortController();
       const progress: ReplayProgress[] = [];
 
-      const stopped = await replayDeadLetters(store, js, { subject: 'orders.>' }, {
-        ...FAST,
-        signal: abort.signal,
-        onProgress: (p) => {
-          progress.push(p);
-          if (p.replayed === 2) abort.abort();
+      const stopped = await replayDeadLetters(
+        store,
+        js,
+        { subject: 'orders.>' },
+        {
+          ...FAST,
+          signal: abort.signal,
+          onProgress: (p) => {
+            progress.push(p);
+            if (p.replayed === 2) abort.abort();
+          },
         },
-      });
+      );
       const rest = await replayDeadLetters(store, js, { subject: 'orders.>' }, FAST);
 
       expect(stopped).toMatchObject({ aborted: true, failed: [], skipped: [] });
@@ -322,7 +335,10 @@ describe('dead letters: store and replay against a real server', () => {
     it('gets one, deletes one, and lists around the gaps', async () => {
       const [s1, s2, bad, s3, s4, s5] = await fill();
 
-      expect(await store.get(s4)).toMatchObject<Partial<DeadLetterEntry>>({ kind: 'dead-letter', dlqSeq: s4 });
+      expect(await store.get(s4)).toMatchObject<Partial<DeadLetterEntry>>({
+        kind: 'dead-letter',
+        dlqSeq: s4,
+      });
       expect(await store.delete(s2)).toBe(true);
       expect(await store.delete(s3)).toBe(true);
       expect(await store.delete(s3)).toBe(false);
@@ -409,11 +425,18 @@ describe('dead letters: written by a worker, replayed to a worker', () => {
     shipping.broken = false;
     const report = await replayDeadLetters(store, js, { subject: 'ship.parcel', error: 'carrier' }, FAST);
 
-    expect(report).toMatchObject({ replayed: seqs(dead).map((dlqSeq) => ({ dlqSeq })), skipped: [], failed: [] });
+    expect(report).toMatchObject({
+      replayed: seqs(dead).map((dlqSeq) => ({ dlqSeq })),
+      skipped: [],
+      failed: [],
+    });
     await waitFor('both jobs shipped', () => shipping.shipped.length === 2);
     expect(shipping.shipped.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
       { id: 'p-1', headers: { 'X-Tenant': ['acme'], 'Nats-Msg-Id': [`replay:${byId.get('p-1')!.dlqSeq}`] } },
-      { id: 'p-2', headers: { 'X-Tenant': ['globex'], 'Nats-Msg-Id': [`replay:${byId.get('p-2')!.dlqSeq}`] } },
+      {
+        id: 'p-2',
+        headers: { 'X-Tenant': ['globex'], 'Nats-Msg-Id': [`replay:${byId.get('p-2')!.dlqSeq}`] },
+      },
     ]);
     expect(await store.list()).toEqual([]);
   });

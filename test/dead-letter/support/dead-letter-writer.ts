@@ -28,7 +28,11 @@ export const encode = (data: unknown): Uint8Array =>
  * `dlq.<subject>`, original payload and headers plus Jetbus-Dlq-*, `Nats-Msg-Id: dlq:<stream>:<seq>`.
  * Resolves with its DLQ sequence.
  */
-export async function writeDeadLetter(js: JetStreamClient, spec: DeadLetterSpec, dlqStream = 'JETBUS_DLQ'): Promise<number> {
+export async function writeDeadLetter(
+  js: JetStreamClient,
+  spec: DeadLetterSpec,
+  dlqStream = 'JETBUS_DLQ',
+): Promise<number> {
   const stream = spec.stream ?? 'ORDERS';
   const h = natsHeaders();
   for (const [k, v] of Object.entries(spec.headers ?? {})) for (const one of [v].flat()) h.append(k, one);
