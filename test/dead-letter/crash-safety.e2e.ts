@@ -65,9 +65,10 @@ describe('crash safety: workers killed with SIGKILL mid-job', () => {
 
     const normalIds = Array.from({ length: NORMAL }, (_, i) => `n-${i}`);
     const poisonIds = Array.from({ length: POISON }, (_, i) => `p-${i}`);
-    const jobs = [...normalIds.map((id) => ({ id })), ...poisonIds.map((id) => ({ id, poison: true }))].sort(
-      () => Math.random() - 0.5,
-    );
+    const jobs: { id: string; poison?: boolean }[] = [
+      ...normalIds.map((id) => ({ id })),
+      ...poisonIds.map((id) => ({ id, poison: true })),
+    ].sort(() => Math.random() - 0.5);
     const acks = await producer
       .get(JetbusClient)
       .publishMany(jobs.map((data) => ({ subject: 'crash.job', data, options: { msgId: data.id } })));

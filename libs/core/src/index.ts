@@ -23,6 +23,7 @@ export {
   createBackoff,
 } from './retry';
 export { type Codec, JsonCodec } from './codec';
+export { JetbusMetrics } from './observability/jetbus-metrics';
 export {
   type DeadLetter,
   type DeadLetterOptions,

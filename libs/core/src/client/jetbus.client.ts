@@ -6,6 +6,7 @@ import { type Observable, from } from 'rxjs';
 import { type Codec } from '../codec';
 import { type JetbusError, NotConnectedError, PayloadTooLargeError, PublishManyError } from '../errors';
 import { type JetbusConnection } from '../module/jetbus.connection';
+import { type JetbusMetrics } from '../observability/jetbus-metrics';
 import { parseDuration } from '../retry';
 import { PayloadValidator } from '../validation';
 import { mapPublishError } from './map-publish-error';
@@ -29,6 +30,7 @@ export class JetbusClient {
     private readonly connection: JetbusConnection,
     private readonly settings: JetbusClientSettings,
     private readonly logger: Logger,
+    private readonly metrics?: JetbusMetrics,
   ) {}
 
   /** Stores one message; resolves with the PubAck (stream, seq, duplicate) or rejects with a JetbusError. */
@@ -53,8 +55,11 @@ export class JetbusClient {
     if (options.headers) opts.headers = toHeaders(options.headers);
     if (options.expectStream) opts.expect = { streamName: options.expectStream };
     try {
-      return await this.connection.js.publish(subject, body, opts);
+      const ack = await this.connection.js.publish(subject, body, opts);
+      this.metrics?.publishOutcome(ack.duplicate ? 'duplicate' : 'stored');
+      return ack;
     } catch (e) {
+      this.metrics?.publishOutcome('failed');
       throw mapPublishError(e, {
         subject,
         size: body.length,

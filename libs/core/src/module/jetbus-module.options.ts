@@ -1,6 +1,7 @@
 import { type ModuleMetadata, type InjectionToken, type OptionalFactoryDependency } from '@nestjs/common';
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
+import { type Registry } from 'prom-client';
 import { type Codec } from '../codec';
 import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
 import { type JobHandlerOptions } from '../handlers/job-handler.options';
@@ -54,6 +55,8 @@ export interface JetbusModuleOptions {
    * still terminated, so prefer the stream). @default { stream: 'JETBUS_DLQ', subjectPrefix: 'dlq', reaper: true }
    */
   deadLetter?: DeadLetterOptions | false;
+  /** Registry for jetbus's Prometheus metrics. @default a registry of its own (`JetbusMetrics.registry`) */
+  metricsRegistry?: Registry;
   /** Payload codec. @default JSON */
   codec?: Codec;
   /** A pino logger, or `false` for silence. @default a pino logger at level `info`, secrets redacted */

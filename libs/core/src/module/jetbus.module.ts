@@ -7,6 +7,7 @@ import { JETBUS_LOGGER, JETBUS_MODULE_OPTIONS } from '../constants';
 import { DeadLetterSink, LogDeadLetterSink, StreamDeadLetterSink } from '../dead-letter';
 import { HandlerInvokerFactory } from '../handlers/handler-invoker.factory';
 import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
+import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { createJetbusLogger, silentLogger } from '../observability/logger';
 import { ensureStreams } from '../provisioning';
 import { JetbusServer } from '../server/jetbus.server';
@@ -70,14 +71,25 @@ export class JetbusModule {
           inject: [JETBUS_MODULE_OPTIONS, JETBUS_LOGGER],
         },
         {
+          provide: JetbusMetrics,
+          useFactory: (o: ResolvedModuleOptions) => new JetbusMetrics(o.metricsRegistry),
+          inject: [JETBUS_MODULE_OPTIONS],
+        },
+        {
           provide: JetbusClient,
-          useFactory: (c: JetbusConnection, o: ResolvedModuleOptions, logger: Logger) =>
+          useFactory: (
+            c: JetbusConnection,
+            o: ResolvedModuleOptions,
+            logger: Logger,
+            metrics: JetbusMetrics,
+          ) =>
             new JetbusClient(
               c,
               { codec: o.codec, publishTimeoutMs: o.publishTimeoutMs, publishWindow: o.publishWindow },
               logger,
+              metrics,
             ),
-          inject: [JetbusConnection, JETBUS_MODULE_OPTIONS, JETBUS_LOGGER],
+          inject: [JetbusConnection, JETBUS_MODULE_OPTIONS, JETBUS_LOGGER, JetbusMetrics],
         },
         {
           provide: JetbusClientProxy,
@@ -111,6 +123,7 @@ export class JetbusModule {
         JetbusClientProxy,
         JetbusServer,
         JetbusConnection,
+        JetbusMetrics,
         JETBUS_MODULE_OPTIONS,
         JETBUS_LOGGER,
       ],

@@ -1,5 +1,6 @@
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
+import { type Registry } from 'prom-client';
 import { type Codec, JsonCodec } from '../codec';
 import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
 import { JetbusConfigError } from '../errors';
@@ -52,6 +53,7 @@ export interface ResolvedModuleOptions {
   codec: Codec;
   logger: Logger | false | undefined;
   deadLetter: ResolvedDeadLetterOptions | false;
+  metricsRegistry: Registry | undefined;
 }
 
 const oneOf = <T extends string>(value: unknown, allowed: readonly T[], option: string, fallback: T): T => {
@@ -214,5 +216,6 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
     codec: options.codec ?? new JsonCodec(),
     logger: options.logger,
     deadLetter,
+    metricsRegistry: options.metricsRegistry,
   };
 }

@@ -122,7 +122,10 @@ export class ConsumerRunner {
 
   private async process(msg: JsMsg): Promise<void> {
     const entry: InFlight = { msg, startedAt: Date.now(), controller: new AbortController(), settled: false };
+    const { metrics } = this.handler;
     this.inFlight.add(entry);
+    metrics.inFlight.inc();
+    const started = performance.now();
     let failed = false;
     let error: unknown;
     try {
@@ -132,6 +135,8 @@ export class ConsumerRunner {
       error = e;
     }
     this.inFlight.delete(entry);
+    metrics.inFlight.dec();
+    metrics.duration.observe((performance.now() - started) / 1000);
     try {
       if (!entry.settled) {
         entry.settled = true;
@@ -192,9 +197,11 @@ export class ConsumerRunner {
       case 'ack':
         if (options.confirmAck) await msg.ackAck();
         else msg.ack();
+        this.handler.metrics.acked.inc();
         return;
       case 'retry':
         msg.nak(decision.delayMs);
+        this.handler.metrics.retried.inc();
         this.log.warn(
           { err: error, subject: msg.subject, seq: msg.seq, attempt, retryInMs: decision.delayMs },
           'job failed; will retry',
@@ -205,6 +212,7 @@ export class ConsumerRunner {
           await this.deps.deadLetters.write({ msg, reason: decision.reason, error, handler: name });
           // No reason string: nats-server 2.9 does not parse "+TERM <reason>" and would redeliver.
           msg.term();
+          this.handler.metrics.deadLettered.inc();
         } catch (e) {
           msg.nak(DEAD_LETTER_RETRY_MS);
           this.log.error(

@@ -15,6 +15,7 @@ import { HandlerInvokerFactory } from '../handlers/handler-invoker.factory';
 import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
 import { resolveJobHandlerOptions } from '../handlers/resolve-job-handler-options';
 import { JetbusConnection } from '../module/jetbus.connection';
+import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { type ResolvedModuleOptions } from '../module/resolve-module-options';
 import { ensureConsumer, resolveStream, toConsumerConfig } from '../provisioning';
 import { createBackoff } from '../retry';
@@ -40,6 +41,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     private readonly invokers: HandlerInvokerFactory,
     private readonly deadLetters: DeadLetterSink,
     @Inject(JETBUS_LOGGER) private readonly log: Logger,
+    private readonly metrics: JetbusMetrics,
   ) {
     super();
   }
@@ -72,6 +74,18 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
         new ConsumerRunner(reaper, { ...deps, deadLetters: new LogDeadLetterSink(this.log) }),
       );
     await Promise.all(this.runners.map((r) => r.start()));
+    const consumers = [...prepared, ...(reaper ? [reaper] : [])].map((h) => ({
+      stream: h.stream,
+      durable: h.options.durable,
+    }));
+    this.metrics.addConsumerStats(() =>
+      Promise.all(
+        consumers.map(async ({ stream, durable }) => {
+          const c = await this.connection.jsm.consumers.info(stream, durable);
+          return { stream, consumer: durable, pending: c.num_pending, ackPending: c.num_ack_pending };
+        }),
+      ),
+    );
     this.log.info(
       {
         handlers: prepared.map((h) => ({ handler: h.name, subject: h.subject, durable: h.options.durable })),
@@ -122,6 +136,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
         invoke: this.invokers.create(h),
         validator: o.validate && isDtoClass(dto) ? new PayloadValidator(dto) : undefined,
         backoff: createBackoff(o.backoff, `${where}.backoff`),
+        metrics: this.metrics.forHandler(h.name, h.subject),
       });
     }
     return prepared;
@@ -171,6 +186,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       invoke: (payload) => reaper.reap(payload as MaxDeliveriesAdvisory),
       validator: undefined,
       backoff: createBackoff(o.backoff, `${where}.backoff`),
+      metrics: this.metrics.forHandler('jetbus.reaper', subject),
     };
   }
 

@@ -1,5 +1,6 @@
 import { type HandlerInvoker } from '../handlers/handler-invoker.factory';
 import { type ResolvedJobHandlerOptions } from '../handlers/job-handler.options';
+import { type HandlerMetrics } from '../observability/jetbus-metrics';
 import { type BackoffFunction } from '../retry';
 import { type PayloadValidator } from '../validation';
 
@@ -13,4 +14,5 @@ export interface PreparedHandler {
   invoke: HandlerInvoker;
   validator: PayloadValidator | undefined;
   backoff: BackoffFunction;
+  metrics: HandlerMetrics;
 }

@@ -1,0 +1,101 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The counters one handler's runner updates per job, bound to its labels once at startup. */
+export interface HandlerMetrics {
+  acked: Counter.Internal;
+  retried: Counter.Internal;
+  deadLettered: Counter.Internal;
+  inFlight: Gauge.Internal<'handler'>;
+  duration: Histogram.Internal<'handler'>;
+}
+
+export type ConsumerStatsSource = () => Promise<
+  { stream: string; consumer: string; pending: number; ackPending: number }[]
+>;
+
+/**
+ * jetbus's Prometheus metrics, in their own registry by default so two applications in one
+ * process never collide on metric names; merge it with yours (`Registry.merge`) or pass your
+ * registry in `metricsRegistry`.
+ */
+export class JetbusMetrics {
+  private readonly jobs: Counter<'handler' | 'subject' | 'outcome'>;
+  private readonly inFlight: Gauge<'handler'>;
+  private readonly duration: Histogram<'handler'>;
+  private readonly published: Counter<'outcome'>;
+  private readonly sources: ConsumerStatsSource[] = [];
+
+  constructor(readonly registry: Registry = new Registry()) {
+    this.jobs = new Counter({
+      name: 'jetbus_jobs_total',
+      help: 'Jobs settled, by handler, subject and outcome (acked, retried, dead_lettered)',
+      labelNames: ['handler', 'subject', 'outcome'],
+      registers: [registry],
+    });
+    this.inFlight = new Gauge({
+      name: 'jetbus_jobs_in_flight',
+      help: 'Handlers running now, by handler',
+      labelNames: ['handler'],
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: 'jetbus_job_duration_seconds',
+      help: 'Handler run time (decode, validation and handler), by handler',
+      labelNames: ['handler'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+      registers: [registry],
+    });
+    this.published = new Counter({
+      name: 'jetbus_published_total',
+      help: 'Messages published through JetbusClient, by outcome (stored, duplicate, failed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    const sources = this.sources;
+    const stats = async () => (await Promise.all(sources.map((s) => s().catch(() => [])))).flat();
+    let last: Awaited<ReturnType<typeof stats>> | undefined;
+    // Both gauges are read on one scrape; the first collect fetches, the second reuses it.
+    new Gauge({
+      name: 'jetbus_consumer_pending',
+      help: 'Messages not yet delivered to the consumer, by stream and consumer',
+      labelNames: ['stream', 'consumer'],
+      registers: [registry],
+      async collect() {
+        last = await stats();
+        this.reset();
+        for (const s of last) this.set({ stream: s.stream, consumer: s.consumer }, s.pending);
+      },
+    });
+    new Gauge({
+      name: 'jetbus_consumer_ack_pending',
+      help: 'Messages delivered but not yet acked, by stream and consumer',
+      labelNames: ['stream', 'consumer'],
+      registers: [registry],
+      async collect() {
+        const rows = last ?? (await stats());
+        last = undefined;
+        this.reset();
+        for (const s of rows) this.set({ stream: s.stream, consumer: s.consumer }, s.ackPending);
+      },
+    });
+  }
+
+  forHandler(handler: string, subject: string): HandlerMetrics {
+    return {
+      acked: this.jobs.labels(handler, subject, 'acked'),
+      retried: this.jobs.labels(handler, subject, 'retried'),
+      deadLettered: this.jobs.labels(handler, subject, 'dead_lettered'),
+      inFlight: this.inFlight.labels(handler),
+      duration: this.duration.labels(handler),
+    };
+  }
+
+  publishOutcome(outcome: 'stored' | 'duplicate' | 'failed'): void {
+    this.published.inc({ outcome });
+  }
+
+  /** Adds a source of per-consumer pending counts, read at scrape time. */
+  addConsumerStats(source: ConsumerStatsSource): void {
+    this.sources.push(source);
+  }
+}
