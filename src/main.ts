@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAuthCommands } from './commands/auth';
+import { registerDlqCommands } from './commands/dlq';
 import { registerStreamCommands } from './commands/streams';
 
 /** The `jetbus` command line. */
@@ -9,6 +10,7 @@ const program = new Command('jetbus')
   .version('0.1.0');
 registerAuthCommands(program);
 registerStreamCommands(program);
+registerDlqCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -81,13 +81,17 @@ describe('dead letters: store and replay against a real server', () => {
         {
           seq: 1,
           subject: 'orders.created',
-          headers: { 'X-Tenant': ['acme'], 'X-Tags': ['a', 'b'], 'Nats-Msg-Id': [`replay:${first}`] },
+          headers: {
+            'X-Tenant': ['acme'],
+            'X-Tags': ['a', 'b'],
+            'Nats-Msg-Id': [`replay:JETBUS_DLQ:${first}`],
+          },
           body: '{"id":"o-1"}',
         },
         {
           seq: 2,
           subject: 'orders.cancelled',
-          headers: { 'Nats-Msg-Id': [`replay:${second}`] },
+          headers: { 'Nats-Msg-Id': [`replay:JETBUS_DLQ:${second}`] },
           body: '{"id":"o-2"}',
         },
       ]);
@@ -113,8 +117,8 @@ describe('dead letters: store and replay against a real server', () => {
       });
       expect(byFilter).toMatchObject({ replayed: [], skipped: [], failed: [] });
       expect((await readStream(jsm, 'ORDERS')).map((m) => m.headers['Nats-Msg-Id'])).toEqual([
-        [`replay:${a}`],
-        [`replay:${b}`],
+        [`replay:JETBUS_DLQ:${a}`],
+        [`replay:JETBUS_DLQ:${b}`],
       ]);
     });
 
@@ -129,7 +133,7 @@ describe('dead letters: store and replay against a real server', () => {
       const h = natsHeaders();
       h.set('X-Tenant', 'acme');
       const crashed = await js.publish('orders.created', encode({ id: 'o-5' }), {
-        msgID: `replay:${dlqSeq}`,
+        msgID: `replay:JETBUS_DLQ:${dlqSeq}`,
         headers: h,
       });
 
@@ -229,9 +233,33 @@ describe('dead letters: store and replay against a real server', () => {
       ]);
       expect(seqs(rest.replayed)).toEqual(all.slice(2));
       expect((await readStream(jsm, 'ORDERS')).map((m) => m.headers['Nats-Msg-Id'][0])).toEqual(
-        all.map((s) => `replay:${s}`),
+        all.map((s) => `replay:JETBUS_DLQ:${s}`),
       );
       expect(await store.list()).toEqual([]);
+    });
+
+    it('leaves dead letters written while it runs to the next run, so a job failing again cannot loop', async () => {
+      const a = await writeDeadLetter(js, { subject: 'orders.created', seq: 1 });
+      const b = await writeDeadLetter(js, { subject: 'orders.created', seq: 2 });
+      const written: number[] = [];
+      // As if each replayed job failed again at once and a worker dead-lettered it anew.
+      class RefailingStore extends DeadLetterStore {
+        override async delete(dlqSeq: number): Promise<boolean> {
+          written.push(await writeDeadLetter(js, { subject: 'orders.created', seq: 100 + dlqSeq }));
+          return super.delete(dlqSeq);
+        }
+      }
+
+      const report = await replayDeadLetters(
+        new RefailingStore(jsm),
+        js,
+        { subject: 'orders.created' },
+        FAST,
+      );
+
+      expect(seqs(report.replayed)).toEqual([a, b]);
+      expect(written).toHaveLength(2);
+      expect(seqs(await store.list())).toEqual(written);
     });
 
     it('keeps the dead letter when its replay id was already used by another message', async () => {
@@ -432,10 +460,13 @@ describe('dead letters: written by a worker, replayed to a worker', () => {
     });
     await waitFor('both jobs shipped', () => shipping.shipped.length === 2);
     expect(shipping.shipped.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
-      { id: 'p-1', headers: { 'X-Tenant': ['acme'], 'Nats-Msg-Id': [`replay:${byId.get('p-1')!.dlqSeq}`] } },
+      {
+        id: 'p-1',
+        headers: { 'X-Tenant': ['acme'], 'Nats-Msg-Id': [`replay:JETBUS_DLQ:${byId.get('p-1')!.dlqSeq}`] },
+      },
       {
         id: 'p-2',
-        headers: { 'X-Tenant': ['globex'], 'Nats-Msg-Id': [`replay:${byId.get('p-2')!.dlqSeq}`] },
+        headers: { 'X-Tenant': ['globex'], 'Nats-Msg-Id': [`replay:JETBUS_DLQ:${byId.get('p-2')!.dlqSeq}`] },
       },
     ]);
     expect(await store.list()).toEqual([]);

@@ -93,14 +93,28 @@ describe('parseDeadLetter', () => {
     it('still finds the dead-letter fields and strips them', () => {
       const lower = FULL.map(([k, v]): [string, string] => [k.toLowerCase(), v]);
       const entry = parseDeadLetter(storedMsg(7, lower));
-      expect(entry).toMatchObject({ kind: 'dead-letter', subject: 'orders.created', seq: 42, reason: 'error' });
+      expect(entry).toMatchObject({
+        kind: 'dead-letter',
+        subject: 'orders.created',
+        seq: 42,
+        reason: 'error',
+      });
       expect(Object.keys(entry.headers)).toEqual(['x-tenant', 'x-tags', 'traceparent']);
     });
   });
 
   describe('when Jetbus-Dlq-Subject is missing', () => {
     it('is malformed, with every stored header kept for inspection', () => {
-      const entry = parseDeadLetter(storedMsg(9, [['X-Tenant', 'acme'], [H.Reason, 'error']], 'raw'));
+      const entry = parseDeadLetter(
+        storedMsg(
+          9,
+          [
+            ['X-Tenant', 'acme'],
+            [H.Reason, 'error'],
+          ],
+          'raw',
+        ),
+      );
       expect(entry).toMatchObject({
         kind: 'malformed',
         dlqSeq: 9,
@@ -112,10 +126,13 @@ describe('parseDeadLetter', () => {
   });
 
   describe('when Jetbus-Dlq-Subject cannot be published to', () => {
-    it.each(['orders.*', 'orders.>', 'orders..created', 'two words', '.orders'])('is malformed for "%s"', (s) => {
-      const entry = parseDeadLetter(storedMsg(9, [[H.Subject, s]]));
-      expect(entry).toMatchObject({ kind: 'malformed', problem: expect.stringContaining('not a subject') });
-    });
+    it.each(['orders.*', 'orders.>', 'orders..created', 'two words', '.orders'])(
+      'is malformed for "%s"',
+      (s) => {
+        const entry = parseDeadLetter(storedMsg(9, [[H.Subject, s]]));
+        expect(entry).toMatchObject({ kind: 'malformed', problem: expect.stringContaining('not a subject') });
+      },
+    );
   });
 
   describe('when the other fields are missing or garbled', () => {

@@ -31,5 +31,8 @@ export const DEAD_LETTER_HEADER_PREFIX = 'Jetbus-Dlq-';
 /** Dedup id of a dead letter: a repeated write of the same job (worker and reaper racing) is stored once. */
 export const deadLetterMsgId = (stream: string, seq: number): string => `dlq:${stream}:${seq}`;
 
-/** Dedup id of a replay: a replay that crashed after publishing and is run again publishes once. */
-export const replayMsgId = (dlqSeq: number): string => `replay:${dlqSeq}`;
+/**
+ * Dedup id of a replay: a replay that crashed after publishing and is run again publishes once.
+ * The DLQ stream is part of it because a recreated DLQ starts again at seq 1.
+ */
+export const replayMsgId = (dlqStream: string, dlqSeq: number): string => `replay:${dlqStream}:${dlqSeq}`;

@@ -14,3 +14,39 @@ export {
   MAX_DELIVERIES_ADVISORY_SUBJECT,
   type MaxDeliveriesAdvisory,
 } from './max-deliveries.reaper';
+export {
+  type DeadLetterEntry,
+  type DeadLetterHeaderMap,
+  type DeadLetterRecord,
+  type MalformedDeadLetter,
+  DEAD_LETTER_REASONS,
+  isDeadLetterReason,
+  parseDeadLetter,
+} from './dead-letter-record';
+export {
+  type DeadLetterFilter,
+  type ParsedDeadLetterFilter,
+  hasDeadLetterCriteria,
+  matchesDeadLetterFilter,
+  parseDeadLetterFilter,
+  subjectMatches,
+} from './dead-letter-filter';
+export {
+  DeadLetterStore,
+  type DeadLetterStoreOptions,
+  DEAD_LETTER_DEFAULT_STREAM,
+} from './dead-letter-store';
+export {
+  replayDeadLetters,
+  parseReplayOptions,
+  REPLAY_DEFAULT_RATE_PER_SECOND,
+  REPLAY_DEFAULT_TIMEOUT_MS,
+  type ReplayOptions,
+  type ReplayOutcome,
+  type ReplayProgress,
+  type ReplayReport,
+  type ReplayedDeadLetter,
+  type PlannedReplay,
+  type SkippedDeadLetter,
+  type FailedReplay,
+} from './replay';

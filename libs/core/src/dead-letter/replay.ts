@@ -50,7 +50,7 @@ export type ReplayOutcome = 'replayed' | 'would-replay' | 'skipped' | 'failed';
 export interface ReplayProgress {
   dlqSeq: number;
   outcome: ReplayOutcome;
-  /** Running totals so far, this dead letter included. */
+  /** Running totals so far, this dead letter included; in a dry run `replayed` counts `would-replay`. */
   replayed: number;
   skipped: number;
   failed: number;
@@ -206,7 +206,7 @@ async function replayOne(
   timeoutMs: number,
 ): Promise<ReplayedDeadLetter | FailedReplay> {
   const { dlqSeq, subject, data } = record;
-  const msgId = replayMsgId(dlqSeq);
+  const msgId = replayMsgId(store.stream, dlqSeq);
   const headers = natsHeaders();
   for (const [name, values] of Object.entries(record.headers))
     for (const v of values) headers.append(name, v);

@@ -2,6 +2,7 @@
 export const JetbusErrorCodes = {
   Config: 'CONFIG',
   Connection: 'CONNECTION',
+  Authentication: 'AUTHENTICATION',
   NotConnected: 'NOT_CONNECTED',
   NoStreamForSubject: 'NO_STREAM_FOR_SUBJECT',
   PublishTimeout: 'PUBLISH_TIMEOUT',
@@ -15,6 +16,9 @@ export const JetbusErrorCodes = {
   JobTimeout: 'JOB_TIMEOUT',
   ConsumerDrift: 'CONSUMER_DRIFT',
   UnsupportedServerFeature: 'UNSUPPORTED_SERVER_FEATURE',
+  DeadLetterNotFound: 'DEAD_LETTER_NOT_FOUND',
+  DeadLetterStreamNotFound: 'DEAD_LETTER_STREAM_NOT_FOUND',
+  ReplayConflict: 'REPLAY_CONFLICT',
 } as const;
 
 export type JetbusErrorCode = (typeof JetbusErrorCodes)[keyof typeof JetbusErrorCodes];

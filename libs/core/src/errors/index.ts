@@ -2,6 +2,12 @@ export { JetbusErrorCodes, type JetbusErrorCode } from './error-codes';
 export { JetbusError } from './jetbus.error';
 export { JetbusConfigError } from './jetbus-config.error';
 export { ConnectionError } from './connection.error';
+export {
+  AuthenticationError,
+  AuthenticationFailures,
+  type AuthenticationErrorOptions,
+  type AuthenticationFailure,
+} from './authentication.error';
 export { NotConnectedError } from './not-connected.error';
 export { NoStreamForSubjectError } from './no-stream-for-subject.error';
 export { PublishTimeoutError } from './publish-timeout.error';
@@ -16,3 +22,6 @@ export { NonRetryableError } from './non-retryable.error';
 export { JobTimeoutError } from './job-timeout.error';
 export { ConsumerDriftError } from './consumer-drift.error';
 export { UnsupportedServerFeatureError } from './unsupported-server-feature.error';
+export { DeadLetterNotFoundError } from './dead-letter-not-found.error';
+export { DeadLetterStreamNotFoundError } from './dead-letter-stream-not-found.error';
+export { ReplayConflictError } from './replay-conflict.error';

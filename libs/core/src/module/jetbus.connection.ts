@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
 import {
   type ConnectionOptions,
   type NatsConnection,
@@ -7,41 +7,74 @@ import {
 } from '@nats-io/transport-node';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type Logger } from 'pino';
-import { ConnectionError, JetbusConfigError } from '../errors';
+import {
+  type AuthenticationError,
+  AuthenticationFailures,
+  ConnectionError,
+  JetbusConfigError,
+  JetbusError,
+  PermissionDeniedError,
+} from '../errors';
+import {
+  type ConnectionErrorContext,
+  type ConnectionIdentity,
+  mapConnectionError,
+  readCredsIdentity,
+  toAuthenticationError,
+  toPermissionDeniedError,
+} from './map-connection-error';
 import { type ResolvedModuleOptions } from './resolve-module-options';
 
 /** How long close() waits for a drain before it closes hard: drain can hang when the server is gone. */
 const DRAIN_TIMEOUT_MS = 5_000;
 
-function userNameFromCreds(creds: string): string | undefined {
-  const jwt = /-----BEGIN NATS USER JWT-----\s*([^\s-]+)\s*------END NATS USER JWT------/.exec(creds)?.[1];
-  if (!jwt) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as {
-      name?: string;
-      sub?: string;
-    };
-    return claims.name ?? claims.sub;
-  } catch {
-    return undefined;
-  }
+/** The JetStream API request nats.js sends first; producers and workers need no permission for it. */
+const ACCOUNT_INFO_SUBJECT = '$JS.API.INFO';
+
+const TLS_FILES = ['caFile', 'certFile', 'keyFile'] as const;
+
+/**
+ * The connection as the JetStream clients see it: the same connection, except that a request the
+ * user's permissions refuse rejects with `PermissionDeniedError` naming user and subject instead of
+ * nats.js' anonymous `RequestError`. Every JetStream API call and `js.publish` is a request, so
+ * provisioning, consumer lookups, the reaper and dead-letter writes all report refusals typed.
+ * `JetbusConnection.nc` stays the untouched connection.
+ */
+function withTypedPermissionErrors(nc: NatsConnection, user: string | undefined): NatsConnection {
+  const request: NatsConnection['request'] = (subject, payload, opts) =>
+    nc.request(subject, payload, opts).catch((e: unknown) => {
+      throw e instanceof JetbusError ? e : (toPermissionDeniedError(e, user) ?? e);
+    });
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(nc, {
+    get(target, prop) {
+      if (prop === 'request') return request;
+      // Getters and methods run against the real connection, never the proxy.
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (!bound.has(prop)) bound.set(prop, (value as (...a: unknown[]) => unknown).bind(target));
+      return bound.get(prop);
+    },
+  });
 }
 
 /** One NATS connection per application, with its JetStream client and manager. */
 export class JetbusConnection {
   private closing?: Promise<void>;
   private connected = true;
-  private reconnectWaiters: (() => void)[] = [];
+  private reconnectWaiters: ((up: boolean) => void)[] = [];
+  private failure?: AuthenticationError;
 
   private constructor(
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
-    /** The authenticated user's name (from the creds JWT), used in permission errors. */
-    readonly user: string | undefined,
+    private readonly identity: ConnectionIdentity,
+    private readonly servers: string[],
     private readonly logger: Logger,
   ) {
     void this.watchStatus();
+    void this.watchClose();
   }
 
   static async open(options: ResolvedModuleOptions, logger: Logger): Promise<JetbusConnection> {
@@ -55,7 +88,7 @@ export class JetbusConnection {
       // The default records an async stack trace per request, halving publish throughput.
       noAsyncTraces: true,
     };
-    let user: string | undefined;
+    let identity: ConnectionIdentity = { user: undefined, expires: undefined };
     if (options.credsFile) {
       let creds: string;
       try {
@@ -64,29 +97,79 @@ export class JetbusConnection {
         throw new JetbusConfigError('credsFile', `cannot read ${options.credsFile}: ${(e as Error).message}`);
       }
       connectOptions.authenticator = credsAuthenticator(new TextEncoder().encode(creds));
-      user = userNameFromCreds(creds);
+      identity = readCredsIdentity(creds);
     } else if (options.authenticator) {
       connectOptions.authenticator = options.authenticator;
     }
-    if (options.tls) connectOptions.tls = { ...options.tls };
+    if (options.tls) {
+      // nats.js reads these only once TCP is up, and then reports a bare ENOENT as a connect failure.
+      for (const key of TLS_FILES) {
+        const file = options.tls[key];
+        if (file === undefined) continue;
+        try {
+          accessSync(file, fsConstants.R_OK);
+        } catch (e) {
+          throw new JetbusConfigError(`tls.${key}`, `cannot read ${file}: ${(e as Error).message}`);
+        }
+      }
+      connectOptions.tls = { ...options.tls };
+    }
+    const context: ConnectionErrorContext = { servers: options.servers, ...identity };
 
     let nc: NatsConnection;
     try {
       nc = await connect(connectOptions);
     } catch (e) {
-      throw new ConnectionError(options.servers, (e as Error).message, { cause: e });
+      throw mapConnectionError(e, context);
     }
+    const api = withTypedPermissionErrors(nc, identity.user);
+    let jsm: JetStreamManager;
     try {
-      const jsm = await jetstreamManager(nc);
-      return new JetbusConnection(nc, jetstream(nc), jsm, user, logger);
+      jsm = await jetstreamManager(api);
     } catch (e) {
-      await nc.close();
-      throw new ConnectionError(
-        options.servers,
-        `JetStream is not available for this account (${(e as Error).message}); start nats-server with -js`,
-        { cause: e },
-      );
+      if (e instanceof PermissionDeniedError && e.subject === ACCOUNT_INFO_SUBJECT) {
+        // A least-privilege producer or worker may not read account info; the check that JetStream
+        // is on is a courtesy, and the first real API call will say so if it is not.
+        jsm = await jetstreamManager(api, { checkAPI: false });
+      } else {
+        await nc.close().catch(() => undefined);
+        throw JetbusConnection.jetStreamUnavailable(e, options, identity.user);
+      }
     }
+    return new JetbusConnection(nc, jetstream(api), jsm, identity, options.servers, logger);
+  }
+
+  private static jetStreamUnavailable(
+    e: unknown,
+    options: ResolvedModuleOptions,
+    user: string | undefined,
+  ): JetbusError {
+    if (e instanceof PermissionDeniedError) {
+      const inbox = `${options.inboxPrefix ?? '_INBOX'}.`;
+      if (e.operation === 'subscribe' && e.subject.startsWith(inbox)) {
+        return new JetbusConfigError(
+          'inboxPrefix',
+          `user ${user ?? '(unknown)'} may not receive replies on "${e.subject}": connect with the ` +
+            `inboxPrefix its permissions allow (e.g. _INBOX_${user ?? '<user>'})`,
+        );
+      }
+      return e;
+    }
+    return new ConnectionError(
+      options.servers,
+      `JetStream is not available for this account (${(e as Error).message}); start nats-server with -js`,
+      { cause: e },
+    );
+  }
+
+  /** The authenticated user's name (from the creds JWT), used in permission errors. */
+  get user(): string | undefined {
+    return this.identity.user;
+  }
+
+  /** Why the server dropped this connection for good (revoked, expired, refused on reconnect), if it did. */
+  get authFailure(): AuthenticationError | undefined {
+    return this.failure;
   }
 
   /** The server's version, e.g. `2.9.10`: features newer servers would silently ignore are refused. */
@@ -104,17 +187,21 @@ export class JetbusConnection {
     return this.connected && !this.nc.isClosed();
   }
 
-  /** Resolves true as soon as the connection is up, false if it is still down after `timeoutMs`. */
+  /** Resolves true as soon as the connection is up, false if it is still down after `timeoutMs` or closes. */
   async waitConnected(timeoutMs: number): Promise<boolean> {
     if (this.isConnected) return true;
     if (this.nc.isClosed()) return false;
     let timer: NodeJS.Timeout | undefined;
     const up = await Promise.race([
-      new Promise<true>((resolve) => this.reconnectWaiters.push(() => resolve(true))),
+      new Promise<boolean>((resolve) => this.reconnectWaiters.push(resolve)),
       new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false))),
     ]);
     clearTimeout(timer);
     return up;
+  }
+
+  private get errorContext(): ConnectionErrorContext {
+    return { servers: this.servers, ...this.identity };
   }
 
   private async watchStatus(): Promise<void> {
@@ -126,16 +213,54 @@ export class JetbusConnection {
           break;
         case 'reconnect':
           this.connected = true;
-          for (const wake of this.reconnectWaiters.splice(0)) wake();
+          for (const wake of this.reconnectWaiters.splice(0)) wake(true);
           this.logger.info({ server: s.server }, 'NATS connection restored');
           break;
         case 'error':
-          this.logger.error({ err: s.error }, 'NATS connection error');
+          this.reportServerError(s.error);
           break;
         default:
           break;
       }
     }
+  }
+
+  private reportServerError(error: unknown): void {
+    const auth = toAuthenticationError(error, this.errorContext);
+    if (auth) {
+      // A revoked user is refused with "Authorization Violation" on every reconnect that follows:
+      // the first reason is the one worth keeping.
+      if (this.failure?.reason !== AuthenticationFailures.Revoked) this.failure = auth;
+      this.logger.error({ err: auth, user: auth.user, reason: auth.reason }, auth.message);
+      return;
+    }
+    const denied = toPermissionDeniedError(error, this.identity.user);
+    if (denied) {
+      this.logger.error(
+        { err: denied, user: denied.user, operation: denied.operation, subject: denied.subject },
+        denied.message,
+      );
+      return;
+    }
+    this.logger.error({ err: error }, 'NATS connection error');
+  }
+
+  /** A connection the server closed for good (not by close()) is logged with the reason. */
+  private async watchClose(): Promise<void> {
+    const reason = await this.nc.closed();
+    this.connected = false;
+    for (const wake of this.reconnectWaiters.splice(0)) wake(false);
+    if (this.closing) return;
+    const err =
+      this.failure ?? (reason ? toAuthenticationError(reason, this.errorContext) : undefined) ?? reason;
+    if (!err) {
+      this.logger.warn({ user: this.identity.user }, 'NATS connection closed; not reconnecting');
+      return;
+    }
+    this.logger.error(
+      { err, user: this.identity.user, ...(err instanceof JetbusError ? { code: err.code } : {}) },
+      `NATS connection closed for good: ${(err as Error).message ?? String(err)}`,
+    );
   }
 
   /** Drains, bounded; then closes. Idempotent. */

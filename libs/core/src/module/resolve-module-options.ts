@@ -3,6 +3,7 @@ import { type Logger } from 'pino';
 import { type Registry } from 'prom-client';
 import { type Codec, JsonCodec } from '../codec';
 import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
+import { DEAD_LETTER_DEFAULT_STREAM } from '../dead-letter/dead-letter-store';
 import { JetbusConfigError } from '../errors';
 import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { parseDuration } from '../retry';
@@ -118,7 +119,7 @@ function resolveDeadLetter(d: DeadLetterOptions | false | undefined): ResolvedDe
   }
   const stream = resolveStream(
     {
-      name: o.stream ?? 'JETBUS_DLQ',
+      name: o.stream ?? DEAD_LETTER_DEFAULT_STREAM,
       subjects: [`${subjectPrefix}.>`],
       maxAge: o.maxAge ?? 0,
       replicas: o.replicas,

@@ -1,0 +1,162 @@
+import {
+  AuthenticationError,
+  AuthenticationFailures,
+  ConnectionError,
+  type JetbusError,
+  PermissionDeniedError,
+} from '../errors';
+
+/** Who a connection authenticates as, read from its creds file; enough to name it in errors. */
+export interface ConnectionIdentity {
+  /** The user JWT's `name` (else its public key); undefined without creds. */
+  user: string | undefined;
+  /** The user JWT's `exp`. */
+  expires: Date | undefined;
+}
+
+export interface ConnectionErrorContext extends ConnectionIdentity {
+  servers: string[];
+  /** @default new Date() */
+  now?: Date;
+}
+
+const JWT_BLOCK = /-----BEGIN NATS USER JWT-----\s*([A-Za-z0-9_\-.=]+)\s*-+END NATS USER JWT-+/;
+
+/** Reads name and expiry from a `.creds` text's user JWT; the seed is not looked at. */
+export function readCredsIdentity(creds: string): ConnectionIdentity {
+  const jwt = JWT_BLOCK.exec(creds)?.[1];
+  if (!jwt) return { user: undefined, expires: undefined };
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      name?: string;
+      sub?: string;
+      exp?: number;
+    };
+    return {
+      user: claims.name || claims.sub,
+      expires: typeof claims.exp === 'number' && claims.exp > 0 ? new Date(claims.exp * 1000) : undefined,
+    };
+  } catch {
+    return { user: undefined, expires: undefined };
+  }
+}
+
+function* causes(e: unknown): Generator<Error & { code?: unknown }> {
+  for (let cur = e, depth = 0; cur instanceof Error && depth < 8; cur = cur.cause, depth++) yield cur;
+}
+
+/**
+ * An auth refusal in what nats.js reports (a rejected connect, a status error, a close reason) as
+ * `AuthenticationError`; undefined when it is something else. Matched by name and by the server's
+ * words, which is all nats.js 3.4 exposes:
+ * - "User Authentication Revoked" (a `ProtocolError`): a live connection whose key was revoked;
+ * - "User Authentication Expired" / "Account Authentication Expired": expiry of a live connection;
+ * - "Authorization Violation" (`AuthorizationError`): any refusal at connect. nats-server 2.9.10
+ *   says exactly this for an unknown, revoked or expired user alike; an expired JWT is the one
+ *   reason visible locally, from the creds.
+ */
+export function toAuthenticationError(
+  e: unknown,
+  ctx: ConnectionErrorContext,
+): AuthenticationError | undefined {
+  const now = ctx.now ?? new Date();
+  for (const c of causes(e)) {
+    const text = c.message.toLowerCase();
+    if (text.includes('user authentication revoked')) {
+      return new AuthenticationError(ctx.user, AuthenticationFailures.Revoked, ctx.servers, {
+        cause: e,
+        serverMessage: c.message,
+      });
+    }
+    if (
+      c.name === 'UserAuthenticationExpiredError' ||
+      text.includes('user authentication expired') ||
+      text.includes('account authentication expired')
+    ) {
+      return new AuthenticationError(ctx.user, AuthenticationFailures.Expired, ctx.servers, {
+        cause: e,
+        serverMessage: c.message,
+        expiredAt: ctx.expires,
+      });
+    }
+    if (c.name === 'AuthorizationError' || text.includes('authorization violation')) {
+      const expired = ctx.expires !== undefined && ctx.expires.getTime() <= now.getTime();
+      return new AuthenticationError(
+        ctx.user,
+        expired ? AuthenticationFailures.Expired : AuthenticationFailures.AuthorizationViolation,
+        ctx.servers,
+        { cause: e, serverMessage: c.message, expiredAt: ctx.expires },
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The permission violation behind a rejected request (nats.js rejects it with a `RequestError`
+ * whose cause is the `PermissionViolationError`), or a status error, as `PermissionDeniedError`.
+ */
+export function toPermissionDeniedError(
+  e: unknown,
+  user: string | undefined,
+): PermissionDeniedError | undefined {
+  for (const c of causes(e)) {
+    if (c.name !== 'PermissionViolationError') continue;
+    const v = c as Error & { operation?: string; subject?: string };
+    return new PermissionDeniedError(
+      v.operation === 'subscription' ? 'subscribe' : 'publish',
+      v.subject || '(unknown subject)',
+      user,
+      { cause: e },
+    );
+  }
+  return undefined;
+}
+
+// Node's codes for a server certificate the client does not trust.
+const UNTRUSTED_SERVER = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+]);
+
+/** A TLS failure in words that say what to change, or undefined when `e` is no TLS failure. */
+function tlsProblem(e: unknown): string | undefined {
+  for (const c of causes(e)) {
+    const code = typeof c.code === 'string' ? c.code : '';
+    // The server's alert when it wants a client certificate (mTLS, `verify: true`) and got none
+    // or one it does not trust: "bad certificate" up to TLS 1.2, "certificate required" on 1.3.
+    if (/^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA)$/.test(code)) {
+      return (
+        `the server refused the TLS handshake (${code}): it requires a client certificate signed by a CA ` +
+        `it trusts; set tls.certFile and tls.keyFile`
+      );
+    }
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      return `the server's TLS certificate is not valid for this host (${c.message})`;
+    }
+    if (UNTRUSTED_SERVER.has(code)) {
+      return `the server's TLS certificate is not trusted (${c.message}); set tls.caFile to the CA that signed it`;
+    }
+    if (/server does not support 'tls'|tls.*is not available on this server/i.test(c.message)) {
+      return `TLS options were given but the server does not offer TLS (${c.message})`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What `connect()` rejects with, as one jetbus error: `AuthenticationError` for refused
+ * credentials, `ConnectionError` with a TLS diagnosis or nats.js' own words otherwise.
+ */
+export function mapConnectionError(e: unknown, ctx: ConnectionErrorContext): JetbusError {
+  const auth = toAuthenticationError(e, ctx);
+  if (auth) return auth;
+  const tls = tlsProblem(e);
+  return new ConnectionError(ctx.servers, tls ?? (e as Error)?.message ?? String(e), { cause: e });
+}

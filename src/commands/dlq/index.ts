@@ -1,0 +1,1 @@
+export { registerDlqCommands } from './register-dlq-commands';

@@ -1,0 +1,85 @@
+// Only types from commander: it is an ES module that Jest's CommonJS runtime cannot load, and the
+// caller hands us its program anyway.
+import { type Command } from 'commander';
+import { DEAD_LETTER_REASONS } from '@jetbus/core';
+import { type CommandIo, fail, processIo } from '../cli-io';
+import { DEFAULT_SERVER } from '../connection.options';
+import { lsAction, purgeAction, replayAction, rmAction, showAction } from './dlq-actions';
+import {
+  DEAD_LETTER_DEFAULT_STREAM,
+  type DlqCommandOptions,
+  type DlqListOptions,
+  type DlqPurgeOptions,
+  type DlqReplayOptions,
+  REPLAY_DEFAULT_RATE_PER_SECOND,
+} from './dlq-command.options';
+
+function withServer(cmd: Command): Command {
+  return cmd
+    .option('-s, --server <url>', 'NATS server URL', DEFAULT_SERVER)
+    .option('--creds <file>', 'user credentials (.creds)')
+    .option('--stream <name>', 'the dead-letter stream', DEAD_LETTER_DEFAULT_STREAM)
+    .option('--json', 'machine-readable output');
+}
+
+function withFilters(cmd: Command): Command {
+  return cmd
+    .option('--subject <subject>', 'original subject, exact or with wildcards (orders.*, orders.>)')
+    .option('--consumer <durable>', 'the consumer that gave up on the job')
+    .option('--reason <reason>', DEAD_LETTER_REASONS.join(' | '))
+    .option('--error <text>', 'text in the error class or message (case-insensitive)')
+    .option('--since <iso>', 'failed at or after this time (ISO 8601)')
+    .option('--until <iso>', 'failed before this time (ISO 8601)')
+    .option('--limit <n>', 'at most this many, oldest first');
+}
+
+/** Runs an action, reporting any failure and setting exit code 1. */
+function run<A extends unknown[]>(io: CommandIo, fn: (...args: A) => Promise<void>) {
+  return async (...args: A): Promise<void> => {
+    const options = args.find(
+      (a): a is { json?: boolean } => typeof a === 'object' && a !== null && !Array.isArray(a),
+    );
+    try {
+      await fn(...args);
+    } catch (e) {
+      fail(io, options?.json ?? false, e);
+    }
+  };
+}
+
+/**
+ * Adds `jetbus dlq ls|show|replay|rm|purge`: inspect, replay and delete dead letters. Output is for
+ * people by default, JSON with `--json`; failures set exit code 1.
+ */
+export function registerDlqCommands(program: Command, io: CommandIo = processIo): Command {
+  const dlq = program.command('dlq').description('dead letters: list, show, replay, delete');
+
+  withFilters(withServer(dlq.command('ls')))
+    .description('list dead letters, oldest first')
+    .action(run(io, (options: DlqListOptions) => lsAction(options, io)));
+
+  withServer(dlq.command('show'))
+    .argument('<dlqSeq>', 'the dead letter (its DLQ stream sequence)')
+    .description('one dead letter: error, stack, original headers and payload')
+    .action(run(io, (seq: string, options: DlqCommandOptions) => showAction(seq, options, io)));
+
+  withFilters(withServer(dlq.command('replay')))
+    .argument('[dlqSeq...]', 'dead letters to replay (DLQ stream sequences)')
+    .description('publish dead letters back to their original subjects, then delete them')
+    .option('--all', 'replay every dead letter (needed when no dlqSeq and no filter is given)')
+    .option('--rate <n>', 'replays per second at most', String(REPLAY_DEFAULT_RATE_PER_SECOND))
+    .option('--dry-run', 'show what would be replayed, publish and delete nothing')
+    .action(run(io, (ids: string[], options: DlqReplayOptions) => replayAction(ids, options, io)));
+
+  withServer(dlq.command('rm'))
+    .argument('<dlqSeq...>', 'dead letters to delete')
+    .description('delete dead letters without replaying them')
+    .action(run(io, (ids: string[], options: DlqCommandOptions) => rmAction(ids, options, io)));
+
+  withFilters(withServer(dlq.command('purge')))
+    .description('delete every dead letter matching the filters (all without filters)')
+    .option('--yes', 'really delete')
+    .action(run(io, (options: DlqPurgeOptions) => purgeAction(options, io)));
+
+  return dlq;
+}
