@@ -38,3 +38,20 @@ export function fail(io: CommandIo, json: boolean, error: unknown): void {
   }
   io.setExitCode(1);
 }
+
+/**
+ * Wraps a commander action: any failure is reported through `fail` (as JSON when the command's
+ * options say `--json`) instead of escaping as an unhandled rejection.
+ */
+export function runAction<A extends unknown[]>(io: CommandIo, fn: (...args: A) => Promise<void>) {
+  return async (...args: A): Promise<void> => {
+    const options = args.find(
+      (a): a is { json?: boolean } => typeof a === 'object' && a !== null && !Array.isArray(a),
+    );
+    try {
+      await fn(...args);
+    } catch (e) {
+      fail(io, options?.json ?? false, e);
+    }
+  };
+}

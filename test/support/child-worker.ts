@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
-const REGISTER = path.join(__dirname, 'register-ts.js');
+const REGISTER = path.join(__dirname, '..', '..', 'scripts', 'register-ts.js');
 
 /** A TypeScript fixture running as its own OS process, for multi-process and kill -9 tests. */
 export class ChildWorker {

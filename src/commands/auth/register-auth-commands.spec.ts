@@ -3,18 +3,20 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const CLI = [
+  '-r',
+  join(__dirname, '..', '..', '..', 'scripts', 'register-ts.js'),
+  join(__dirname, '..', '..', 'main.ts'),
+];
 /**
- * The commands through commander itself, in a child process (see cli-harness.cjs): argument and
+ * The commands through commander itself, in a child process (the real src/main.ts, TypeScript compiled on load by scripts/register-ts.js: commander 15 is an
+ * ES module that Jest's CommonJS runtime cannot load): argument and
  * option parsing, --json, exit codes. The actions are tested in-process in auth-actions.spec.ts.
  */
 function jetbus(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(__dirname, 'cli-harness.cjs'), ...args],
-      { cwd, timeout: 30_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    execFile(process.execPath, [...CLI, ...args], { cwd, timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -11,7 +11,7 @@ import {
   DEFAULT_POLICY_FILE,
   DEFAULT_SERVER_TIMEOUT_MS,
 } from './auth-command.options';
-import { type CommandIo, fail, processIo } from '../cli-io';
+import { type CommandIo, processIo, runAction } from '../cli-io';
 import {
   addUserAction,
   applyAction,
@@ -45,20 +45,6 @@ function server(cmd: Command): Command {
     .option('--resolver-dir <dir>', "the server's full resolver directory (default: <dir>/resolver)");
 }
 
-/** Runs an action, reporting any failure (policy errors one per line) and setting the exit code. */
-function run<A extends unknown[]>(io: CommandIo, fn: (...args: A) => Promise<void>) {
-  return async (...args: A): Promise<void> => {
-    const options = args.find(
-      (a): a is { json?: boolean } => typeof a === 'object' && a !== null && !Array.isArray(a),
-    );
-    try {
-      await fn(...args);
-    } catch (e) {
-      fail(io, options?.json ?? false, e);
-    }
-  };
-}
-
 /**
  * Adds `jetbus auth init|apply|diff|add-user|revoke|creds`. Output is for people by default,
  * JSON with `--json`; failures print the error (each policy error with its path) and set exit code 1.
@@ -74,15 +60,15 @@ export function registerAuthCommands(program: Command, io: CommandIo = processIo
     .description('write a starter policy and compile it (keys, creds, server-auth.conf)')
     .option('--force', 'overwrite an existing policy file', false)
     .option('--resolver-dir <dir>', "the server's full resolver directory (default: <dir>/resolver)")
-    .action(run(io, (options: AuthInitOptions) => initAction(options, io)));
+    .action(runAction(io, (options: AuthInitOptions) => initAction(options, io)));
 
   server(auth.command('apply'))
     .description('compile the policy, write the artifacts and push changed accounts to --server')
-    .action(run(io, (options: AuthServerOptions) => applyAction(options, io)));
+    .action(runAction(io, (options: AuthServerOptions) => applyAction(options, io)));
 
   server(auth.command('diff'))
     .description('show what apply would change (against --server, else the previous compile); writes nothing')
-    .action(run(io, (options: AuthServerOptions) => diffAction(options, io)));
+    .action(runAction(io, (options: AuthServerOptions) => diffAction(options, io)));
 
   server(auth.command('add-user'))
     .description('add a user to the policy and issue its creds')
@@ -93,7 +79,7 @@ export function registerAuthCommands(program: Command, io: CommandIo = processIo
     .option('--expires <time>', 'ISO 8601 expiry, e.g. 2026-12-31T23:59:59Z')
     .option('--allow-cidr <cidr>', 'source network allowed to connect (repeatable)', collect, [])
     .action(
-      run(io, (account: string, user: string, options: AuthAddUserOptions) =>
+      runAction(io, (account: string, user: string, options: AuthAddUserOptions) =>
         addUserAction(account, user, options, io),
       ),
     );
@@ -104,7 +90,7 @@ export function registerAuthCommands(program: Command, io: CommandIo = processIo
     .argument('<user>', 'user name')
     .option('--rotate', 'keep the user and issue new creds instead of removing it from the policy', false)
     .action(
-      run(io, (account: string, user: string, options: AuthRevokeOptions) =>
+      runAction(io, (account: string, user: string, options: AuthRevokeOptions) =>
         revokeAction(account, user, options, io),
       ),
     );
@@ -117,7 +103,7 @@ export function registerAuthCommands(program: Command, io: CommandIo = processIo
     .option('-d, --dir <dir>', 'auth directory', DEFAULT_AUTH_DIR)
     .option('--json', 'machine-readable output', false)
     .action(
-      run(io, (account: string, user: string, options: AuthCommonOptions) =>
+      runAction(io, (account: string, user: string, options: AuthCommonOptions) =>
         credsAction(account, user, options, io),
       ),
     );

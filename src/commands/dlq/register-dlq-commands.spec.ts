@@ -8,18 +8,20 @@ import { NatsServer } from '@jetbus/testing';
 // Each command is a child process that compiles the sources on load (about a second).
 jest.setTimeout(60_000);
 
+const CLI = [
+  '-r',
+  join(__dirname, '..', '..', '..', 'scripts', 'register-ts.js'),
+  join(__dirname, '..', '..', 'main.ts'),
+];
 /**
- * The commands through commander itself, in a child process (see cli-harness.cjs), against a real
+ * The commands through commander itself, in a child process (the real src/main.ts, TypeScript compiled on load by scripts/register-ts.js: commander 15 is an
+ * ES module that Jest's CommonJS runtime cannot load), against a real
  * server: arguments, options, human and --json output, exit codes.
  */
 function jetbus(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(__dirname, 'cli-harness.cjs'), 'dlq', ...args],
-      { timeout: 30_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    execFile(process.execPath, [...CLI, 'dlq', ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -2,7 +2,7 @@
 // caller hands us its program anyway.
 import { type Command } from 'commander';
 import { DEAD_LETTER_REASONS } from '@jetbus/core';
-import { type CommandIo, fail, processIo } from '../cli-io';
+import { type CommandIo, processIo, runAction } from '../cli-io';
 import { DEFAULT_SERVER } from '../connection.options';
 import { lsAction, purgeAction, replayAction, rmAction, showAction } from './dlq-actions';
 import {
@@ -33,20 +33,6 @@ function withFilters(cmd: Command): Command {
     .option('--limit <n>', 'at most this many, oldest first');
 }
 
-/** Runs an action, reporting any failure and setting exit code 1. */
-function run<A extends unknown[]>(io: CommandIo, fn: (...args: A) => Promise<void>) {
-  return async (...args: A): Promise<void> => {
-    const options = args.find(
-      (a): a is { json?: boolean } => typeof a === 'object' && a !== null && !Array.isArray(a),
-    );
-    try {
-      await fn(...args);
-    } catch (e) {
-      fail(io, options?.json ?? false, e);
-    }
-  };
-}
-
 /**
  * Adds `jetbus dlq ls|show|replay|rm|purge`: inspect, replay and delete dead letters. Output is for
  * people by default, JSON with `--json`; failures set exit code 1.
@@ -56,12 +42,12 @@ export function registerDlqCommands(program: Command, io: CommandIo = processIo)
 
   withFilters(withServer(dlq.command('ls')))
     .description('list dead letters, oldest first')
-    .action(run(io, (options: DlqListOptions) => lsAction(options, io)));
+    .action(runAction(io, (options: DlqListOptions) => lsAction(options, io)));
 
   withServer(dlq.command('show'))
     .argument('<dlqSeq>', 'the dead letter (its DLQ stream sequence)')
     .description('one dead letter: error, stack, original headers and payload')
-    .action(run(io, (seq: string, options: DlqCommandOptions) => showAction(seq, options, io)));
+    .action(runAction(io, (seq: string, options: DlqCommandOptions) => showAction(seq, options, io)));
 
   withFilters(withServer(dlq.command('replay')))
     .argument('[dlqSeq...]', 'dead letters to replay (DLQ stream sequences)')
@@ -69,17 +55,17 @@ export function registerDlqCommands(program: Command, io: CommandIo = processIo)
     .option('--all', 'replay every dead letter (needed when no dlqSeq and no filter is given)')
     .option('--rate <n>', 'replays per second at most', String(REPLAY_DEFAULT_RATE_PER_SECOND))
     .option('--dry-run', 'show what would be replayed, publish and delete nothing')
-    .action(run(io, (ids: string[], options: DlqReplayOptions) => replayAction(ids, options, io)));
+    .action(runAction(io, (ids: string[], options: DlqReplayOptions) => replayAction(ids, options, io)));
 
   withServer(dlq.command('rm'))
     .argument('<dlqSeq...>', 'dead letters to delete')
     .description('delete dead letters without replaying them')
-    .action(run(io, (ids: string[], options: DlqCommandOptions) => rmAction(ids, options, io)));
+    .action(runAction(io, (ids: string[], options: DlqCommandOptions) => rmAction(ids, options, io)));
 
   withFilters(withServer(dlq.command('purge')))
     .description('delete every dead letter matching the filters (all without filters)')
     .option('--yes', 'really delete')
-    .action(run(io, (options: DlqPurgeOptions) => purgeAction(options, io)));
+    .action(runAction(io, (options: DlqPurgeOptions) => purgeAction(options, io)));
 
   return dlq;
 }

@@ -1,4 +1,4 @@
-// Lets tests run TypeScript fixtures in child processes (separate OS processes for fault tests)
+// Lets tests run TypeScript in child processes (worker processes for fault tests, the CLI)
 // without a build step: compiles .ts with swc on require, as Jest does, and maps @jetbus/* to
 // the library sources.
 const Module = require('node:module');
@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { transformSync } = require('@swc/core');
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..');
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   const lib = /^@jetbus\/(core|testing|auth)$/.exec(request);
