@@ -8,6 +8,7 @@ import {
   type JetbusModuleOptions,
 } from '@jetbus/core';
 import { NatsServer, freePort } from '@jetbus/testing';
+import { failure } from '../support/failure';
 import { startJetbusApp } from '../support/jetbus-app';
 
 @Injectable()
@@ -20,15 +21,6 @@ class NegativeConcurrency {
 class UnknownSubject {
   @JobHandler('nobody.captures.this')
   handle(): void {}
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('bad options fail at startup, naming the option', () => {

@@ -13,21 +13,13 @@ import {
   StreamLimitError,
 } from '@jetbus/core';
 import { NatsServer } from '@jetbus/testing';
+import { failure } from '../support/failure';
 import { startJetbusApp } from '../support/jetbus-app';
 import { waitFor } from '../support/wait-for';
 
 class Signup {
   @IsString()
   email!: string;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('JetbusClient against a real server', () => {
