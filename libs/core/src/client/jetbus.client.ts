@@ -84,13 +84,8 @@ export class JetbusClient {
     const failures: { index: number; error: JetbusError }[] = [];
     let index = 0;
     let notSent = 0;
-    for await (const m of messages) {
-      if (failures.length > 0) {
-        notSent++;
-        continue;
-      }
+    const send = (m: PublishRequest): void => {
       const i = index++;
-      await window.acquire();
       this.publish(m.subject, m.data, m.options).then(
         (ack) => {
           acks[i] = ack;
@@ -101,6 +96,36 @@ export class JetbusClient {
           window.release();
         },
       );
+    };
+    /** Sends `m` now when the window has room (no await, so writes batch), else once it has. */
+    const next = (m: PublishRequest): Promise<void> | undefined => {
+      if (failures.length > 0) {
+        notSent++;
+        return undefined;
+      }
+      const wait = window.acquire();
+      if (!wait) {
+        send(m);
+        return undefined;
+      }
+      return wait.then(() => {
+        if (failures.length === 0) return send(m);
+        notSent++;
+        window.release();
+      });
+    };
+    // A sync iterable is walked without `for await`, which would put a microtask between two
+    // publishes and make nats.js flush each one in its own socket write.
+    if (Symbol.iterator in messages) {
+      for (const m of messages) {
+        const wait = next(m);
+        if (wait) await wait;
+      }
+    } else {
+      for await (const m of messages) {
+        const wait = next(m);
+        if (wait) await wait;
+      }
     }
     await window.idle();
     if (failures.length > 0) {

@@ -9,11 +9,15 @@ export class PubAckWindow {
 
   constructor(private readonly size: number) {}
 
-  async acquire(): Promise<void> {
-    if (this.inFlight >= this.size) {
-      await new Promise<void>((resolve) => (this.waiter = resolve));
+  /** `undefined` when a slot is free: the caller goes on in the same tick, so nats.js batches the writes. */
+  acquire(): Promise<void> | undefined {
+    if (this.inFlight < this.size) {
+      this.inFlight++;
+      return undefined;
     }
-    this.inFlight++;
+    return new Promise<void>((resolve) => (this.waiter = resolve)).then(() => {
+      this.inFlight++;
+    });
   }
 
   release(): void {

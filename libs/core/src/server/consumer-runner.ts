@@ -55,6 +55,16 @@ export class ConsumerRunner {
   private loopDone?: Promise<void>;
   private idleWaiters: (() => void)[] = [];
   private stopped?: Promise<void>;
+  /**
+   * Acks of jobs that succeeded in this turn of the event loop, sent together: one socket write
+   * for many acks instead of one each (the largest single cost of a no-op job in the profile).
+   */
+  private acks: JsMsg[] = [];
+  private readonly flushAcks = (): void => {
+    const acks = this.acks;
+    this.acks = [];
+    for (const m of acks) m.ack();
+  };
 
   constructor(
     private readonly handler: PreparedHandler,
@@ -162,7 +172,7 @@ export class ConsumerRunner {
       throw new DecodeError(msg.subject, (e as Error).message, { cause: e });
     }
     if (this.handler.validator) payload = await this.handler.validator.validate(msg.subject, payload);
-    const ctx = new JetbusContext(msg, controller.signal);
+    const ctx = new JetbusContext(msg, controller);
     const timeoutMs = this.handler.options.timeoutMs;
     if (timeoutMs === undefined) {
       await this.handler.invoke(payload, ctx);
@@ -185,6 +195,13 @@ export class ConsumerRunner {
 
   private async settle(msg: JsMsg, failed: boolean, error: unknown): Promise<void> {
     const { options, name, subject } = this.handler;
+    if (!failed) {
+      if (options.confirmAck) await msg.ackAck();
+      else if (this.acks.push(msg) === 1) setImmediate(this.flushAcks);
+      this.handler.metrics.acked.inc();
+      return;
+    }
+    // Parsing the delivery info costs; only the failure path needs the attempt number.
     const attempt = msg.info.deliveryCount;
     const decision = decideSettlement({
       error,
@@ -195,10 +212,7 @@ export class ConsumerRunner {
     });
     switch (decision.kind) {
       case 'ack':
-        if (options.confirmAck) await msg.ackAck();
-        else msg.ack();
-        this.handler.metrics.acked.inc();
-        return;
+        return; // not reached: success returned above
       case 'retry':
         msg.nak(decision.delayMs);
         this.handler.metrics.retried.inc();
@@ -264,6 +278,7 @@ export class ConsumerRunner {
         );
       }
       clearInterval(this.heartbeat);
+      this.flushAcks();
       await this.loopDone;
     })();
     return this.stopped;

@@ -5,9 +5,10 @@ import { type JsMsg } from '@nats-io/jetstream';
  * What a handler knows about the job it runs (`@Ctx() ctx: JetbusContext`). The signal aborts
  * when the handler's `timeout` passes or the worker shuts down past its grace period.
  */
-export class JetbusContext extends BaseRpcContext<[JsMsg, AbortSignal]> {
-  constructor(msg: JsMsg, signal: AbortSignal) {
-    super([msg, signal]);
+export class JetbusContext extends BaseRpcContext<[JsMsg, AbortController]> {
+  // The controller, not its signal: Node builds an AbortSignal lazily, and most handlers never read it.
+  constructor(msg: JsMsg, controller: AbortController) {
+    super([msg, controller]);
   }
 
   /** The raw JetStream message, for what this class does not expose. */
@@ -37,7 +38,7 @@ export class JetbusContext extends BaseRpcContext<[JsMsg, AbortSignal]> {
   }
 
   get signal(): AbortSignal {
-    return this.args[1];
+    return this.args[1].signal;
   }
 
   /** First value of a header, if present. */
