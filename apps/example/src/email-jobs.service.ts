@@ -18,7 +18,12 @@ export class EmailJobs {
   private readonly logger = new Logger(EmailJobs.name);
   readonly sent: SendEmail[] = [];
 
-  @JobHandler('emails.send', { concurrency: 4, timeout: '10s', backoff: { type: 'fixed', delay: '2s' } })
+  @JobHandler('emails.send', {
+    stream: 'EMAILS',
+    concurrency: 4,
+    timeout: '10s',
+    backoff: { type: 'fixed', delay: '2s' },
+  })
   async send(@Payload() mail: SendEmail, @Ctx() ctx: JetbusContext): Promise<void> {
     // A real mailer would get ctx.signal so a timed-out send is abandoned.
     if (ctx.signal.aborted) return;

@@ -10,8 +10,12 @@ export class OrderJobs {
     private readonly stock: StockService,
   ) {}
 
-  /** Reserve stock for a new order, then queue the confirmation e-mail. */
+  /**
+   * Reserve stock for a new order, then queue the confirmation e-mail. The stream is named, so the
+   * service's user needs no permission to list streams (`$JS.API.STREAM.NAMES`).
+   */
   @JobHandler('orders.created', {
+    stream: 'ORDERS',
     concurrency: 16,
     maxAttempts: 5,
     backoff: { type: 'exponential', delay: '1s' },

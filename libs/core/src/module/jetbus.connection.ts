@@ -1,4 +1,5 @@
 import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import {
   type ConnectionOptions,
   type NatsConnection,
@@ -20,6 +21,7 @@ import {
   type ConnectionIdentity,
   mapConnectionError,
   readCredsIdentity,
+  type ServerTlsInfo,
   toAuthenticationError,
   toPermissionDeniedError,
 } from './map-connection-error';
@@ -27,6 +29,9 @@ import { type ResolvedModuleOptions } from './resolve-module-options';
 
 /** How long close() waits for a drain before it closes hard: drain can hang when the server is gone. */
 const DRAIN_TIMEOUT_MS = 5_000;
+
+/** Bound on reading the server's INFO to explain a failed connect. */
+const SERVER_INFO_TIMEOUT_MS = 1_000;
 
 /** The JetStream API request nats.js sends first; producers and workers need no permission for it. */
 const ACCOUNT_INFO_SUBJECT = '$JS.API.INFO';
@@ -120,7 +125,12 @@ export class JetbusConnection {
     try {
       nc = await connect(connectOptions);
     } catch (e) {
-      throw mapConnectionError(e, context);
+      const clientCertificate = Boolean(options.tls?.certFile ?? options.tls?.cert);
+      // An mTLS refusal often reaches nats.js as a reset or a timeout; the server's INFO tells.
+      const serverInfo = toAuthenticationError(e, context)
+        ? undefined
+        : await JetbusConnection.readServerInfo(options.servers[0], SERVER_INFO_TIMEOUT_MS);
+      throw mapConnectionError(e, { ...context, clientCertificate, serverInfo });
     }
     const api = withTypedPermissionErrors(nc, identity.user);
     let jsm: JetStreamManager;
@@ -137,6 +147,41 @@ export class JetbusConnection {
       }
     }
     return new JetbusConnection(nc, jetstream(api), jsm, identity, options.servers, logger);
+  }
+
+  /**
+   * The INFO line a NATS server sends in plain text on connect (before any TLS), or undefined when
+   * none arrives within `timeoutMs`. Read only to explain a failed connect.
+   */
+  private static readServerInfo(server: string, timeoutMs: number): Promise<ServerTlsInfo | undefined> {
+    let url: URL;
+    try {
+      url = new URL(server.includes('://') ? server : `nats://${server}`);
+    } catch {
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve) => {
+      let buffered = '';
+      const socket = createConnection({ host: url.hostname, port: Number(url.port || 4222) });
+      const finish = (info: ServerTlsInfo | undefined) => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(info);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      socket.on('error', () => finish(undefined));
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        const end = buffered.indexOf('\r\n');
+        if (end < 0) return;
+        const line = buffered.slice(0, end);
+        try {
+          finish(line.startsWith('INFO ') ? (JSON.parse(line.slice(5)) as ServerTlsInfo) : undefined);
+        } catch {
+          finish(undefined);
+        }
+      });
+    });
   }
 
   private static jetStreamUnavailable(

@@ -122,24 +122,40 @@ describe('mapConnectionError', () => {
     );
   });
   describe('when TLS fails', () => {
-    it('says a client certificate is required (mTLS, no certificate)', () => {
+    it('says a client certificate is required (mTLS alert, no certificate given)', () => {
       const e = mapConnectionError(
         tlsError('ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'sslv3 alert bad certificate'),
         ctx,
       );
       expect(e).toBeInstanceOf(ConnectionError);
       expect(e.message).toBe(
-        'cannot connect to NATS at nats://127.0.0.1:4222: the server refused the TLS handshake ' +
-          '(ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE): it requires a client certificate signed by a CA it ' +
-          'trusts; set tls.certFile and tls.keyFile',
+        'cannot connect to NATS at nats://127.0.0.1:4222: the server requires a client certificate ' +
+          '(mutual TLS) and none was given: set tls.certFile and tls.keyFile',
       );
     });
-    it('recognizes the TLS 1.3 alert too', () => {
+    it('says the same when only the INFO tells (a reset or a timeout instead of the alert)', () => {
+      const e = mapConnectionError(tlsError('ECONNRESET', 'write ECONNRESET'), {
+        ...ctx,
+        serverInfo: { tls_required: true, tls_verify: true },
+      });
+      expect(e.message).toContain('requires a client certificate (mutual TLS) and none was given');
+    });
+    it('says the certificate given was refused (TLS 1.3 alert)', () => {
       const e = mapConnectionError(
         tlsError('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'tlsv13 alert certificate required'),
-        ctx,
+        { ...ctx, clientCertificate: true },
       );
-      expect(e.message).toContain('requires a client certificate');
+      expect(e.message).toContain(
+        "the server refused the client certificate (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED): it must be signed by a CA in the server's ca_file",
+      );
+    });
+    it('asks about the CA when a certificate was given and the server only dropped the connection', () => {
+      const e = mapConnectionError(new Error('timeout'), {
+        ...ctx,
+        clientCertificate: true,
+        serverInfo: { tls_verify: true },
+      });
+      expect(e.message).toContain("is tls.certFile signed by a CA in the server's ca_file? (timeout)");
     });
     it('says the server certificate is not trusted', () => {
       const e = mapConnectionError(
@@ -156,7 +172,10 @@ describe('mapConnectionError', () => {
     });
   });
   it("keeps nats.js' words for anything else", () => {
-    const e = mapConnectionError(new Error('CONNECTION_REFUSED'), ctx);
+    const e = mapConnectionError(new Error('CONNECTION_REFUSED'), {
+      ...ctx,
+      serverInfo: { tls_verify: false },
+    });
     expect(e).toBeInstanceOf(ConnectionError);
     expect(e.message).toBe('cannot connect to NATS at nats://127.0.0.1:4222: CONNECTION_REFUSED');
   });

@@ -14,10 +14,21 @@ export interface ConnectionIdentity {
   expires: Date | undefined;
 }
 
+/** The part of the INFO a server sends (in plain text, before any TLS) that diagnoses TLS failures. */
+export interface ServerTlsInfo {
+  tls_required?: boolean;
+  /** The server wants a client certificate (`verify: true`). */
+  tls_verify?: boolean;
+}
+
 export interface ConnectionErrorContext extends ConnectionIdentity {
   servers: string[];
   /** @default new Date() */
   now?: Date;
+  /** The client has a certificate configured (`tls.certFile` or `tls.cert`). */
+  clientCertificate?: boolean;
+  /** The server's INFO, when it was read to diagnose the failure. */
+  serverInfo?: ServerTlsInfo;
 }
 
 const JWT_BLOCK = /-----BEGIN NATS USER JWT-----\s*([A-Za-z0-9_\-.=]+)\s*-+END NATS USER JWT-+/;
@@ -41,8 +52,14 @@ export function readCredsIdentity(creds: string): ConnectionIdentity {
   }
 }
 
-function* causes(e: unknown): Generator<Error & { code?: unknown }> {
-  for (let cur = e, depth = 0; cur instanceof Error && depth < 8; cur = cur.cause, depth++) yield cur;
+type ErrorLike = Error & { code?: unknown };
+
+// Duck-typed, not `instanceof Error`: Node's TLS errors come from another realm under Jest's vm.
+const isErrorLike = (e: unknown): e is ErrorLike =>
+  typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string';
+
+function* causes(e: unknown): Generator<ErrorLike> {
+  for (let cur = e, depth = 0; isErrorLike(cur) && depth < 8; cur = cur.cause, depth++) yield cur;
 }
 
 /**
@@ -125,17 +142,21 @@ const UNTRUSTED_SERVER = new Set([
   'CERT_UNTRUSTED',
 ]);
 
+const CLIENT_CERTIFICATE_ALERT =
+  /^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA)$/;
+const NO_CLIENT_CERTIFICATE =
+  'the server requires a client certificate (mutual TLS) and none was given: set tls.certFile and tls.keyFile';
+
 /** A TLS failure in words that say what to change, or undefined when `e` is no TLS failure. */
-function tlsProblem(e: unknown): string | undefined {
+function tlsProblem(e: unknown, ctx: ConnectionErrorContext): string | undefined {
   for (const c of causes(e)) {
     const code = typeof c.code === 'string' ? c.code : '';
-    // The server's alert when it wants a client certificate (mTLS, `verify: true`) and got none
-    // or one it does not trust: "bad certificate" up to TLS 1.2, "certificate required" on 1.3.
-    if (/^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA)$/.test(code)) {
-      return (
-        `the server refused the TLS handshake (${code}): it requires a client certificate signed by a CA ` +
-        `it trusts; set tls.certFile and tls.keyFile`
-      );
+    // The server's alert when it wants a client certificate (`verify: true`) and got none or one it
+    // does not trust: "bad certificate" up to TLS 1.2, "certificate required" on 1.3.
+    if (CLIENT_CERTIFICATE_ALERT.test(code)) {
+      return ctx.clientCertificate
+        ? `the server refused the client certificate (${code}): it must be signed by a CA in the server's ca_file`
+        : NO_CLIENT_CERTIFICATE;
     }
     if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
       return `the server's TLS certificate is not valid for this host (${c.message})`;
@@ -147,6 +168,15 @@ function tlsProblem(e: unknown): string | undefined {
       return `TLS options were given but the server does not offer TLS (${c.message})`;
     }
   }
+  // The alert comes after the handshake, so it often reaches nats.js only as a reset connection or,
+  // with reconnects on, not at all (a timeout). The server's INFO says it wants a certificate.
+  if (ctx.serverInfo?.tls_verify) {
+    const said = isErrorLike(e) ? e.message : String(e);
+    return ctx.clientCertificate
+      ? `the server requires a client certificate (mutual TLS) and dropped the connection after the TLS ` +
+          `handshake: is tls.certFile signed by a CA in the server's ca_file? (${said})`
+      : NO_CLIENT_CERTIFICATE;
+  }
   return undefined;
 }
 
@@ -157,6 +187,7 @@ function tlsProblem(e: unknown): string | undefined {
 export function mapConnectionError(e: unknown, ctx: ConnectionErrorContext): JetbusError {
   const auth = toAuthenticationError(e, ctx);
   if (auth) return auth;
-  const tls = tlsProblem(e);
-  return new ConnectionError(ctx.servers, tls ?? (e as Error)?.message ?? String(e), { cause: e });
+  const tls = tlsProblem(e, ctx);
+  const detail = tls ?? (isErrorLike(e) ? e.message : String(e));
+  return new ConnectionError(ctx.servers, detail, { cause: e });
 }

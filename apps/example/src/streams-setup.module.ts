@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { JetbusModule } from '@jetbus/core';
+import { type NatsConnectionSettings } from './nats-connection';
+import { ORDER_STREAMS } from './orders.module';
+
+/**
+ * Creates (or updates) the example's streams, the dead-letter stream and the advisory stream, as an
+ * admin: starting this module is the whole setup step. Least-privilege services then only check them.
+ */
+@Module({})
+export class StreamsSetupModule {
+  static forRoot(connection: NatsConnectionSettings): DynamicModule {
+    return {
+      module: StreamsSetupModule,
+      imports: [JetbusModule.forRoot({ ...connection, name: 'orders-setup', streams: ORDER_STREAMS })],
+    };
+  }
+}
