@@ -24,7 +24,6 @@ roles:
   ops: { admin: {} }
   billing-api: { producer: { subjects: [billing.charge] } }
   charge-jobs: { service: { stream: BILLING, consumer: ${DURABLE} } }
-  reaper-durable: { service: { stream: JETBUS_ADVISORIES, consumer: jetbus-reaper } }
   dead-letters: { reaper: { streams: [BILLING] } }
   dlq-check: { publish: { allow: [$JS.API.STREAM.INFO.JETBUS_DLQ] } }
 accounts:
@@ -33,7 +32,7 @@ accounts:
       admin: { roles: [ops], inboxPrefix: _INBOX_admin }
       api: { roles: [billing-api], inboxPrefix: _INBOX_api }
       billing:
-        roles: [charge-jobs, reaper-durable, dead-letters, dlq-check]
+        roles: [charge-jobs, dead-letters, dlq-check]
         inboxPrefix: _INBOX_billing
 `;
 
@@ -124,7 +123,7 @@ describe('the reaper under a service user (operator mode)', () => {
     expect([...charged].sort()).toEqual(['a', 'b', 'c']);
     // The advisory was settled: nothing left for another reaper to redo.
     await waitFor('the advisory acked', async () => {
-      const info = await jsm.consumers.info('JETBUS_ADVISORIES', 'jetbus-reaper');
+      const info = await jsm.consumers.info('JETBUS_ADVISORIES', 'jetbus-reaper_BILLING');
       return info.num_pending === 0 && info.num_ack_pending === 0;
     });
   });

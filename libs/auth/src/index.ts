@@ -59,7 +59,7 @@ export {
   DEFAULT_ADVISORY_STREAM,
   DEFAULT_DLQ_SUBJECTS,
   DEFAULT_INBOX_PREFIX,
-  DEFAULT_REAPER_DURABLE,
+  reaperDurable,
   type AdminRoleOptions,
   type CustomRoleOptions,
   type PermissionList,

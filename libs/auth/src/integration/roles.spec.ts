@@ -61,7 +61,7 @@ describe('built-in roles on nats-server', () => {
     for (const [stream, durable] of [
       ['ORDERS', 'billing'],
       ['OTHER', 'billing'],
-      ['JETBUS_ADVISORIES', 'jetbus-reaper'],
+      ['JETBUS_ADVISORIES', 'jetbus-reaper_ORDERS'],
     ]) {
       await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit });
     }
@@ -191,7 +191,7 @@ describe('built-in roles on nats-server', () => {
       const js = jetstream(nc);
       const jsm = await jetstreamManager(nc, { checkAPI: false });
       const advisory = await (
-        await js.consumers.get('JETBUS_ADVISORIES', 'jetbus-reaper')
+        await js.consumers.get('JETBUS_ADVISORIES', 'jetbus-reaper_ORDERS')
       ).next({ expires: 2000 });
       const { stream, stream_seq } = advisory?.json<{ stream: string; stream_seq: number }>() ?? {
         stream: '',

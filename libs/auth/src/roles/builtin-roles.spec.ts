@@ -64,9 +64,14 @@ describe('built-in roles', () => {
   describe('reaper', () => {
     it('consumes the advisories, reads and deletes source messages, publishes dead letters', () => {
       expect(reaper({ streams: ['ORDERS'] }).publish.allow).toEqual([
-        '$JS.API.CONSUMER.INFO.JETBUS_ADVISORIES.jetbus-reaper',
-        '$JS.API.CONSUMER.MSG.NEXT.JETBUS_ADVISORIES.jetbus-reaper',
-        '$JS.ACK.JETBUS_ADVISORIES.jetbus-reaper.>',
+        '$JS.API.CONSUMER.INFO.JETBUS_ADVISORIES.jetbus-reaper_ORDERS',
+        '$JS.API.CONSUMER.MSG.NEXT.JETBUS_ADVISORIES.jetbus-reaper_ORDERS',
+        '$JS.ACK.JETBUS_ADVISORIES.jetbus-reaper_ORDERS.>',
+        '$JS.API.INFO',
+        '$JS.API.STREAM.INFO.JETBUS_ADVISORIES',
+        '$JS.API.CONSUMER.CREATE.JETBUS_ADVISORIES.jetbus-reaper_ORDERS',
+        '$JS.API.CONSUMER.CREATE.JETBUS_ADVISORIES.jetbus-reaper_ORDERS.>',
+        '$JS.API.CONSUMER.DURABLE.CREATE.JETBUS_ADVISORIES.jetbus-reaper_ORDERS',
         '$JS.API.STREAM.MSG.GET.ORDERS',
         '$JS.API.DIRECT.GET.ORDERS',
         '$JS.API.STREAM.MSG.DELETE.ORDERS',

@@ -1,5 +1,5 @@
 import { nameSyntaxError, subjectSyntaxError } from '../policy/subject';
-import { DEFAULT_ADVISORY_STREAM, DEFAULT_DLQ_SUBJECTS, DEFAULT_REAPER_DURABLE } from './role-defaults';
+import { DEFAULT_ADVISORY_STREAM, DEFAULT_DLQ_SUBJECTS, reaperDurable } from './role-defaults';
 import {
   type PermissionList,
   type ResponsePermission,
@@ -109,24 +109,25 @@ export interface ReaperRoleOptions {
   streams: readonly string[];
   /** @default 'JETBUS_ADVISORIES' */
   advisoryStream?: string;
-  /** @default 'jetbus-reaper' */
+  /** One durable for all the streams' advisories. @default one per stream, `jetbus-reaper_<stream>` */
   durable?: string;
   /** Where dead letters are published. @default ['dlq.>'] */
   dlqSubjects?: readonly string[];
 }
 
 /**
- * Consumes the max-deliveries advisories captured in the advisory stream, copies each message
- * (`STREAM.MSG.GET` or direct get, by sequence) to the dead-letter subjects and deletes it from its
- * source stream.
+ * Creates and consumes the reaper durables on the advisory stream (one per source stream, as
+ * @jetbus/core does), copies each message that hit max deliveries (`STREAM.MSG.GET` or direct get,
+ * by sequence) to the dead-letter subjects and deletes it from its source stream.
  */
 export function reaper(options: ReaperRoleOptions): RolePermissions {
   if (options.streams.length === 0) throw new TypeError('reaper: at least one source stream is required');
   const streams = options.streams.map((s) => checkName('stream', s));
-  const advisories = worker(
-    checkName('stream', options.advisoryStream ?? DEFAULT_ADVISORY_STREAM),
-    checkName('consumer', options.durable ?? DEFAULT_REAPER_DURABLE),
-  );
+  const advisoryStream = checkName('stream', options.advisoryStream ?? DEFAULT_ADVISORY_STREAM);
+  const durables = options.durable ? [checkName('consumer', options.durable)] : streams.map(reaperDurable);
+  const advisories = {
+    publish: { allow: durables.flatMap((d) => service(advisoryStream, d).publish.allow) },
+  };
   const dlq = checkSubjects(options.dlqSubjects ?? DEFAULT_DLQ_SUBJECTS, 'reaper.dlqSubjects');
   const perStream = streams.flatMap((s) => [
     `$JS.API.STREAM.MSG.GET.${s}`,

@@ -12,6 +12,7 @@ export {
 export {
   MaxDeliveriesReaper,
   MAX_DELIVERIES_ADVISORY_SUBJECT,
+  maxDeliveriesAdvisorySubject,
   type MaxDeliveriesAdvisory,
 } from './max-deliveries.reaper';
 export {

@@ -14,6 +14,10 @@ export interface MaxDeliveriesAdvisory {
 /** Advisories are core NATS messages, lost unless a stream captures them. */
 export const MAX_DELIVERIES_ADVISORY_SUBJECT = '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>';
 
+/** The advisories for one source stream: `...MAX_DELIVERIES.<stream>.<consumer>`. */
+export const maxDeliveriesAdvisorySubject = (stream: string): string =>
+  `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.*`;
+
 class MaxDeliveriesExceeded extends Error {
   override name = 'MaxDeliveriesExceeded';
 }

@@ -28,13 +28,17 @@ export interface ResolvedStreamOptions {
 export interface ResolvedDeadLetterOptions {
   stream: ResolvedStreamOptions;
   subjectPrefix: string;
-  reaper: false | { stream: ResolvedStreamOptions; durable: string };
+  reaper: false | { stream: ResolvedStreamOptions };
   onDeadLetter: DeadLetterOptions['onDeadLetter'];
 }
 
-/** Where the reaper finds max-deliveries advisories, and its shared durable. */
+/** Where the reaper finds max-deliveries advisories. */
 export const ADVISORY_STREAM = 'JETBUS_ADVISORIES';
-export const REAPER_DURABLE = 'jetbus-reaper';
+/**
+ * The reaper durable for one source stream, shared by every process whose handlers consume that
+ * stream: each advisory is handled once, by a process that has permission on the stream.
+ */
+export const reaperDurable = (stream: string): string => `jetbus-reaper_${stream}`;
 
 export interface ResolvedModuleOptions {
   servers: string[];
@@ -148,7 +152,6 @@ function resolveDeadLetter(d: DeadLetterOptions | false | undefined): ResolvedDe
               },
               'deadLetter',
             ),
-            durable: REAPER_DURABLE,
           },
     onDeadLetter: o.onDeadLetter,
   };

@@ -5,7 +5,7 @@ import { JETBUS_LOGGER, JETBUS_MODULE_OPTIONS } from '../constants';
 import {
   DeadLetterSink,
   LogDeadLetterSink,
-  MAX_DELIVERIES_ADVISORY_SUBJECT,
+  maxDeliveriesAdvisorySubject,
   type MaxDeliveriesAdvisory,
   MaxDeliveriesReaper,
   StreamDeadLetterSink,
@@ -16,7 +16,7 @@ import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
 import { resolveJobHandlerOptions } from '../handlers/resolve-job-handler-options';
 import { JetbusConnection } from '../module/jetbus.connection';
 import { JetbusMetrics } from '../observability/jetbus-metrics';
-import { type ResolvedModuleOptions } from '../module/resolve-module-options';
+import { type ResolvedModuleOptions, reaperDurable } from '../module/resolve-module-options';
 import { ensureConsumer, resolveStream, toConsumerConfig } from '../provisioning';
 import { createBackoff } from '../retry';
 import { PayloadValidator, isDtoClass } from '../validation';
@@ -68,13 +68,11 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       logger: this.log,
     };
     this.runners = prepared.map((h) => new ConsumerRunner(h, deps));
-    const reaper = await this.prepareReaper();
-    if (reaper)
-      this.runners.push(
-        new ConsumerRunner(reaper, { ...deps, deadLetters: new LogDeadLetterSink(this.log) }),
-      );
+    const reapers = await this.prepareReapers(prepared.map((h) => h.stream));
+    const reaperDeps = { ...deps, deadLetters: new LogDeadLetterSink(this.log) };
+    this.runners.push(...reapers.map((r) => new ConsumerRunner(r, reaperDeps)));
     await Promise.all(this.runners.map((r) => r.start()));
-    const consumers = [...prepared, ...(reaper ? [reaper] : [])].map((h) => ({
+    const consumers = [...prepared, ...reapers].map((h) => ({
       stream: h.stream,
       durable: h.options.durable,
     }));
@@ -143,51 +141,58 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
   }
 
   /**
-   * The reaper runs as one more handler: the advisory stream is its queue and the runner gives it
-   * retries with backoff (a DLQ that is briefly unavailable just delays it). Its durable is shared
-   * by every instance of every service on the account, so each advisory is handled once.
+   * The reaper runs as handlers too: the advisory stream is their queue and the runner gives them
+   * retries with backoff (a DLQ that is briefly unavailable just delays them). There is one durable
+   * per source stream this process consumes, filtered to that stream's advisories, so a service
+   * reaps only streams it works on (and has permissions for), and each advisory is handled once.
    */
-  private async prepareReaper(): Promise<PreparedHandler | undefined> {
+  private async prepareReapers(streams: string[]): Promise<PreparedHandler[]> {
     const dl = this.options.deadLetter;
-    if (!dl || !dl.reaper || !(this.deadLetters instanceof StreamDeadLetterSink)) return undefined;
-    const subject = MAX_DELIVERIES_ADVISORY_SUBJECT;
-    const where = 'deadLetter.reaper';
-    const o = resolveJobHandlerOptions(
-      subject,
-      this.options.name,
-      {
-        durable: dl.reaper.durable,
-        stream: dl.reaper.stream.name,
-        concurrency: 4,
-        maxAttempts: Infinity,
-        backoff: { type: 'exponential', delay: '1s', maxDelay: '1m' },
-        validate: false,
-      },
-      {},
-      where,
-    );
-    await ensureConsumer(
-      this.connection.jsm,
-      { stream: dl.reaper.stream.name, durable: o.durable, config: toConsumerConfig(subject, o) },
-      where,
-      this.log,
-    );
+    if (!dl || !dl.reaper || !(this.deadLetters instanceof StreamDeadLetterSink)) return [];
     const reaper = new MaxDeliveriesReaper(
       this.connection.jsm,
       this.deadLetters,
       [dl.stream.name, dl.reaper.stream.name],
       this.log,
     );
-    return {
-      name: 'jetbus.reaper',
-      subject,
-      stream: dl.reaper.stream.name,
-      options: o,
-      invoke: (payload) => reaper.reap(payload as MaxDeliveriesAdvisory),
-      validator: undefined,
-      backoff: createBackoff(o.backoff, `${where}.backoff`),
-      metrics: this.metrics.forHandler('jetbus.reaper', subject),
-    };
+    const advisories = dl.reaper.stream.name;
+    const prepared: PreparedHandler[] = [];
+    for (const source of new Set(streams)) {
+      if (source === dl.stream.name || source === advisories) continue;
+      const subject = maxDeliveriesAdvisorySubject(source);
+      const where = `deadLetter.reaper(${source})`;
+      const o = resolveJobHandlerOptions(
+        subject,
+        this.options.name,
+        {
+          durable: reaperDurable(source),
+          stream: dl.reaper.stream.name,
+          concurrency: 2,
+          maxAttempts: Infinity,
+          backoff: { type: 'exponential', delay: '1s', maxDelay: '1m' },
+          validate: false,
+        },
+        {},
+        where,
+      );
+      await ensureConsumer(
+        this.connection.jsm,
+        { stream: dl.reaper.stream.name, durable: o.durable, config: toConsumerConfig(subject, o) },
+        where,
+        this.log,
+      );
+      prepared.push({
+        name: `jetbus.reaper(${source})`,
+        subject,
+        stream: dl.reaper.stream.name,
+        options: o,
+        invoke: (payload) => reaper.reap(payload as MaxDeliveriesAdvisory),
+        validator: undefined,
+        backoff: createBackoff(o.backoff, `${where}.backoff`),
+        metrics: this.metrics.forHandler('jetbus.reaper', subject),
+      });
+    }
+    return prepared;
   }
 
   /** Drains every runner within the shutdown grace period. Idempotent; safe before start(). */
