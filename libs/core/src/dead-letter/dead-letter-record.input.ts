@@ -1,5 +1,6 @@
 import { type MsgHdrs } from '@nats-io/transport-node';
 import { type DeadLetterReason } from '../retry';
+import { type DeadLetterTarget } from './dead-letter.sink';
 
 /** Everything a dead letter is made of, whether a worker or the reaper writes it. */
 export interface DeadLetterInput {
@@ -13,4 +14,5 @@ export interface DeadLetterInput {
   reason: DeadLetterReason;
   error: unknown;
   handler?: string;
+  target?: DeadLetterTarget;
 }

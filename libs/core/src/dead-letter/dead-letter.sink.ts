@@ -7,6 +7,14 @@ export interface DeadLetter {
   error: unknown;
   /** `ClassName.method` of the handler that gave up. */
   handler: string;
+  /** The handler's own DLQ, when it has one (`@JobHandler({ deadLetter })`). */
+  target?: DeadLetterTarget;
+}
+
+/** A dead-letter stream and the subject prefix it captures (`<subjectPrefix>.>`). */
+export interface DeadLetterTarget {
+  stream: string;
+  subjectPrefix: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-export { type DeadLetter, DeadLetterSink } from './dead-letter.sink';
+export { type DeadLetter, type DeadLetterTarget, DeadLetterSink } from './dead-letter.sink';
 export { LogDeadLetterSink } from './log-dead-letter.sink';
 export { StreamDeadLetterSink, type StreamDeadLetterSettings } from './stream-dead-letter.sink';
 export { type DeadLetterInput } from './dead-letter-record.input';

@@ -1,6 +1,7 @@
 import { type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { type Logger } from 'pino';
 import { NonRetryableError } from '../errors';
+import { type DeadLetterTarget } from './dead-letter.sink';
 import { type StreamDeadLetterSink } from './stream-dead-letter.sink';
 
 /** The part of `io.nats.jetstream.advisory.v1.max_deliver` the reaper reads (2.9 has no consumer_seq). */
@@ -38,6 +39,9 @@ export class MaxDeliveriesReaper {
     private readonly sink: StreamDeadLetterSink,
     private readonly ignoreStreams: string[],
     private readonly logger: Logger,
+    /** A handler's own DLQ, by its stream and durable; the sink's default otherwise. */
+    private readonly targetFor: (stream: string, consumer: string) => DeadLetterTarget | undefined = () =>
+      undefined,
   ) {}
 
   async reap(advisory: MaxDeliveriesAdvisory): Promise<void> {
@@ -67,6 +71,7 @@ export class MaxDeliveriesReaper {
       consumer,
       attempts: deliveries,
       reason: 'max-deliveries',
+      target: this.targetFor(stream, consumer),
       error: new MaxDeliveriesExceeded(
         `no worker settled the job in ${deliveries} deliveries (the worker crashed or ran past ack_wait)`,
       ),

@@ -44,7 +44,7 @@ export class StreamDeadLetterSink extends DeadLetterSink {
   }
 
   async write(deadLetter: DeadLetter): Promise<void> {
-    const { msg, reason, error, handler } = deadLetter;
+    const { msg, reason, error, handler, target } = deadLetter;
     const dlqSeq = await this.writeRecord({
       subject: msg.subject,
       data: msg.data,
@@ -56,6 +56,7 @@ export class StreamDeadLetterSink extends DeadLetterSink {
       reason,
       error,
       handler,
+      target,
     });
     if (this.settings.onDeadLetter) {
       try {
@@ -91,14 +92,15 @@ export class StreamDeadLetterSink extends DeadLetterSink {
     h.set(H.FailedAt, new Date().toISOString());
     if (input.handler) h.set(H.Handler, input.handler);
 
-    const subject = `${this.settings.subjectPrefix}.${input.subject}`;
+    const { stream, subjectPrefix } = input.target ?? this.settings;
+    const subject = `${subjectPrefix}.${input.subject}`;
     let ack;
     try {
       ack = await this.js.publish(subject, input.data, {
         msgID: deadLetterMsgId(input.stream, input.seq),
         headers: h,
         timeout: this.settings.publishTimeoutMs,
-        expect: { streamName: this.settings.stream },
+        expect: { streamName: stream },
       });
     } catch (e) {
       throw mapPublishError(e, {

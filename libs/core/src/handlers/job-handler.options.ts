@@ -1,4 +1,5 @@
 import { type Type } from '@nestjs/common';
+import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
 import { type BackoffOptions, type Duration } from '../retry';
 
 /** Options of one `@JobHandler`; unset ones come from `handlerDefaults`, then from these defaults. */
@@ -27,6 +28,12 @@ export interface JobHandlerOptions {
   validate?: boolean;
   /** Wait for the server to confirm each ack (one round trip per job). @default false */
   confirmAck?: boolean;
+  /**
+   * This handler's own dead-letter stream (declare it in `streams`, capturing `<subjectPrefix>.>`),
+   * or `false` to only log its dead letters. Jobs whose worker died are still reaped into it.
+   * @default the module's dead-letter stream
+   */
+  deadLetter?: DeadLetterTarget | false;
 }
 
 export interface ResolvedJobHandlerOptions {
@@ -42,4 +49,5 @@ export interface ResolvedJobHandlerOptions {
   dto: Type<object> | undefined;
   validate: boolean;
   confirmAck: boolean;
+  deadLetter: DeadLetterTarget | false | undefined;
 }

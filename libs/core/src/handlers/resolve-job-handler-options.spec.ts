@@ -42,6 +42,8 @@ describe('resolveJobHandlerOptions', () => {
     [{ timeout: 'later' }, 'OrderJobs.reserve.timeout'],
     [{ durable: 'has.dot' }, 'OrderJobs.reserve.durable'],
     [{ backoff: { type: 'fixed', delay: 'x' } }, 'OrderJobs.reserve.backoff.delay'],
+    [{ deadLetter: { stream: 'A.B', subjectPrefix: 'dlq' } }, 'OrderJobs.reserve.deadLetter.stream'],
+    [{ deadLetter: { stream: 'DLQ', subjectPrefix: 'dlq.>' } }, 'OrderJobs.reserve.deadLetter.subjectPrefix'],
   ])('rejects %p naming %s', (options, option) => {
     const err = (() => {
       try {

@@ -52,6 +52,25 @@ export function resolveJobHandlerOptions(
   if (ackWaitMs < 1000)
     throw new JetbusConfigError(at('ackWait'), `must be at least 1s, got ${ackWaitMs} ms`);
   createBackoff(o.backoff, at('backoff')); // validates now rather than on the first failure
+  const dl = o.deadLetter;
+  if (dl !== undefined && dl !== false) {
+    if (typeof dl?.stream !== 'string' || !isValidDurableName(dl.stream)) {
+      throw new JetbusConfigError(
+        at('deadLetter.stream'),
+        `must be a stream name, got ${JSON.stringify(dl?.stream)}`,
+      );
+    }
+    if (
+      typeof dl.subjectPrefix !== 'string' ||
+      !/^[^\s*>]+$/.test(dl.subjectPrefix) ||
+      dl.subjectPrefix.split('.').includes('')
+    ) {
+      throw new JetbusConfigError(
+        at('deadLetter.subjectPrefix'),
+        `must be subject tokens without wildcards, got ${JSON.stringify(dl.subjectPrefix)}`,
+      );
+    }
+  }
   return {
     durable,
     stream: o.stream,
@@ -65,5 +84,6 @@ export function resolveJobHandlerOptions(
     dto: o.dto,
     validate: o.validate,
     confirmAck: o.confirmAck,
+    deadLetter: dl,
   };
 }

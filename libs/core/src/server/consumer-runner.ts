@@ -223,7 +223,13 @@ export class ConsumerRunner {
         return;
       case 'dead-letter':
         try {
-          await this.deps.deadLetters.write({ msg, reason: decision.reason, error, handler: name });
+          await this.deps.deadLetters.write({
+            msg,
+            reason: decision.reason,
+            error,
+            handler: name,
+            target: options.deadLetter || undefined,
+          });
           // No reason string: nats-server 2.9 does not parse "+TERM <reason>" and would redeliver.
           msg.term();
           this.handler.metrics.deadLettered.inc();

@@ -67,8 +67,11 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       deadLetters: this.deadLetters,
       logger: this.log,
     };
-    this.runners = prepared.map((h) => new ConsumerRunner(h, deps));
-    const reapers = await this.prepareReapers(prepared.map((h) => h.stream));
+    const logOnly = { ...deps, deadLetters: new LogDeadLetterSink(this.log) };
+    this.runners = prepared.map(
+      (h) => new ConsumerRunner(h, h.options.deadLetter === false ? logOnly : deps),
+    );
+    const reapers = await this.prepareReapers(prepared);
     const reaperDeps = { ...deps, deadLetters: new LogDeadLetterSink(this.log) };
     this.runners.push(...reapers.map((r) => new ConsumerRunner(r, reaperDeps)));
     await Promise.all(this.runners.map((r) => r.start()));
@@ -146,7 +149,11 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
    * per source stream this process consumes, filtered to that stream's advisories, so a service
    * reaps only streams it works on (and has permissions for), and each advisory is handled once.
    */
-  private async prepareReapers(streams: string[]): Promise<PreparedHandler[]> {
+  private async prepareReapers(handlers: PreparedHandler[]): Promise<PreparedHandler[]> {
+    const streams = handlers.map((h) => h.stream);
+    const targets = new Map(
+      handlers.map((h) => [`${h.stream}/${h.options.durable}`, h.options.deadLetter || undefined]),
+    );
     const dl = this.options.deadLetter;
     if (!dl || !dl.reaper || !(this.deadLetters instanceof StreamDeadLetterSink)) return [];
     const reaper = new MaxDeliveriesReaper(
@@ -154,6 +161,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       this.deadLetters,
       [dl.stream.name, dl.reaper.stream.name],
       this.log,
+      (stream, consumer) => targets.get(`${stream}/${consumer}`),
     );
     const advisories = dl.reaper.stream.name;
     const prepared: PreparedHandler[] = [];
