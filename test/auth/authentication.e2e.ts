@@ -13,6 +13,7 @@ import {
 import { captureLogs, startJetbusApp } from '../support/jetbus-app';
 import { waitFor } from '../support/wait-for';
 import { OperatorServer } from './support/operator-server';
+import { failure } from '../support/failure';
 
 /*
  * Refused credentials at JetbusModule startup, and a live connection cut off by revocation, each a
@@ -33,15 +34,6 @@ accounts:
       victim: { roles: [publisher] }
       live: { roles: [publisher] }
 `;
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('authentication failures are typed (operator mode)', () => {
   let nats: OperatorServer;

@@ -22,6 +22,7 @@ import { StreamsSetupModule } from '../../apps/example/src/streams-setup.module'
 import { readDeadLetters } from '../support/dead-letters';
 import { waitFor } from '../support/wait-for';
 import { OperatorServer, type UserConnection } from './support/operator-server';
+import { failure } from '../support/failure';
 
 /*
  * The example exactly as scripts/demo.sh runs it: its own policy file (apps/example/jetbus-auth.yaml)
@@ -73,15 +74,6 @@ function shippingApp(connection: UserConnection, handlers: (typeof ShippingJobs 
   })
   class ShippingModule {}
   return NestFactory.createApplicationContext(ShippingModule, { logger: false, abortOnError: false });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('the example under least-privilege users (operator mode)', () => {

@@ -15,6 +15,7 @@ import { NatsServer, createTestPki, type TestPki } from '@jetbus/testing';
 import { startJetbusApp } from '../support/jetbus-app';
 import { waitFor } from '../support/wait-for';
 import { OperatorServer } from './support/operator-server';
+import { failure } from '../support/failure';
 
 /*
  * TLS for JetbusModule connections: server authentication with the CA (`tls.caFile`), and mutual
@@ -44,15 +45,6 @@ class TlsJobs {
   run(@Payload() job: { id: string }): void {
     received.push(job.id);
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('TLS connections', () => {
