@@ -25,6 +25,12 @@ export {
 export { type Codec, JsonCodec } from './codec';
 export { JetbusMetrics } from './observability/jetbus-metrics';
 export {
+  TRACEPARENT,
+  type TraceContext,
+  childTraceparent,
+  parseTraceparent,
+} from './observability/trace-context';
+export {
   type DeadLetter,
   type DeadLetterOptions,
   DeadLetterSink,

@@ -7,6 +7,7 @@ import { type Codec } from '../codec';
 import { type JetbusError, NotConnectedError, PayloadTooLargeError, PublishManyError } from '../errors';
 import { type JetbusConnection } from '../module/jetbus.connection';
 import { type JetbusMetrics } from '../observability/jetbus-metrics';
+import { TRACEPARENT, childTraceparent } from '../observability/trace-context';
 import { parseDuration } from '../retry';
 import { PayloadValidator } from '../validation';
 import { mapPublishError } from './map-publish-error';
@@ -53,6 +54,11 @@ export class JetbusClient {
     const opts: Partial<JetStreamPublishOptions> = { timeout: timeoutMs };
     if (options.msgId !== undefined) opts.msgID = options.msgId;
     if (options.headers) opts.headers = toHeaders(options.headers);
+    const parent = options.causedBy?.trace;
+    if (parent && !opts.headers?.has(TRACEPARENT)) {
+      opts.headers ??= natsHeaders();
+      opts.headers.set(TRACEPARENT, childTraceparent(parent));
+    }
     if (options.expectStream) opts.expect = { streamName: options.expectStream };
     try {
       const ack = await this.connection.js.publish(subject, body, opts);

@@ -1,4 +1,5 @@
 import { type Type } from '@nestjs/common';
+import { type TraceContext } from '../observability/trace-context';
 import { type Duration } from '../retry';
 
 export interface PublishOptions {
@@ -15,6 +16,11 @@ export interface PublishOptions {
   dto?: Type<object>;
   /** Only store if the subject lands in this stream (`Nats-Expected-Stream`). */
   expectStream?: string;
+  /**
+   * The job this message is a consequence of: its W3C `traceparent` continues (same trace, new
+   * span), so a chain of jobs shows up as one trace. Ignored when the job carried no trace.
+   */
+  causedBy?: { trace: TraceContext | undefined };
 }
 
 /** One message of a `publishMany` batch. */

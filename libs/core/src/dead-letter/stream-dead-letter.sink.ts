@@ -2,6 +2,7 @@ import { type JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { mapPublishError } from '../client/map-publish-error';
+import { TRACEPARENT, parseTraceparent } from '../observability/trace-context';
 import { type DeadLetterInput } from './dead-letter-record.input';
 import { DeadLetterHeaders as H, deadLetterMsgId } from './dead-letter.headers';
 import { type DeadLetter, DeadLetterSink } from './dead-letter.sink';
@@ -122,6 +123,9 @@ export class StreamDeadLetterSink extends DeadLetterSink {
         reason: input.reason,
         dlqSeq: ack.seq,
         duplicate: ack.duplicate,
+        traceId: input.headers?.has(TRACEPARENT)
+          ? parseTraceparent(input.headers.get(TRACEPARENT))?.traceId
+          : undefined,
       },
       'job dead-lettered',
     );

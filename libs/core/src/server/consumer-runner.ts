@@ -3,6 +3,7 @@ import { type Logger } from 'pino';
 import { type Codec } from '../codec';
 import { type DeadLetterSink } from '../dead-letter';
 import { DecodeError, JobTimeoutError } from '../errors';
+import { TRACEPARENT, parseTraceparent } from '../observability/trace-context';
 import { decideSettlement } from '../retry';
 import { JetbusContext } from './jetbus.context';
 import { type PreparedHandler } from './prepared-handler';
@@ -26,6 +27,9 @@ interface InFlight {
   /** Set once ack/nak/term was sent, so shutdown and the handler never both settle a message. */
   settled: boolean;
 }
+
+const traceIdOf = (msg: JsMsg): string | undefined =>
+  msg.headers?.has(TRACEPARENT) ? parseTraceparent(msg.headers.get(TRACEPARENT))?.traceId : undefined;
 
 class ShutdownAbort extends Error {
   override name = 'ShutdownAbort';
@@ -217,7 +221,14 @@ export class ConsumerRunner {
         msg.nak(decision.delayMs);
         this.handler.metrics.retried.inc();
         this.log.warn(
-          { err: error, subject: msg.subject, seq: msg.seq, attempt, retryInMs: decision.delayMs },
+          {
+            err: error,
+            subject: msg.subject,
+            seq: msg.seq,
+            attempt,
+            retryInMs: decision.delayMs,
+            traceId: traceIdOf(msg),
+          },
           'job failed; will retry',
         );
         return;

@@ -1,5 +1,6 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { type JsMsg } from '@nats-io/jetstream';
+import { TRACEPARENT, type TraceContext, parseTraceparent } from '../observability/trace-context';
 
 /**
  * What a handler knows about the job it runs (`@Ctx() ctx: JetbusContext`). The signal aborts
@@ -45,6 +46,11 @@ export class JetbusContext extends BaseRpcContext<[JsMsg, AbortController]> {
   header(name: string): string | undefined {
     const h = this.args[0].headers;
     return h?.has(name) ? h.get(name) : undefined;
+  }
+
+  /** The job's W3C trace context (`traceparent` header), if its producer sent one. */
+  get trace(): TraceContext | undefined {
+    return parseTraceparent(this.header(TRACEPARENT));
   }
 
   /** All headers, each with all its values. */
