@@ -2,11 +2,11 @@ import {
   JetbusError,
   NoStreamForSubjectError,
   PayloadTooLargeError,
-  PermissionDeniedError,
   PublishFailedError,
   PublishTimeoutError,
   StreamLimitError,
 } from '../errors';
+import { toPermissionDeniedError } from '../module/map-connection-error';
 
 export interface PublishErrorContext {
   subject: string;
@@ -19,13 +19,6 @@ export interface PublishErrorContext {
 const nameOf = (e: unknown): string => (e as { name?: string })?.name ?? '';
 const messageOf = (e: unknown): string => (e as { message?: string })?.message ?? String(e);
 
-function findPermissionViolation(e: unknown): { operation: string; subject: string } | undefined {
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    if (nameOf(cur) === 'PermissionViolationError') return cur as { operation: string; subject: string };
-  }
-  return undefined;
-}
-
 /**
  * Turns what nats.js throws for a failed JetStream publish into one jetbus error. The mapping is
  * by name and API code, which nats.js documents, not by class identity.
@@ -34,11 +27,8 @@ export function mapPublishError(e: unknown, ctx: PublishErrorContext): JetbusErr
   if (e instanceof JetbusError) return e;
   const name = nameOf(e);
   const message = messageOf(e);
-  const violation = findPermissionViolation(e);
-  if (violation) {
-    const op = violation.operation === 'publish' ? 'publish' : 'subscribe';
-    return new PermissionDeniedError(op, violation.subject || ctx.subject, ctx.user, { cause: e });
-  }
+  const denied = toPermissionDeniedError(e, ctx.user, ctx.subject);
+  if (denied) return denied;
   // No stream listens, so the request had no responders; nats.js calls that "jetstream is not enabled".
   if (name === 'JetStreamNotEnabled' || (name === 'RequestError' && /no responders/i.test(message))) {
     return new NoStreamForSubjectError(ctx.subject, { cause: e });

@@ -2,7 +2,7 @@ import { type JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { mapPublishError } from '../client/map-publish-error';
-import { TRACEPARENT, parseTraceparent } from '../observability/trace-context';
+import { traceFrom } from '../observability/trace-context';
 import { type DeadLetterInput } from './dead-letter-record.input';
 import { DeadLetterHeaders as H, deadLetterMsgId } from './dead-letter.headers';
 import { type DeadLetter, DeadLetterSink } from './dead-letter.sink';
@@ -11,6 +11,8 @@ export interface StreamDeadLetterSettings {
   stream: string;
   subjectPrefix: string;
   publishTimeoutMs: number;
+  /** The server's max_payload, for the error when a dead letter is too large to store. */
+  maxPayload: number;
   onDeadLetter?: (deadLetter: DeadLetter, dlqSeq: number) => void | Promise<void>;
 }
 
@@ -107,7 +109,7 @@ export class StreamDeadLetterSink extends DeadLetterSink {
       throw mapPublishError(e, {
         subject,
         size: input.data.length,
-        maxPayload: 0,
+        maxPayload: this.settings.maxPayload,
         timeoutMs: this.settings.publishTimeoutMs,
         user: undefined,
       });
@@ -123,9 +125,7 @@ export class StreamDeadLetterSink extends DeadLetterSink {
         reason: input.reason,
         dlqSeq: ack.seq,
         duplicate: ack.duplicate,
-        traceId: input.headers?.has(TRACEPARENT)
-          ? parseTraceparent(input.headers.get(TRACEPARENT))?.traceId
-          : undefined,
+        traceId: traceFrom(input.headers)?.traceId,
       },
       'job dead-lettered',
     );

@@ -106,6 +106,7 @@ export class JetbusModule {
                     stream: o.deadLetter.stream.name,
                     subjectPrefix: o.deadLetter.subjectPrefix,
                     publishTimeoutMs: o.publishTimeoutMs,
+                    maxPayload: c.maxPayload,
                     onDeadLetter: o.deadLetter.onDeadLetter,
                   },
                   logger,

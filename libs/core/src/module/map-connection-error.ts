@@ -116,13 +116,15 @@ export function toAuthenticationError(
 export function toPermissionDeniedError(
   e: unknown,
   user: string | undefined,
+  /** Named when the violation does not say which subject it was. */
+  subject = '(unknown subject)',
 ): PermissionDeniedError | undefined {
   for (const c of causes(e)) {
     if (c.name !== 'PermissionViolationError') continue;
     const v = c as Error & { operation?: string; subject?: string };
     return new PermissionDeniedError(
       v.operation === 'subscription' ? 'subscribe' : 'publish',
-      v.subject || '(unknown subject)',
+      v.subject || subject,
       user,
       { cause: e },
     );

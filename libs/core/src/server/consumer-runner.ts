@@ -3,7 +3,7 @@ import { type Logger } from 'pino';
 import { type Codec } from '../codec';
 import { type DeadLetterSink } from '../dead-letter';
 import { DecodeError, JobTimeoutError } from '../errors';
-import { TRACEPARENT, parseTraceparent } from '../observability/trace-context';
+import { traceFrom } from '../observability/trace-context';
 import { decideSettlement } from '../retry';
 import { JetbusContext } from './jetbus.context';
 import { type PreparedHandler } from './prepared-handler';
@@ -27,9 +27,6 @@ interface InFlight {
   /** Set once ack/nak/term was sent, so shutdown and the handler never both settle a message. */
   settled: boolean;
 }
-
-const traceIdOf = (msg: JsMsg): string | undefined =>
-  msg.headers?.has(TRACEPARENT) ? parseTraceparent(msg.headers.get(TRACEPARENT))?.traceId : undefined;
 
 class ShutdownAbort extends Error {
   override name = 'ShutdownAbort';
@@ -227,7 +224,7 @@ export class ConsumerRunner {
             seq: msg.seq,
             attempt,
             retryInMs: decision.delayMs,
-            traceId: traceIdOf(msg),
+            traceId: traceFrom(msg.headers)?.traceId,
           },
           'job failed; will retry',
         );
@@ -260,11 +257,6 @@ export class ConsumerRunner {
     for (const entry of this.inFlight) {
       if (!entry.settled && now - entry.startedAt >= olderThanMs) entry.msg.working();
     }
-  }
-
-  /** Handlers running right now. */
-  get running(): number {
-    return this.inFlight.size;
   }
 
   /**

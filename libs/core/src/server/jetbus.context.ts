@@ -1,6 +1,6 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { type JsMsg } from '@nats-io/jetstream';
-import { TRACEPARENT, type TraceContext, parseTraceparent } from '../observability/trace-context';
+import { type TraceContext, traceFrom } from '../observability/trace-context';
 
 /**
  * What a handler knows about the job it runs (`@Ctx() ctx: JetbusContext`). The signal aborts
@@ -50,7 +50,7 @@ export class JetbusContext extends BaseRpcContext<[JsMsg, AbortController]> {
 
   /** The job's W3C trace context (`traceparent` header), if its producer sent one. */
   get trace(): TraceContext | undefined {
-    return parseTraceparent(this.header(TRACEPARENT));
+    return traceFrom(this.args[0].headers);
   }
 
   /** All headers, each with all its values. */

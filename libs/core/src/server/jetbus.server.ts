@@ -72,8 +72,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       (h) => new ConsumerRunner(h, h.options.deadLetter === false ? logOnly : deps),
     );
     const reapers = await this.prepareReapers(prepared);
-    const reaperDeps = { ...deps, deadLetters: new LogDeadLetterSink(this.log) };
-    this.runners.push(...reapers.map((r) => new ConsumerRunner(r, reaperDeps)));
+    this.runners.push(...reapers.map((r) => new ConsumerRunner(r, logOnly)));
     await Promise.all(this.runners.map((r) => r.start()));
     const consumers = [...prepared, ...reapers].map((h) => ({
       stream: h.stream,
