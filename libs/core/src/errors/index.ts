@@ -25,3 +25,5 @@ export { UnsupportedServerFeatureError } from './unsupported-server-feature.erro
 export { DeadLetterNotFoundError } from './dead-letter-not-found.error';
 export { DeadLetterStreamNotFoundError } from './dead-letter-stream-not-found.error';
 export { ReplayConflictError } from './replay-conflict.error';
+export { StreamNotFoundError } from './stream-not-found.error';
+export { RepairNotSupportedError } from './repair-not-supported.error';
