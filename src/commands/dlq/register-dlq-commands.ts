@@ -3,7 +3,7 @@
 import { type Command } from 'commander';
 import { DEAD_LETTER_REASONS } from '@jetbus/core';
 import { type CommandIo, processIo, runAction } from '../cli-io';
-import { DEFAULT_SERVER } from '../connection.options';
+import { addConnectionOptions } from '../connection.options';
 import { lsAction, purgeAction, replayAction, rmAction, showAction } from './dlq-actions';
 import {
   DEAD_LETTER_DEFAULT_STREAM,
@@ -15,9 +15,7 @@ import {
 } from './dlq-command.options';
 
 function withServer(cmd: Command): Command {
-  return cmd
-    .option('-s, --server <url>', 'NATS server URL', DEFAULT_SERVER)
-    .option('--creds <file>', 'user credentials (.creds)')
+  return addConnectionOptions(cmd)
     .option('--stream <name>', 'the dead-letter stream', DEAD_LETTER_DEFAULT_STREAM)
     .option('--json', 'machine-readable output');
 }

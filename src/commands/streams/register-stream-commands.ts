@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { jetstreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { type CommandIo, fail, print, processIo } from '../cli-io';
-import { DEFAULT_SERVER, type ServerCommandOptions, connectForCommand } from '../connection.options';
+import { type ServerCommandOptions, addConnectionOptions, connectForCommand } from '../connection.options';
 import { formatTable } from '../format-table';
 
 const summary = (s: StreamInfo) => ({
@@ -20,11 +20,7 @@ const summary = (s: StreamInfo) => ({
 /** `jetbus streams ls|info`. */
 export function registerStreamCommands(program: Command, io: CommandIo = processIo): Command {
   const streams = program.command('streams').description('inspect JetStream streams');
-  const withServer = (c: Command) =>
-    c
-      .option('-s, --server <url>', 'NATS server URL', DEFAULT_SERVER)
-      .option('--creds <file>', 'user credentials (.creds)')
-      .option('--json', 'machine-readable output');
+  const withServer = (c: Command) => addConnectionOptions(c).option('--json', 'machine-readable output');
 
   withServer(streams.command('ls').description('list streams with message counts')).action(
     async (options: ServerCommandOptions) => {
