@@ -85,13 +85,15 @@ describe('dead letters: store and replay against a real server', () => {
             'X-Tenant': ['acme'],
             'X-Tags': ['a', 'b'],
             'Nats-Msg-Id': [`replay:JETBUS_DLQ:${first}`],
+            // Replay publishes with the stream its target check found as an expectation.
+            'Nats-Expected-Stream': ['ORDERS'],
           },
           body: '{"id":"o-1"}',
         },
         {
           seq: 2,
           subject: 'orders.cancelled',
-          headers: { 'Nats-Msg-Id': [`replay:JETBUS_DLQ:${second}`] },
+          headers: { 'Nats-Msg-Id': [`replay:JETBUS_DLQ:${second}`], 'Nats-Expected-Stream': ['ORDERS'] },
           body: '{"id":"o-2"}',
         },
       ]);
@@ -462,11 +464,21 @@ describe('dead letters: written by a worker, replayed to a worker', () => {
     expect(shipping.shipped.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
       {
         id: 'p-1',
-        headers: { 'X-Tenant': ['acme'], 'Nats-Msg-Id': [`replay:JETBUS_DLQ:${byId.get('p-1')!.dlqSeq}`] },
+        headers: {
+          'X-Tenant': ['acme'],
+          'Content-Type': ['application/json'],
+          'Nats-Msg-Id': [`replay:JETBUS_DLQ:${byId.get('p-1')!.dlqSeq}`],
+          'Nats-Expected-Stream': ['SHIP'],
+        },
       },
       {
         id: 'p-2',
-        headers: { 'X-Tenant': ['globex'], 'Nats-Msg-Id': [`replay:JETBUS_DLQ:${byId.get('p-2')!.dlqSeq}`] },
+        headers: {
+          'X-Tenant': ['globex'],
+          'Content-Type': ['application/json'],
+          'Nats-Msg-Id': [`replay:JETBUS_DLQ:${byId.get('p-2')!.dlqSeq}`],
+          'Nats-Expected-Stream': ['SHIP'],
+        },
       },
     ]);
     expect(await store.list()).toEqual([]);

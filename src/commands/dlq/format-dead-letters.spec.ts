@@ -27,6 +27,7 @@ function record(data = '{"id":1}'): DeadLetterRecord {
     text: () => data,
     json: <T>() => JSON.parse(data) as T,
     subject: 'orders.created',
+    payload: { kind: 'inline' },
     stream: 'ORDERS',
     seq: 42,
     consumer: 'orders_worker',

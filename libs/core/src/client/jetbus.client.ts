@@ -14,6 +14,9 @@ import { mapPublishError } from './map-publish-error';
 import { PubAckWindow } from './pub-ack-window';
 import { type PublishOptions, type PublishRequest } from './publish.options';
 
+/** Every publish names its body's format, for consumers in other languages (unless the caller set it). */
+const CONTENT_TYPE = 'Content-Type';
+
 export interface JetbusClientSettings {
   codec: Codec;
   publishTimeoutMs: number;
@@ -48,17 +51,19 @@ export class JetbusClient {
     // nats.js drops what is published mid-reconnect; wait for the connection within the budget.
     if (!this.connection.isConnected) {
       const started = Date.now();
-      if (!(await this.connection.waitConnected(timeoutMs))) throw new NotConnectedError(subject, timeoutMs);
+      if (!(await this.connection.waitConnected(timeoutMs)))
+        throw new NotConnectedError(subject, Date.now() - started, this.connection.nc.isClosed());
       timeoutMs = Math.max(1, timeoutMs - (Date.now() - started));
     }
     const opts: Partial<JetStreamPublishOptions> = { timeout: timeoutMs };
     if (options.msgId !== undefined) opts.msgID = options.msgId;
-    if (options.headers) opts.headers = toHeaders(options.headers);
+    // nats.js adds Nats-Msg-Id and expectations to the headers object it is given, so each
+    // publish needs its own.
+    const h = options.headers ? toHeaders(options.headers) : natsHeaders();
+    if (!h.has(CONTENT_TYPE)) h.set(CONTENT_TYPE, this.settings.codec.contentType);
     const parent = options.causedBy?.trace;
-    if (parent && !opts.headers?.has(TRACEPARENT)) {
-      opts.headers ??= natsHeaders();
-      opts.headers.set(TRACEPARENT, childTraceparent(parent));
-    }
+    if (parent && !h.has(TRACEPARENT)) h.set(TRACEPARENT, childTraceparent(parent));
+    opts.headers = h;
     if (options.expectStream) opts.expect = { streamName: options.expectStream };
     try {
       const ack = await this.connection.js.publish(subject, body, opts);

@@ -22,6 +22,7 @@ function record(dlqSeq: number): DeadLetterRecord {
     kind: 'dead-letter',
     dlqSeq,
     subject: 'orders.created',
+    payload: { kind: 'inline' },
     stream: 'ORDERS',
     seq: 42,
     consumer: 'orders_orders-created',

@@ -7,6 +7,8 @@ export interface DeadLetterInput {
   subject: string;
   data: Uint8Array;
   headers: MsgHdrs | undefined;
+  /** The job's header block, escaped, when nats.js could not decode it (see `jobHeaders`). */
+  undecodableHeaders?: string;
   stream: string;
   seq: number;
   consumer: string;
@@ -15,4 +17,10 @@ export interface DeadLetterInput {
   error: unknown;
   handler?: string;
   target?: DeadLetterTarget;
+  /**
+   * Write the metadata only, without the payload or the job's own headers: the last resort when
+   * the full dead letter cannot be stored. The payload stays in the source stream (`Jetbus-Dlq-Payload:
+   * source`), so nothing is deleted there.
+   */
+  minimal?: boolean;
 }

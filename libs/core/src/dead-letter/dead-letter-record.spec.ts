@@ -74,6 +74,7 @@ describe('parseDeadLetter', () => {
         failedAt: new Date('2026-01-02T03:04:05.000Z'),
         handler: 'OrderJobs.reserve',
         originalMsgId: 'order:1',
+        payload: { kind: 'inline' },
         headers: {
           'X-Tenant': ['acme'],
           'X-Tags': ['a', 'b'],
@@ -89,17 +90,59 @@ describe('parseDeadLetter', () => {
     });
   });
 
-  describe('when header names use another case', () => {
-    it('still finds the dead-letter fields and strips them', () => {
+  describe('when dead-letter header names use another case', () => {
+    // jetbus alone writes that namespace, in its own spelling: another spelling was forged.
+    it('is malformed rather than trusted', () => {
       const lower = FULL.map(([k, v]): [string, string] => [k.toLowerCase(), v]);
       const entry = parseDeadLetter(storedMsg(7, lower));
       expect(entry).toMatchObject({
-        kind: 'dead-letter',
-        subject: 'orders.created',
-        seq: 42,
-        reason: 'error',
+        kind: 'malformed',
+        problem: expect.stringContaining('jetbus-dlq-subject'),
       });
-      expect(Object.keys(entry.headers)).toEqual(['x-tenant', 'x-tags', 'traceparent']);
+    });
+
+    it('is malformed when a forged spelling stands beside the real one, whichever comes first', () => {
+      for (const order of ['forged-first', 'real-first']) {
+        const forged: [string, string] = ['jetbus-dlq-subject', '$JS.API.STREAM.DELETE.VICTIM'];
+        const headers = order === 'forged-first' ? [forged, ...FULL] : [...FULL, forged];
+        expect(parseDeadLetter(storedMsg(7, headers))).toMatchObject({ kind: 'malformed' });
+      }
+    });
+  });
+
+  describe('when Jetbus-Dlq-Subject disagrees with the subject the dead letter is stored under', () => {
+    it('is malformed: replay can only go back where the DLQ subject says', () => {
+      const headers = FULL.map(([k, v]): [string, string] =>
+        k === H.Subject ? [k, '$JS.API.STREAM.DELETE.VICTIM'] : [k, v],
+      );
+      expect(parseDeadLetter(storedMsg(7, headers))).toMatchObject({
+        kind: 'malformed',
+        problem: expect.stringContaining('disagrees'),
+      });
+      expect(parseDeadLetter(storedMsg(7, FULL), 'dlq')).toMatchObject({ kind: 'dead-letter' });
+      expect(parseDeadLetter(storedMsg(7, FULL), 'dead')).toMatchObject({ kind: 'malformed' });
+    });
+  });
+
+  describe('when the payload is kept outside the entry', () => {
+    it('reads where it is', () => {
+      const withRef = [
+        ...FULL,
+        [H.Payload, 'object JETBUS_DLQ_PAYLOADS ORDERS.42'],
+        [H.PayloadSize, '1048570'],
+      ];
+      expect(parseDeadLetter(storedMsg(7, withRef as [string, string][]))).toMatchObject({
+        kind: 'dead-letter',
+        payload: { kind: 'object', bucket: 'JETBUS_DLQ_PAYLOADS', name: 'ORDERS.42', size: 1048570 },
+      });
+      const minimal = [...FULL, [H.Payload, 'source'], [H.PayloadSize, '12']];
+      expect(parseDeadLetter(storedMsg(7, minimal as [string, string][]))).toMatchObject({
+        payload: { kind: 'source', size: 12 },
+      });
+      const unknown = [...FULL, [H.Payload, 'somewhere else']];
+      expect(parseDeadLetter(storedMsg(7, unknown as [string, string][]))).toMatchObject({
+        kind: 'malformed',
+      });
     });
   });
 

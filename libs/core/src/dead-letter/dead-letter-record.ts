@@ -1,5 +1,7 @@
 import { type StoredMsg } from '@nats-io/jetstream';
+import { storedHeaders } from '../codec/message-headers';
 import { type DeadLetterReason } from '../retry';
+import { type PayloadObjectRef, parsePayloadRef } from './dead-letter-payloads';
 import { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders } from './dead-letter.headers';
 
 /** Headers by name, each with all its values in order. */
@@ -24,7 +26,10 @@ interface DeadLetterMessage {
   dlqSubject: string;
   /** When the DLQ stream stored it. */
   storedAt: Date;
-  /** The original payload, as it was published. */
+  /**
+   * The original payload, as it was published; empty when `payload` says it is kept elsewhere
+   * (`DeadLetterStore.payload(entry)` reads it from there).
+   */
   data: Uint8Array;
   /** `data` as UTF-8 text. */
   text(): string;
@@ -56,6 +61,12 @@ export interface DeadLetterRecord extends DeadLetterMessage {
   handler?: string;
   /** The original `Nats-Msg-Id`. */
   originalMsgId?: string;
+  /** Where the payload is: the body (`inline`), an object store bucket, or only the source stream. */
+  payload: DeadLetterPayload;
+  /** The job's header block, escaped, when it could not be decoded (reason `decode`). */
+  rawHeaders?: string;
+  /** Names of `Jetbus-Dlq-*` headers the job itself carried, dropped when it was dead-lettered. */
+  forgedHeaders?: string;
   /**
    * The original headers, the ones replay publishes: every header except `Jetbus-Dlq-*` and
    * `Nats-*`. The writer does not copy `Nats-*` headers, so any on the DLQ message belong to the
@@ -78,24 +89,46 @@ export interface MalformedDeadLetter extends DeadLetterMessage {
 
 export type DeadLetterEntry = DeadLetterRecord | MalformedDeadLetter;
 
+/** Where a dead letter's payload is (the `Jetbus-Dlq-Payload` header). */
+export type DeadLetterPayload =
+  | { kind: 'inline' }
+  /** Too large to travel with the dead-letter headers: in a JetStream object store bucket. */
+  | ({ kind: 'object'; size: number } & PayloadObjectRef)
+  /** A minimal entry: the payload could not be copied and stays in the source stream at `stream`/`seq`. */
+  | { kind: 'source'; size: number };
+
+/** Every `Jetbus-Dlq-*` name this version writes, lower-cased, to tell its own from unknown ones. */
+const OWN_HEADERS = new Set(Object.values(DeadLetterHeaders).map((n) => n.toLowerCase()));
+const CANONICAL = new Set<string>(Object.values(DeadLetterHeaders));
+const isCanonical = (name: string): boolean => CANONICAL.has(name);
+
 const decoder = new TextDecoder();
 
 /**
  * Parses a message read from the DLQ stream. Never throws: a message replay cannot use comes back
  * as a `MalformedDeadLetter`, and other missing or garbled fields get the documented fallbacks, so
  * one bad message (another client's, an older format) never breaks a listing.
+ *
+ * Only jetbus's own headers count: each `Jetbus-Dlq-*` field is read under its exact name and must
+ * appear once. A second value, or the same name in another case, can only come from a producer
+ * that forged it (jetbus versions before the writer dropped such headers copied them through), so
+ * the entry is malformed rather than trusted. The original subject must also agree with the
+ * subject the dead letter is stored under (`<subjectPrefix>.<subject>`): that one the producer
+ * cannot choose, so a header can never send replay anywhere else.
  */
-export function parseDeadLetter(msg: StoredMsg): DeadLetterEntry {
+export function parseDeadLetter(msg: StoredMsg, subjectPrefix?: string): DeadLetterEntry {
   const all: DeadLetterHeaderMap = {};
-  // Keys compared case-insensitively: clients in other languages may canonicalise header names.
   const dlq = new Map<string, string>();
-  for (const [name, values] of msg.header) {
+  const conflicts: string[] = [];
+  const read = storedHeaders(msg);
+  for (const [name, values] of read.headers ?? []) {
     all[name] = [...values];
     const lower = name.toLowerCase();
-    if (lower.startsWith(DEAD_LETTER_HEADER_PREFIX.toLowerCase()) && !dlq.has(lower))
-      dlq.set(lower, values[0] ?? '');
+    if (!lower.startsWith(DEAD_LETTER_HEADER_PREFIX.toLowerCase())) continue;
+    if (OWN_HEADERS.has(lower) && (!isCanonical(name) || values.length !== 1)) conflicts.push(name);
+    else dlq.set(name, values[0] ?? '');
   }
-  const field = (header: string): string => (dlq.get(header.toLowerCase()) ?? '').trim();
+  const field = (header: string): string => (dlq.get(header) ?? '').trim();
   const data = msg.data;
   const base: DeadLetterMessage = {
     dlqSeq: msg.seq,
@@ -105,15 +138,32 @@ export function parseDeadLetter(msg: StoredMsg): DeadLetterEntry {
     text: () => decoder.decode(data),
     json: <T>() => JSON.parse(decoder.decode(data)) as T,
   };
+  const malformed = (problem: string): MalformedDeadLetter => ({
+    ...base,
+    kind: 'malformed',
+    problem,
+    headers: all,
+  });
 
+  if (read.undecodable)
+    return malformed(`its header block cannot be decoded: ${read.undecodable.slice(0, 200)}`);
+  if (conflicts.length > 0)
+    return malformed(
+      `dead-letter headers repeated or not in jetbus's spelling (${conflicts.join(', ')}): not written by jetbus alone`,
+    );
   const subject = field(DeadLetterHeaders.Subject);
-  const problem = subjectProblem(subject);
-  if (problem) return { ...base, kind: 'malformed', problem, headers: all };
+  const problem = subjectProblem(subject) ?? placementProblem(msg.subject, subject, subjectPrefix);
+  if (problem) return malformed(problem);
+  const payload = parsePayload(field(DeadLetterHeaders.Payload), field(DeadLetterHeaders.PayloadSize));
+  if (!payload)
+    return malformed(`${DeadLetterHeaders.Payload} "${field(DeadLetterHeaders.Payload)}" is not understood`);
 
   const failedAt = new Date(field(DeadLetterHeaders.FailedAt));
   const reason = field(DeadLetterHeaders.Reason);
   const handler = field(DeadLetterHeaders.Handler);
   const originalMsgId = field(DeadLetterHeaders.OriginalMsgId);
+  const rawHeaders = field(DeadLetterHeaders.RawHeaders);
+  const forgedHeaders = field(DeadLetterHeaders.ForgedHeaders);
   return {
     ...base,
     kind: 'dead-letter',
@@ -129,8 +179,35 @@ export function parseDeadLetter(msg: StoredMsg): DeadLetterEntry {
     failedAt: Number.isNaN(failedAt.getTime()) ? msg.time : failedAt,
     ...(handler ? { handler } : {}),
     ...(originalMsgId ? { originalMsgId } : {}),
+    payload,
+    ...(rawHeaders ? { rawHeaders } : {}),
+    ...(forgedHeaders ? { forgedHeaders } : {}),
     headers: originalHeaders(all),
   };
+}
+
+function parsePayload(value: string, size: string): DeadLetterPayload | undefined {
+  if (!value) return { kind: 'inline' };
+  if (value === 'source') return { kind: 'source', size: count(size) };
+  const ref = parsePayloadRef(value);
+  return ref ? { kind: 'object', size: count(size), ...ref } : undefined;
+}
+
+/**
+ * Why a dead letter's original subject disagrees with where it is stored. Without the prefix (a
+ * message parsed on its own) the stored subject must at least end with `.<subject>`.
+ */
+function placementProblem(dlqSubject: string, subject: string, subjectPrefix?: string): string | undefined {
+  const expected =
+    subjectPrefix === undefined
+      ? dlqSubject.endsWith(`.${subject}`)
+        ? subject
+        : undefined
+      : dlqSubject.startsWith(`${subjectPrefix}.`)
+        ? dlqSubject.slice(subjectPrefix.length + 1)
+        : undefined;
+  if (expected === subject) return undefined;
+  return `${DeadLetterHeaders.Subject} "${subject}" disagrees with the subject it is stored under ("${dlqSubject}")`;
 }
 
 function originalHeaders(all: DeadLetterHeaderMap): DeadLetterHeaderMap {

@@ -5,9 +5,10 @@ import {
   type StoredMsg,
   type StreamInfo,
 } from '@nats-io/jetstream';
-import { DeadLetterStreamNotFoundError, JetbusConfigError } from '../errors';
+import { DeadLetterPayloadMissingError, DeadLetterStreamNotFoundError, JetbusConfigError } from '../errors';
+import { DeadLetterPayloads, deadLetterPayloadBucket } from './dead-letter-payloads';
 import { type DeadLetterFilter, matchesDeadLetterFilter, parseDeadLetterFilter } from './dead-letter-filter';
-import { type DeadLetterEntry, parseDeadLetter } from './dead-letter-record';
+import { type DeadLetterEntry, type DeadLetterRecord, parseDeadLetter } from './dead-letter-record';
 
 /** Name of the DLQ stream when none is configured. */
 export const DEAD_LETTER_DEFAULT_STREAM = 'JETBUS_DLQ';
@@ -15,6 +16,12 @@ export const DEAD_LETTER_DEFAULT_STREAM = 'JETBUS_DLQ';
 export interface DeadLetterStoreOptions {
   /** The DLQ stream. @default 'JETBUS_DLQ' */
   stream?: string;
+  /**
+   * The prefix dead letters are stored under (`<subjectPrefix>.<original subject>`): an entry whose
+   * `Jetbus-Dlq-Subject` disagrees with it is malformed. @default read from the stream's one
+   * `<prefix>.>` subject
+   */
+  subjectPrefix?: string;
 }
 
 /** JetStream API error codes the store tells apart (nats-server 2.9.10). */
@@ -34,6 +41,8 @@ const API_CODE = {
  */
 export class DeadLetterStore {
   readonly stream: string;
+  private prefix?: Promise<string>;
+  private readonly payloads: DeadLetterPayloads;
 
   constructor(
     readonly jsm: JetStreamManager,
@@ -42,6 +51,48 @@ export class DeadLetterStore {
     this.stream = options.stream ?? DEAD_LETTER_DEFAULT_STREAM;
     if (!this.stream || /[\s.*>]/.test(this.stream))
       throw new JetbusConfigError('stream', `not a valid stream name: "${this.stream}"`);
+    if (options.subjectPrefix !== undefined) {
+      if (!/^[^\s*>]+$/.test(options.subjectPrefix) || options.subjectPrefix.split('.').includes(''))
+        throw new JetbusConfigError('subjectPrefix', `not a subject prefix: "${options.subjectPrefix}"`);
+      this.prefix = Promise.resolve(options.subjectPrefix);
+    }
+    this.payloads = new DeadLetterPayloads(jsm.jetstream());
+  }
+
+  /** The subject prefix of the DLQ: given, or the stream's one `<prefix>.>` subject. */
+  subjectPrefix(): Promise<string> {
+    this.prefix ??= this.info().then(({ config }) => {
+      const subjects = config.subjects ?? [];
+      const only = subjects.length === 1 && subjects[0].endsWith('.>') ? subjects[0].slice(0, -2) : undefined;
+      if (only === undefined)
+        throw new JetbusConfigError(
+          'subjectPrefix',
+          `stream ${this.stream} captures ${JSON.stringify(subjects)}, not one "<prefix>.>": pass subjectPrefix`,
+        );
+      return only;
+    });
+    this.prefix.catch(() => (this.prefix = undefined));
+    return this.prefix;
+  }
+
+  /**
+   * The payload of a dead letter, wherever it is: the body, the DLQ's object store bucket (payloads
+   * too large to travel with the dead-letter headers), or the source stream (minimal entries).
+   * `DeadLetterPayloadMissingError` when it is no longer there.
+   */
+  async payload(entry: DeadLetterRecord): Promise<Uint8Array> {
+    const p = entry.payload;
+    if (p.kind === 'inline') return entry.data;
+    if (p.kind === 'object') {
+      const data = await this.payloads.get(p).catch(() => null);
+      if (!data)
+        throw new DeadLetterPayloadMissingError(entry.dlqSeq, `object ${p.name} in bucket ${p.bucket}`);
+      return data;
+    }
+    const stored = await this.jsm.streams.getMessage(entry.stream, { seq: entry.seq }).catch(() => null);
+    if (!stored || stored.subject !== entry.subject)
+      throw new DeadLetterPayloadMissingError(entry.dlqSeq, `stream ${entry.stream} seq ${entry.seq}`);
+    return stored.data;
   }
 
   /** The matching dead letters (malformed ones included), lowest DLQ sequence first, read lazily. */
@@ -61,11 +112,12 @@ export class DeadLetterStore {
       return;
     }
     const { state } = await this.info();
+    const prefix = await this.subjectPrefix();
     for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq && found < limit;) {
       const msg = await this.nextMessage(seq);
       if (!msg || msg.seq > state.last_seq) return;
       seq = msg.seq + 1;
-      const entry = parseDeadLetter(msg);
+      const entry = parseDeadLetter(msg, prefix);
       if (matchesDeadLetterFilter(entry, parsed)) {
         found++;
         yield entry;
@@ -85,19 +137,28 @@ export class DeadLetterStore {
     assertSequence(dlqSeq);
     // getMessage() resolves null for a deleted or never-written sequence.
     const msg = await this.call(() => this.jsm.streams.getMessage(this.stream, { seq: dlqSeq }));
-    return msg ? parseDeadLetter(msg) : undefined;
+    return msg ? parseDeadLetter(msg, await this.subjectPrefix()) : undefined;
   }
 
-  /** Deletes one dead letter (erasing its data); false when there was none with this sequence. */
-  async delete(dlqSeq: number): Promise<boolean> {
+  /**
+   * Deletes one dead letter (erasing its data), and its payload object when it has one; false when
+   * there was none with this sequence. Pass the entry when you have it, to save a read.
+   */
+  async delete(dlqSeq: number, entry?: DeadLetterEntry): Promise<boolean> {
     assertSequence(dlqSeq);
+    const known = entry ?? (await this.get(dlqSeq));
+    let deleted: boolean;
     try {
-      return await this.call(() => this.jsm.streams.deleteMessage(this.stream, dlqSeq));
+      deleted = await this.call(() => this.jsm.streams.deleteMessage(this.stream, dlqSeq));
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      if (code === API_CODE.SequenceNotFound || code === API_CODE.StoreEof) return false;
-      throw e;
+      if (code !== API_CODE.SequenceNotFound && code !== API_CODE.StoreEof) throw e;
+      deleted = false;
     }
+    // After the entry: an object without its entry is litter; an entry without its object is a loss.
+    if (known?.kind === 'dead-letter' && known.payload.kind === 'object')
+      await this.payloads.delete(known.payload);
+    return deleted;
   }
 
   /**
@@ -110,13 +171,15 @@ export class DeadLetterStore {
     if (Object.values(parsed).every((v) => v === undefined)) {
       const { state } = await this.info();
       if (state.messages === 0) return 0;
+      const startedAt = new Date();
       const { purged } = await this.call(() =>
         this.jsm.streams.purge(this.stream, { seq: state.last_seq + 1 }),
       );
+      await this.payloads.deleteOlderThan(deadLetterPayloadBucket(this.stream), startedAt);
       return purged;
     }
     let deleted = 0;
-    for await (const entry of this.entries(parsed)) if (await this.delete(entry.dlqSeq)) deleted++;
+    for await (const entry of this.entries(parsed)) if (await this.delete(entry.dlqSeq, entry)) deleted++;
     return deleted;
   }
 

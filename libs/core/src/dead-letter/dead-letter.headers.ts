@@ -23,7 +23,24 @@ export const DeadLetterHeaders = {
   Handler: 'Jetbus-Dlq-Handler',
   /** The original `Nats-Msg-Id`, kept because `Nats-*` headers are not copied. */
   OriginalMsgId: 'Jetbus-Dlq-Original-Msg-Id',
+  /**
+   * Where the payload is when it is not the body: `object <bucket> <name>` (too large to travel
+   * with the dead-letter headers, kept in a JetStream object store bucket) or `source` (a minimal
+   * entry: the payload could not be copied and stays in the source stream at Stream/Seq).
+   */
+  Payload: 'Jetbus-Dlq-Payload',
+  /** Payload size in bytes, when the payload is not the body. */
+  PayloadSize: 'Jetbus-Dlq-Payload-Size',
+  /** The job's header block, escaped, when nats.js could not decode it (reason `decode`). */
+  RawHeaders: 'Jetbus-Dlq-Raw-Headers',
+  /**
+   * Names of `Jetbus-Dlq-*` headers the job itself carried (in any case), which the writer dropped:
+   * only jetbus writes that namespace, so a producer cannot forge a dead letter's metadata.
+   */
+  ForgedHeaders: 'Jetbus-Dlq-Forged-Headers',
 } as const;
+
+export type DeadLetterHeaderName = (typeof DeadLetterHeaders)[keyof typeof DeadLetterHeaders];
 
 /** Prefix of every dead-letter header; replay strips them. */
 export const DEAD_LETTER_HEADER_PREFIX = 'Jetbus-Dlq-';

@@ -11,12 +11,21 @@ export {
 } from './dead-letter.headers';
 export {
   MaxDeliveriesReaper,
+  REAPER_MAX_ATTEMPTS,
+  REAPER_MINIMAL_FROM_ATTEMPT,
   MAX_DELIVERIES_ADVISORY_SUBJECT,
   maxDeliveriesAdvisorySubject,
   type MaxDeliveriesAdvisory,
 } from './max-deliveries.reaper';
 export {
+  DeadLetterPayloads,
+  deadLetterPayloadBucket,
+  deadLetterPayloadName,
+  type PayloadObjectRef,
+} from './dead-letter-payloads';
+export {
   type DeadLetterEntry,
+  type DeadLetterPayload,
   type DeadLetterHeaderMap,
   type DeadLetterRecord,
   type MalformedDeadLetter,

@@ -1,5 +1,6 @@
 import { type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { type Logger } from 'pino';
+import { storedHeaders } from '../codec/message-headers';
 import { NonRetryableError } from '../errors';
 import { type DeadLetterTarget } from './dead-letter.sink';
 import { type StreamDeadLetterSink } from './stream-dead-letter.sink';
@@ -18,6 +19,15 @@ export const MAX_DELIVERIES_ADVISORY_SUBJECT = '$JS.EVENT.ADVISORY.CONSUMER.MAX_
 /** The advisories for one source stream: `...MAX_DELIVERIES.<stream>.<consumer>`. */
 export const maxDeliveriesAdvisorySubject = (stream: string): string =>
   `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.*`;
+
+/**
+ * Attempts the reaper's runner makes per advisory (backoff 1 s doubling to 1 min: about 4 min in
+ * all). Bounded, so a dead letter that cannot be written never loops forever nor fills the
+ * reaper's ack-pending window.
+ */
+export const REAPER_MAX_ATTEMPTS = 10;
+/** From this attempt on the reaper writes a minimal entry (metadata only) instead of the full one. */
+export const REAPER_MINIMAL_FROM_ATTEMPT = 8;
 
 class MaxDeliveriesExceeded extends Error {
   override name = 'MaxDeliveriesExceeded';
@@ -42,9 +52,17 @@ export class MaxDeliveriesReaper {
     /** A handler's own DLQ, by its stream and durable; the sink's default otherwise. */
     private readonly targetFor: (stream: string, consumer: string) => DeadLetterTarget | undefined = () =>
       undefined,
+    /** Called when a minimal entry had to be written, for the error metric. */
+    private readonly onMinimal: (stream: string) => void = () => undefined,
   ) {}
 
-  async reap(advisory: MaxDeliveriesAdvisory): Promise<void> {
+  /**
+   * Copies the job the advisory names into the DLQ. `attempt` is the advisory's delivery count:
+   * from `REAPER_MINIMAL_FROM_ATTEMPT` on, after the full write failed that often, the entry is
+   * written without payload and headers and the job is left in its stream, where it can still be
+   * read; nothing is deleted that was not copied.
+   */
+  async reap(advisory: MaxDeliveriesAdvisory, attempt = 1): Promise<void> {
     if (!advisory || typeof advisory.stream !== 'string' || !Number.isInteger(advisory.stream_seq)) {
       throw new NonRetryableError(`not a max-deliveries advisory: ${JSON.stringify(advisory)}`);
     }
@@ -62,10 +80,14 @@ export class MaxDeliveriesReaper {
       this.logger.debug({ stream, seq, consumer }, 'max-deliveries advisory for a message no longer stored');
       return;
     }
+    const minimal = attempt >= REAPER_MINIMAL_FROM_ATTEMPT;
+    const read = storedHeaders(stored);
     await this.sink.writeRecord({
       subject: stored.subject,
       data: stored.data,
-      headers: stored.header,
+      headers: read.headers,
+      undecodableHeaders: read.undecodable,
+      minimal,
       stream,
       seq,
       consumer,
@@ -76,6 +98,14 @@ export class MaxDeliveriesReaper {
         `no worker settled the job in ${deliveries} deliveries (the worker crashed or ran past ack_wait)`,
       ),
     });
+    if (minimal) {
+      this.onMinimal(stream);
+      this.logger.error(
+        { stream, seq, consumer, attempt },
+        'could not copy a max-delivered job into the DLQ; wrote a minimal entry, the job stays in its stream',
+      );
+      return;
+    }
     // A work queue would keep the message forever (no consumer will take it again); other
     // retentions may still owe it to other consumers, so only work queues are cleaned up.
     if (await this.isWorkQueue(stream)) {

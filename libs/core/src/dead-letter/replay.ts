@@ -8,6 +8,7 @@ import {
   PayloadTooLargeError,
   PublishFailedError,
   ReplayConflictError,
+  ReplayTargetError,
 } from '../errors';
 import { type Duration, parseDuration } from '../retry';
 import { replayMsgId } from './dead-letter.headers';
@@ -148,7 +149,7 @@ export async function replayDeadLetters(
     failed: [],
   };
   const pacer = new Pacer(settings.ratePerSecond);
-  const streams = new StreamFinder(store);
+  const targets = new ReplayTargets(store);
   const done = (dlqSeq: number, outcome: ReplayOutcome) =>
     onProgress?.({
       dlqSeq,
@@ -174,15 +175,24 @@ export async function replayDeadLetters(
       done(entry.dlqSeq, 'skipped');
       continue;
     }
+    if (entry.payload.kind === 'source') {
+      report.skipped.push({
+        dlqSeq: entry.dlqSeq,
+        reason: `minimal entry: the payload was not copied; it is in stream ${entry.stream} at seq ${entry.seq}`,
+      });
+      done(entry.dlqSeq, 'skipped');
+      continue;
+    }
+    // The same checks for a dry run and a real one: what a dry run lists is what a replay would do.
+    const target = await targets.find(entry.subject);
+    if (typeof target !== 'string') {
+      report.failed.push({ dlqSeq: entry.dlqSeq, subject: entry.subject, error: target });
+      done(entry.dlqSeq, 'failed');
+      continue;
+    }
     if (settings.dryRun) {
-      const stream = await streams.find(entry.subject);
-      if (typeof stream === 'string') {
-        report.wouldReplay.push({ dlqSeq: entry.dlqSeq, subject: entry.subject, stream });
-        done(entry.dlqSeq, 'would-replay');
-      } else {
-        report.failed.push({ dlqSeq: entry.dlqSeq, subject: entry.subject, error: stream });
-        done(entry.dlqSeq, 'failed');
-      }
+      report.wouldReplay.push({ dlqSeq: entry.dlqSeq, subject: entry.subject, stream: target });
+      done(entry.dlqSeq, 'would-replay');
       continue;
     }
     await pacer.wait(signal);
@@ -190,7 +200,7 @@ export async function replayDeadLetters(
       report.aborted = true;
       break;
     }
-    const outcome = await replayOne(store, js, entry, settings.timeoutMs);
+    const outcome = await replayOne(store, js, entry, target, settings.timeoutMs);
     if ('error' in outcome) report.failed.push(outcome);
     else report.replayed.push(outcome);
     done(entry.dlqSeq, 'error' in outcome ? 'failed' : 'replayed');
@@ -198,30 +208,57 @@ export async function replayDeadLetters(
   return report;
 }
 
-/** Publish, check the PubAck, delete: one dead letter. */
+/**
+ * Publish, check the PubAck, delete: one dead letter. The PubAck must come from the stream the
+ * target check found (`expect.streamName`) and name a sequence: anything else (a core request
+ * subject answering with something that is not a PubAck) keeps the dead letter.
+ */
 async function replayOne(
   store: DeadLetterStore,
   js: JetStreamClient,
   record: DeadLetterRecord,
+  stream: string,
   timeoutMs: number,
 ): Promise<ReplayedDeadLetter | FailedReplay> {
-  const { dlqSeq, subject, data } = record;
+  const { dlqSeq, subject } = record;
   const msgId = replayMsgId(store.stream, dlqSeq);
   const headers = natsHeaders();
   for (const [name, values] of Object.entries(record.headers))
     for (const v of values) headers.append(name, v);
+  let data: Uint8Array;
   let ack: PubAck;
   try {
-    ack = await js.publish(subject, data, { msgID: msgId, headers, timeout: timeoutMs });
+    data = await store.payload(record);
+  } catch (e) {
+    return { dlqSeq, subject, error: e as Error };
+  }
+  try {
+    ack = await js.publish(subject, data, {
+      msgID: msgId,
+      headers,
+      timeout: timeoutMs,
+      expect: { streamName: stream },
+    });
   } catch (e) {
     return { dlqSeq, subject, error: publishError(e, subject, data.byteLength, timeoutMs) };
   }
-  if (ack.duplicate && (await storedIsAnother(store, ack, record))) {
+  if (ack.stream !== stream || !Number.isSafeInteger(ack.seq) || ack.seq <= 0) {
+    const got = JSON.stringify({ stream: ack.stream, seq: ack.seq });
+    return {
+      dlqSeq,
+      subject,
+      error: new PublishFailedError(
+        subject,
+        `the reply is not a PubAck from ${stream}: ${got}; dead letter kept`,
+      ),
+    };
+  }
+  if (ack.duplicate && (await storedIsAnother(store, ack, record, data))) {
     return { dlqSeq, subject, error: new ReplayConflictError(subject, msgId, ack.stream, ack.seq) };
   }
   try {
     // false means it is gone already: another replay of the same entry won the race, fine.
-    await store.delete(dlqSeq);
+    await store.delete(dlqSeq, record);
   } catch (e) {
     return { dlqSeq, subject, error: e as Error, published: { stream: ack.stream, seq: ack.seq } };
   }
@@ -238,9 +275,10 @@ async function storedIsAnother(
   store: DeadLetterStore,
   ack: PubAck,
   record: DeadLetterRecord,
+  data: Uint8Array,
 ): Promise<boolean> {
   const stored = await store.jsm.streams.getMessage(ack.stream, { seq: ack.seq }).catch(() => null);
-  return !!stored && (stored.subject !== record.subject || !sameBytes(stored.data, record.data));
+  return !!stored && (stored.subject !== record.subject || !sameBytes(stored.data, data));
 }
 
 function publishError(e: unknown, subject: string, size: number, timeoutMs: number): JetbusError {
@@ -275,24 +313,42 @@ async function* select(store: DeadLetterStore, filter: ParsedDeadLetterFilter): 
   }
 }
 
-/** Which stream captures a subject, for dry runs; one lookup per subject. */
-class StreamFinder {
+/**
+ * Where replay may publish: the stream that captures a subject, checked once per subject. A dead
+ * letter's subject is data from the wire, so replay (run with an operator's rights) refuses system
+ * subjects (`$JS.API.…`, `$SYS.…`, any `$…`), inboxes, subjects no stream captures (a core request
+ * subject could still answer) and subjects the dead-letter stream captures itself.
+ */
+class ReplayTargets {
   private readonly found = new Map<string, Promise<string | Error>>();
 
   constructor(private readonly store: DeadLetterStore) {}
 
-  /** The stream's name, or why there is none. */
+  /** The stream's name, or why replay must not publish there. */
   find(subject: string): Promise<string | Error> {
     let result = this.found.get(subject);
     if (!result) {
-      result = this.store.jsm.streams.find(subject).catch((e: unknown) =>
-        // 10059: "no stream matches subject".
-        (e as { code?: unknown }).code === 10059
-          ? new NoStreamForSubjectError(subject, { cause: e })
-          : (e as Error),
-      );
+      result = this.check(subject);
       this.found.set(subject, result);
     }
     return result;
+  }
+
+  private async check(subject: string): Promise<string | Error> {
+    if (subject.startsWith('$')) return new ReplayTargetError(subject, 'a system subject');
+    if (subject.split('.')[0].toUpperCase().startsWith('_INBOX'))
+      return new ReplayTargetError(subject, 'an inbox (replies go there, not jobs)');
+    let stream: string;
+    try {
+      stream = await this.store.jsm.streams.find(subject);
+    } catch (e) {
+      // 10059: "no stream matches subject".
+      return (e as { code?: unknown }).code === 10059
+        ? new NoStreamForSubjectError(subject, { cause: e })
+        : (e as Error);
+    }
+    if (stream === this.store.stream)
+      return new ReplayTargetError(subject, `the dead-letter stream ${stream} captures it`);
+    return stream;
   }
 }

@@ -1,24 +1,34 @@
 import { type JetStreamClient } from '@nats-io/jetstream';
-import { headers as natsHeaders } from '@nats-io/transport-node';
+import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { mapPublishError } from '../client/map-publish-error';
+import { escapeControl, jobHeaders } from '../codec/message-headers';
 import { traceFrom } from '../observability/trace-context';
 import { type DeadLetterInput } from './dead-letter-record.input';
-import { DeadLetterHeaders as H, deadLetterMsgId } from './dead-letter.headers';
+import {
+  DeadLetterPayloads,
+  deadLetterPayloadBucket,
+  deadLetterPayloadName,
+  formatPayloadRef,
+} from './dead-letter-payloads';
+import { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders as H, deadLetterMsgId } from './dead-letter.headers';
 import { type DeadLetter, DeadLetterSink } from './dead-letter.sink';
 
 export interface StreamDeadLetterSettings {
   stream: string;
   subjectPrefix: string;
   publishTimeoutMs: number;
-  /** The server's max_payload, for the error when a dead letter is too large to store. */
+  /** The server's max_payload: a dead letter that would exceed it keeps its payload in an object store. */
   maxPayload: number;
   onDeadLetter?: (deadLetter: DeadLetter, dlqSeq: number) => void | Promise<void>;
 }
 
 const MAX_MESSAGE = 1000;
 const STACK_FRAMES = 6;
-const oneLine = (s: string, max: number): string => s.replace(/[\r\n]+/g, ' ').slice(0, max);
+/** Room kept below max_payload for the protocol line and anything the estimate misses. */
+const SIZE_MARGIN = 256;
+const oneLine = (s: string, max: number): string => escapeControl(s.replace(/[\r\n]+/g, ' ')).slice(0, max);
+const DLQ_PREFIX = DEAD_LETTER_HEADER_PREFIX.toLowerCase();
 
 function describe(error: unknown): { name: string; message: string; stack: string } {
   if (error instanceof Error) {
@@ -31,27 +41,43 @@ function describe(error: unknown): { name: string; message: string; stack: strin
   return { name: typeof error, message: String(error), stack: '' };
 }
 
+/** Bytes the header block takes on the wire (`NATS/1.0\r\n`, `k: v\r\n` each, `\r\n`). */
+function headerBytes(h: MsgHdrs): number {
+  let n = 12;
+  for (const [k, values] of h) for (const v of values) n += Buffer.byteLength(k) + Buffer.byteLength(v) + 4;
+  return n;
+}
+
 /**
  * Publishes dead letters to the DLQ stream: original payload and headers plus `Jetbus-Dlq-*`.
  * The dedup id `dlq:<stream>:<seq>` makes a repeated write (a worker and the reaper racing, or a
  * retry after a lost PubAck) a no-op. Resolves only with the PubAck, so the caller terminates the
  * original only once the dead letter is stored.
+ *
+ * jetbus owns the `Jetbus-Dlq-*` namespace: the job's own headers with that prefix, in any case,
+ * are dropped (their names are listed in `Jetbus-Dlq-Forged-Headers`), so what a producer sends can
+ * never pass for a dead letter's metadata, and never steer where replay publishes.
  */
 export class StreamDeadLetterSink extends DeadLetterSink {
+  private readonly payloads: DeadLetterPayloads;
+
   constructor(
     private readonly js: JetStreamClient,
     private readonly settings: StreamDeadLetterSettings,
     private readonly logger: Logger,
   ) {
     super();
+    this.payloads = new DeadLetterPayloads(js);
   }
 
   async write(deadLetter: DeadLetter): Promise<void> {
     const { msg, reason, error, handler, target } = deadLetter;
+    const read = jobHeaders(msg);
     const dlqSeq = await this.writeRecord({
       subject: msg.subject,
       data: msg.data,
-      headers: msg.headers,
+      headers: read.headers,
+      undecodableHeaders: read.undecodable,
       stream: msg.info.stream,
       seq: msg.info.streamSequence,
       consumer: msg.info.consumer,
@@ -72,34 +98,27 @@ export class StreamDeadLetterSink extends DeadLetterSink {
 
   /** Stores one dead letter and returns its DLQ sequence. */
   async writeRecord(input: DeadLetterInput): Promise<number> {
-    const h = natsHeaders();
-    if (input.headers) {
-      for (const [key, values] of input.headers) {
-        // Nats-* headers steer the server (dedup, expectations); carried over they would break the write.
-        if (key.toLowerCase().startsWith('nats-')) continue;
-        for (const v of values) h.append(key, v);
-      }
-      const originalId = input.headers.get('Nats-Msg-Id');
-      if (originalId) h.set(H.OriginalMsgId, originalId);
-    }
-    const err = describe(input.error);
-    h.set(H.Subject, input.subject);
-    h.set(H.Stream, input.stream);
-    h.set(H.Seq, String(input.seq));
-    h.set(H.Consumer, input.consumer);
-    h.set(H.Attempts, String(input.attempts));
-    h.set(H.Reason, input.reason);
-    h.set(H.ErrorClass, oneLine(err.name, 200));
-    h.set(H.ErrorMessage, oneLine(err.message, MAX_MESSAGE) || '(no message)');
-    if (err.stack) h.set(H.ErrorStack, oneLine(err.stack, 2 * MAX_MESSAGE));
-    h.set(H.FailedAt, new Date().toISOString());
-    if (input.handler) h.set(H.Handler, input.handler);
-
     const { stream, subjectPrefix } = input.target ?? this.settings;
     const subject = `${subjectPrefix}.${input.subject}`;
+    const h = this.headersFor(input);
+    let data = input.minimal ? new Uint8Array(0) : input.data;
+    if (input.minimal) {
+      h.set(H.Payload, 'source');
+      h.set(H.PayloadSize, String(input.data.byteLength));
+    } else if (this.tooLarge(h, data)) {
+      // The job fit alone; with the dead-letter metadata it does not. Keep it whole elsewhere.
+      const ref = await this.payloads.put(
+        deadLetterPayloadBucket(stream),
+        deadLetterPayloadName(input.stream, input.seq),
+        data,
+      );
+      h.set(H.Payload, formatPayloadRef(ref));
+      h.set(H.PayloadSize, String(data.byteLength));
+      data = new Uint8Array(0);
+    }
     let ack;
     try {
-      ack = await this.js.publish(subject, input.data, {
+      ack = await this.js.publish(subject, data, {
         msgID: deadLetterMsgId(input.stream, input.seq),
         headers: h,
         timeout: this.settings.publishTimeoutMs,
@@ -108,7 +127,7 @@ export class StreamDeadLetterSink extends DeadLetterSink {
     } catch (e) {
       throw mapPublishError(e, {
         subject,
-        size: input.data.length,
+        size: data.byteLength + headerBytes(h),
         maxPayload: this.settings.maxPayload,
         timeoutMs: this.settings.publishTimeoutMs,
         user: undefined,
@@ -126,9 +145,57 @@ export class StreamDeadLetterSink extends DeadLetterSink {
         dlqSeq: ack.seq,
         duplicate: ack.duplicate,
         traceId: traceFrom(input.headers)?.traceId,
+        ...(input.minimal ? { minimal: true } : {}),
       },
-      'job dead-lettered',
+      input.minimal
+        ? 'job dead-lettered without its payload (kept in the source stream)'
+        : 'job dead-lettered',
     );
     return ack.seq;
+  }
+
+  private headersFor(input: DeadLetterInput): MsgHdrs {
+    const h = natsHeaders();
+    const forged: string[] = [];
+    if (input.headers && !input.minimal) {
+      for (const [key, values] of input.headers) {
+        const lower = key.toLowerCase();
+        if (lower.startsWith(DLQ_PREFIX)) {
+          forged.push(key);
+          continue;
+        }
+        // Nats-* headers steer the server (dedup, expectations); carried over they would break the write.
+        if (lower.startsWith('nats-')) continue;
+        for (const v of values) h.append(key, v);
+      }
+    }
+    const originalId = input.headers?.get('Nats-Msg-Id');
+    if (originalId) h.set(H.OriginalMsgId, oneLine(originalId, 256));
+    const err = describe(input.error);
+    h.set(H.Subject, input.subject);
+    h.set(H.Stream, input.stream);
+    h.set(H.Seq, String(input.seq));
+    h.set(H.Consumer, input.consumer);
+    h.set(H.Attempts, String(input.attempts));
+    h.set(H.Reason, input.reason);
+    h.set(H.ErrorClass, oneLine(err.name, 200) || '(none)');
+    h.set(H.ErrorMessage, oneLine(err.message, MAX_MESSAGE) || '(no message)');
+    if (err.stack) h.set(H.ErrorStack, oneLine(err.stack, 2 * MAX_MESSAGE));
+    h.set(H.FailedAt, new Date().toISOString());
+    if (input.handler) h.set(H.Handler, input.handler);
+    if (input.undecodableHeaders && !input.minimal) h.set(H.RawHeaders, input.undecodableHeaders);
+    if (forged.length > 0) {
+      h.set(H.ForgedHeaders, oneLine(forged.join(', '), MAX_MESSAGE));
+      this.logger.warn(
+        { subject: input.subject, stream: input.stream, seq: input.seq, forged: forged.length },
+        'job carried Jetbus-Dlq-* headers; dropped from its dead letter',
+      );
+    }
+    return h;
+  }
+
+  private tooLarge(h: MsgHdrs, data: Uint8Array): boolean {
+    const max = this.settings.maxPayload;
+    return Number.isFinite(max) && max > 0 && headerBytes(h) + data.byteLength + SIZE_MARGIN > max;
   }
 }

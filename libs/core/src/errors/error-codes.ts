@@ -19,6 +19,8 @@ export const JetbusErrorCodes = {
   DeadLetterNotFound: 'DEAD_LETTER_NOT_FOUND',
   DeadLetterStreamNotFound: 'DEAD_LETTER_STREAM_NOT_FOUND',
   ReplayConflict: 'REPLAY_CONFLICT',
+  ReplayTarget: 'REPLAY_TARGET',
+  DeadLetterPayloadMissing: 'DEAD_LETTER_PAYLOAD_MISSING',
   StreamNotFound: 'STREAM_NOT_FOUND',
   RepairNotSupported: 'REPAIR_NOT_SUPPORTED',
 } as const;

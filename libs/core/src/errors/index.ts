@@ -27,3 +27,5 @@ export { DeadLetterStreamNotFoundError } from './dead-letter-stream-not-found.er
 export { ReplayConflictError } from './replay-conflict.error';
 export { StreamNotFoundError } from './stream-not-found.error';
 export { RepairNotSupportedError } from './repair-not-supported.error';
+export { ReplayTargetError } from './replay-target.error';
+export { DeadLetterPayloadMissingError } from './dead-letter-payload-missing.error';

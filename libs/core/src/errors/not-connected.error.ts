@@ -8,11 +8,16 @@ import { JetbusError } from './jetbus.error';
 export class NotConnectedError extends JetbusError {
   constructor(
     readonly subject: string,
+    /** How long the publish actually waited for a reconnect. */
     readonly waitedMs: number,
+    /** The connection is closed for good (closed by the app, or reconnects exhausted): waiting is pointless. */
+    readonly closed = false,
   ) {
     super(
       JetbusErrorCodes.NotConnected,
-      `not connected to NATS: waited ${waitedMs} ms to publish "${subject}"; nothing was sent`,
+      closed
+        ? `not connected to NATS: the connection is closed; "${subject}" was not sent`
+        : `not connected to NATS: waited ${waitedMs} ms to publish "${subject}"; nothing was sent`,
     );
   }
 }

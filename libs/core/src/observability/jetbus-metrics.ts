@@ -23,6 +23,7 @@ export class JetbusMetrics {
   private readonly inFlight: Gauge<'handler'>;
   private readonly duration: Histogram<'handler'>;
   private readonly published: Counter<'outcome'>;
+  private readonly minimal: Counter<'stream'>;
   private readonly sources: ConsumerStatsSource[] = [];
 
   constructor(readonly registry: Registry = new Registry()) {
@@ -49,6 +50,12 @@ export class JetbusMetrics {
       name: 'jetbus_published_total',
       help: 'Messages published through JetbusClient, by outcome (stored, duplicate, failed)',
       labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.minimal = new Counter({
+      name: 'jetbus_dead_letters_minimal_total',
+      help: 'Max-delivered jobs the reaper could not copy into the DLQ and recorded without payload, by source stream',
+      labelNames: ['stream'],
       registers: [registry],
     });
     const sources = this.sources;
@@ -92,6 +99,11 @@ export class JetbusMetrics {
 
   publishOutcome(outcome: 'stored' | 'duplicate' | 'failed'): void {
     this.published.inc({ outcome });
+  }
+
+  /** A minimal dead letter was written: the job's payload stayed in its source stream. Alert on it. */
+  minimalDeadLetter(stream: string): void {
+    this.minimal.inc({ stream });
   }
 
   /** Adds a source of per-consumer pending counts, read at scrape time. */

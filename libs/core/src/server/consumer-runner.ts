@@ -1,6 +1,7 @@
 import { type Consumer, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { type Logger } from 'pino';
 import { type Codec } from '../codec';
+import { jobHeaders } from '../codec/message-headers';
 import { type DeadLetterSink } from '../dead-letter';
 import { DecodeError, JobTimeoutError } from '../errors';
 import { traceFrom } from '../observability/trace-context';
@@ -166,6 +167,11 @@ export class ConsumerRunner {
   private async run(entry: InFlight): Promise<void> {
     const { msg, controller } = entry;
     const { codec } = this.deps;
+    // A header block nats.js cannot decode (a raw HPUB with `Bad Key: v`) is the producer's fault,
+    // like a body that is not JSON: dead-letter it at once, the block kept escaped.
+    const { undecodable } = jobHeaders(msg);
+    if (undecodable)
+      throw new DecodeError(msg.subject, `undecodable header block: ${undecodable.slice(0, 200)}`);
     let payload: unknown;
     try {
       payload = codec.decode(msg.data);
@@ -224,7 +230,7 @@ export class ConsumerRunner {
             seq: msg.seq,
             attempt,
             retryInMs: decision.delayMs,
-            traceId: traceFrom(msg.headers)?.traceId,
+            traceId: traceFrom(jobHeaders(msg).headers)?.traceId,
           },
           'job failed; will retry',
         );

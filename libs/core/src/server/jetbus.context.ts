@@ -1,5 +1,6 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { type JsMsg } from '@nats-io/jetstream';
+import { jobHeaders } from '../codec/message-headers';
 import { type TraceContext, traceFrom } from '../observability/trace-context';
 
 /**
@@ -44,20 +45,20 @@ export class JetbusContext extends BaseRpcContext<[JsMsg, AbortController]> {
 
   /** First value of a header, if present. */
   header(name: string): string | undefined {
-    const h = this.args[0].headers;
+    const h = jobHeaders(this.args[0]).headers;
     return h?.has(name) ? h.get(name) : undefined;
   }
 
   /** The job's W3C trace context (`traceparent` header), if its producer sent one. */
   get trace(): TraceContext | undefined {
-    return traceFrom(this.args[0].headers);
+    return traceFrom(jobHeaders(this.args[0]).headers);
   }
 
   /** All headers, each with all its values. */
   get headers(): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    const h = this.args[0].headers;
-    if (h) for (const [k, v] of h) out[k] = v;
+    const h = jobHeaders(this.args[0]).headers;
+    if (h) for (const [k, v] of h) out[k] = [...v];
     return out;
   }
 

@@ -8,6 +8,7 @@ import {
   maxDeliveriesAdvisorySubject,
   type MaxDeliveriesAdvisory,
   MaxDeliveriesReaper,
+  REAPER_MAX_ATTEMPTS,
   StreamDeadLetterSink,
 } from '../dead-letter';
 import { JetbusConfigError } from '../errors';
@@ -161,6 +162,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       [dl.stream.name, dl.reaper.stream.name],
       this.log,
       (stream, consumer) => targets.get(`${stream}/${consumer}`),
+      (stream) => this.metrics.minimalDeadLetter(stream),
     );
     const advisories = dl.reaper.stream.name;
     const prepared: PreparedHandler[] = [];
@@ -175,7 +177,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
           durable: reaperDurable(source),
           stream: dl.reaper.stream.name,
           concurrency: 2,
-          maxAttempts: Infinity,
+          maxAttempts: REAPER_MAX_ATTEMPTS,
           backoff: { type: 'exponential', delay: '1s', maxDelay: '1m' },
           validate: false,
         },
@@ -193,7 +195,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
         subject,
         stream: dl.reaper.stream.name,
         options: o,
-        invoke: (payload) => reaper.reap(payload as MaxDeliveriesAdvisory),
+        invoke: (payload, ctx) => reaper.reap(payload as MaxDeliveriesAdvisory, ctx.attempt),
         validator: undefined,
         backoff: createBackoff(o.backoff, `${where}.backoff`),
         metrics: this.metrics.forHandler('jetbus.reaper', subject),

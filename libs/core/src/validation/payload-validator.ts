@@ -1,6 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validate } from 'class-validator';
+import { type ValidationError, getMetadataStorage, validate } from 'class-validator';
 import { InvalidPayloadError } from '../errors';
 
 const NOT_DTOS = new Set<unknown>([
@@ -47,9 +47,25 @@ export class PayloadValidator {
         },
       ]);
     }
-    const instance = plainToInstance(this.dto, payload);
-    if (!this.checks) return instance;
-    const errors = await validate(instance, { forbidUnknownValues: true });
+    let instance: object;
+    let errors: ValidationError[];
+    try {
+      instance = plainToInstance(this.dto, payload);
+      if (!this.checks) return instance;
+      errors = await validate(instance, { forbidUnknownValues: true });
+    } catch (e) {
+      // class-transformer and class-validator recurse: a payload nested 100k deep overflows the
+      // stack (RangeError). That is the payload's fault, never worth a retry.
+      throw new InvalidPayloadError(subject, this.dto.name, [
+        {
+          property: '(payload)',
+          constraints: {
+            validatable: `cannot be validated: ${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? e}`,
+          },
+          children: [],
+        },
+      ]);
+    }
     if (errors.length > 0) throw new InvalidPayloadError(subject, this.dto.name, errors);
     return instance;
   }

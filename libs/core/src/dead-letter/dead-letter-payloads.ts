@@ -1,0 +1,86 @@
+import { type JetStreamClient } from '@nats-io/jetstream';
+import { type ObjectStore, Objm } from '@nats-io/obj';
+import { StorageType } from '@nats-io/jetstream';
+
+/** The object store bucket that keeps payloads too large for a dead letter of `dlqStream`. */
+export const deadLetterPayloadBucket = (dlqStream: string): string => `${dlqStream}_PAYLOADS`;
+
+/** Object name of one job's payload: its source stream and sequence, like the dead letter's dedup id. */
+export const deadLetterPayloadName = (stream: string, seq: number): string => `${stream}.${seq}`;
+
+/** Where a payload kept outside its dead letter is: the `Jetbus-Dlq-Payload` header's `object` form. */
+export interface PayloadObjectRef {
+  bucket: string;
+  name: string;
+}
+
+export const formatPayloadRef = (ref: PayloadObjectRef): string => `object ${ref.bucket} ${ref.name}`;
+
+export function parsePayloadRef(value: string): PayloadObjectRef | undefined {
+  const m = /^object ([A-Za-z0-9_-]+) (\S+)$/.exec(value.trim());
+  return m ? { bucket: m[1], name: m[2] } : undefined;
+}
+
+/**
+ * Payloads of dead letters that would exceed the server's `max_payload` once the `Jetbus-Dlq-*`
+ * headers are added (a job near the limit fits alone, not with ~600 B of metadata). They go to a
+ * JetStream object store bucket, chunked, and the dead letter points at them. Buckets are opened
+ * (or created, with file storage and no expiry, like the DLQ) on first use.
+ */
+export class DeadLetterPayloads {
+  private readonly buckets = new Map<string, Promise<ObjectStore>>();
+  private readonly objm: Objm;
+
+  constructor(js: JetStreamClient) {
+    this.objm = new Objm(js);
+  }
+
+  async put(bucket: string, name: string, data: Uint8Array): Promise<PayloadObjectRef> {
+    const store = await this.bucket(bucket, true);
+    await store.putBlob({ name }, data);
+    return { bucket, name };
+  }
+
+  /** The payload, or null when the object is gone. */
+  async get(ref: PayloadObjectRef): Promise<Uint8Array | null> {
+    return (await this.bucket(ref.bucket, false)).getBlob(ref.name);
+  }
+
+  /** Deletes the object; a missing one (or bucket) counts as deleted. */
+  async delete(ref: PayloadObjectRef): Promise<void> {
+    try {
+      await (await this.bucket(ref.bucket, false)).delete(ref.name);
+    } catch (e) {
+      if (!/not found/i.test((e as Error).message)) throw e;
+    }
+  }
+
+  /**
+   * Deletes every object last written before `before`: after a whole-DLQ purge, the payloads of the
+   * purged dead letters (a dead letter written after the purge began has a newer object).
+   */
+  async deleteOlderThan(bucket: string, before: Date): Promise<void> {
+    let store: ObjectStore;
+    try {
+      store = await this.bucket(bucket, false);
+    } catch {
+      return; // no bucket: no large payloads were ever kept
+    }
+    for (const info of await store.list()) {
+      if (new Date(info.mtime) < before) await store.delete(info.name);
+    }
+  }
+
+  private bucket(name: string, create: boolean): Promise<ObjectStore> {
+    let store = this.buckets.get(name);
+    if (!store) {
+      store = create
+        ? this.objm.open(name).catch(() => this.objm.create(name, { storage: StorageType.File }))
+        : this.objm.open(name);
+      // A failed open is not cached: the bucket may be created (or permissions granted) later.
+      store.catch(() => this.buckets.delete(name));
+      this.buckets.set(name, store);
+    }
+    return store;
+  }
+}
