@@ -7,7 +7,10 @@ import {
   replayDeadLetters,
 } from '@jetbus/core';
 import { type CommandIo, print } from '../cli-io';
-import { connectForCommand } from '../connection.options';
+import { type Deadline } from '../command-deadline';
+import { parseStreamName } from '../parse-stream-name';
+import { UsageError } from '../usage.error';
+import { withCommandConnection } from '../with-command-connection';
 import {
   type DlqCommandOptions,
   type DlqListOptions,
@@ -18,19 +21,21 @@ import {
   parseRate,
 } from './dlq-command.options';
 import { entryView, formatEntries, formatEntry, formatReport, reportView } from './format-dead-letters';
+import { confirmReplay } from './confirm-replay';
 
-/** Connects, hands a store over the DLQ stream to `fn`, and always closes the connection. */
+/**
+ * Connects, hands a store over the DLQ stream to `fn`, and always closes the connection; the whole
+ * command is bounded by `--timeout` (see `withCommandConnection`).
+ */
 async function withStore<T>(
   options: DlqCommandOptions,
-  fn: (store: DeadLetterStore, nc: NatsConnection) => Promise<T>,
+  fn: (store: DeadLetterStore, nc: NatsConnection, deadline: Deadline) => Promise<T>,
 ): Promise<T> {
-  const nc = await connectForCommand(options);
-  try {
-    const store = new DeadLetterStore(await jetstreamManager(nc), { stream: options.stream });
-    return await fn(store, nc);
-  } finally {
-    await nc.close();
-  }
+  const stream = parseStreamName(options.stream, '--stream');
+  return withCommandConnection(options, async (nc, deadline) => {
+    const jsm = await jetstreamManager(nc, { timeout: options.timeout });
+    return fn(new DeadLetterStore(jsm, { stream }), nc, deadline);
+  });
 }
 
 /** `jetbus dlq ls`. */
@@ -57,12 +62,17 @@ export async function showAction(seq: string, options: DlqCommandOptions, io: Co
   });
 }
 
-/** `jetbus dlq replay [dlqSeq...]`: exit code 1 when any dead letter failed or Ctrl-C stopped it. */
+/**
+ * `jetbus dlq replay [dlqSeq...]`. A replay of more than `REPLAY_CONFIRM_THRESHOLD` dead letters
+ * shows its plan (a dry run) and asks first, unless `--yes`; it then replays exactly the planned
+ * entries. Exit code 1 when any selected dead letter was not replayed (failed, skipped, not found)
+ * or Ctrl-C stopped it.
+ */
 export async function replayAction(ids: string[], options: DlqReplayOptions, io: CommandIo): Promise<void> {
-  const filter = parseFilterOptions(options, ids);
+  let filter = parseFilterOptions(options, ids);
   const ratePerSecond = parseRate(options.rate);
   if (!hasDeadLetterCriteria(filter) && !options.all) {
-    throw new Error(
+    throw new UsageError(
       'refusing to replay every dead letter: name DLQ sequences, give a filter ' +
         '(--subject, --consumer, --reason, --error, --since, --until), or pass --all',
     );
@@ -72,14 +82,31 @@ export async function replayAction(ids: string[], options: DlqReplayOptions, io:
   const interrupt = () => abort.abort();
   process.once('SIGINT', interrupt);
   try {
-    await withStore(options, async (store, nc) => {
-      const report = await replayDeadLetters(store, jetstream(nc), filter, {
+    await withStore(options, async (store, nc, deadline) => {
+      // Each dead letter handled is progress: the deadline covers one step (and the pause the rate
+      // puts before it), not the whole replay.
+      const onProgress = () => deadline.extend(options.timeout + 1000 / ratePerSecond);
+      const js = jetstream(nc, { timeout: options.timeout });
+      if (!options.dryRun && !options.yes) {
+        const plan = await replayDeadLetters(store, js, filter, { dryRun: true, ratePerSecond, onProgress });
+        const decision = await confirmReplay(plan, io, deadline);
+        if (decision === 'declined') {
+          io.stderr('replay cancelled: nothing was published or deleted\n');
+          io.setExitCode(1);
+          return;
+        }
+        // What was shown is what is replayed: entries that arrived since are left for the next run.
+        if (decision !== 'not-needed') filter = { ...filter, ids: decision };
+        deadline.extend(options.timeout);
+      }
+      const report = await replayDeadLetters(store, js, filter, {
         ratePerSecond,
         dryRun: !!options.dryRun,
         signal: abort.signal,
+        onProgress,
       });
       print(io, !!options.json, reportView(report), () => formatReport(report));
-      if (report.failed.length || report.aborted) io.setExitCode(1);
+      if (report.failed.length || report.skipped.length || report.aborted) io.setExitCode(1);
     });
   } finally {
     process.removeListener('SIGINT', interrupt);

@@ -8,6 +8,7 @@ import {
   REPLAY_DEFAULT_RATE_PER_SECOND,
 } from '@jetbus/core';
 import { type ServerCommandOptions } from '../connection.options';
+import { UsageError } from '../usage.error';
 
 /** The DLQ stream unless `--stream` says otherwise. */
 export { DEAD_LETTER_DEFAULT_STREAM };
@@ -39,6 +40,8 @@ export interface DlqReplayOptions extends DlqCommandOptions, DlqFilterOptions {
   /** @default '100' */
   rate: string;
   dryRun?: boolean;
+  /** Replay more than `REPLAY_CONFIRM_THRESHOLD` dead letters without asking. @default false */
+  yes?: boolean;
 }
 
 export interface DlqPurgeOptions extends DlqCommandOptions, DlqFilterOptions {
@@ -50,7 +53,7 @@ export interface DlqPurgeOptions extends DlqCommandOptions, DlqFilterOptions {
 export function parseDlqSeq(value: string, what = 'dlqSeq'): number {
   const n = positiveInt(value);
   if (n === undefined)
-    throw new Error(`${what} must be a DLQ stream sequence (a positive integer), got "${value}"`);
+    throw new UsageError(`${what} must be a DLQ stream sequence (a positive integer), got "${value}"`);
   return n;
 }
 
@@ -62,7 +65,9 @@ export function parseFilterOptions(options: DlqFilterOptions, ids: readonly stri
   if (options.consumer !== undefined) filter.consumer = options.consumer;
   if (options.reason !== undefined) {
     if (!isDeadLetterReason(options.reason))
-      throw new Error(`--reason must be one of ${DEAD_LETTER_REASONS.join(', ')}, got "${options.reason}"`);
+      throw new UsageError(
+        `--reason must be one of ${DEAD_LETTER_REASONS.join(', ')}, got "${options.reason}"`,
+      );
     filter.reason = options.reason;
   }
   if (options.error !== undefined) filter.error = options.error;
@@ -70,7 +75,8 @@ export function parseFilterOptions(options: DlqFilterOptions, ids: readonly stri
   if (options.until !== undefined) filter.until = parseTime(options.until, '--until');
   if (options.limit !== undefined) {
     const limit = positiveInt(options.limit);
-    if (limit === undefined) throw new Error(`--limit must be a positive integer, got "${options.limit}"`);
+    if (limit === undefined)
+      throw new UsageError(`--limit must be a positive integer, got "${options.limit}"`);
     filter.limit = limit;
   }
   try {
@@ -79,7 +85,7 @@ export function parseFilterOptions(options: DlqFilterOptions, ids: readonly stri
     // Name the command-line option, not the library field (`filter.subject` → `--subject`).
     if (!(e instanceof JetbusConfigError) || !e.option.startsWith('filter.')) throw e;
     const problem = e.message.slice(e.message.indexOf(`"${e.option}": `) + e.option.length + 4);
-    throw new Error(`--${e.option.slice('filter.'.length)} ${problem}`, { cause: e });
+    throw new UsageError(`--${e.option.slice('filter.'.length)} ${problem}`, { cause: e });
   }
   return filter;
 }
@@ -88,7 +94,7 @@ export function parseFilterOptions(options: DlqFilterOptions, ids: readonly stri
 export function parseRate(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
-    throw new Error(`--rate must be a positive number of replays per second, got "${value}"`);
+    throw new UsageError(`--rate must be a positive number of replays per second, got "${value}"`);
   return n;
 }
 
@@ -102,7 +108,7 @@ function parseTime(value: string, option: string): Date {
   const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
   const date = new Date(value);
   if (!iso.test(value.trim()) || Number.isNaN(date.getTime()))
-    throw new Error(
+    throw new UsageError(
       `${option} must be an ISO 8601 date or date-time, e.g. 2024-05-01T12:00:00Z, got "${value}"`,
     );
   return date;

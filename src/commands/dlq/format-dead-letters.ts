@@ -1,4 +1,5 @@
 import { type DeadLetterEntry, type ReplayReport } from '@jetbus/core';
+import { escapeTerminal } from '../escape-terminal';
 import { formatTable } from '../format-table';
 
 const ERROR_COLUMN_WIDTH = 80;
@@ -85,9 +86,13 @@ export function formatEntries(entries: DeadLetterEntry[]): string[] {
 
 /** `show` for people: the fields, the stack, the original headers and the payload. */
 export function formatEntry(entry: DeadLetterEntry): string[] {
-  const lines = [`dead letter ${entry.dlqSeq} (${entry.dlqSubject}, stored ${entry.storedAt.toISOString()})`];
+  // Every field comes from the DLQ, which whoever could publish a failing job partly wrote:
+  // escaped here field by field, so a newline in one cannot forge another line.
+  const lines = [
+    `dead letter ${entry.dlqSeq} (${escapeTerminal(entry.dlqSubject)}, stored ${entry.storedAt.toISOString()})`,
+  ];
   if (entry.kind === 'malformed') {
-    lines.push(`MALFORMED: ${entry.problem}`);
+    lines.push(`MALFORMED: ${escapeTerminal(entry.problem)}`);
   } else {
     lines.push(
       '',
@@ -108,11 +113,11 @@ export function formatEntry(entry: DeadLetterEntry): string[] {
       ),
     );
     if (entry.errorStack) {
-      lines.push('', 'stack', ...entry.errorStack.split(' | ').map((frame) => `  ${frame}`));
+      lines.push('', 'stack', ...entry.errorStack.split(' | ').map((frame) => `  ${escapeTerminal(frame)}`));
     }
   }
   const headers = Object.entries(entry.headers).flatMap(([name, values]) =>
-    values.map((v) => `  ${name}: ${v}`),
+    values.map((v) => `  ${escapeTerminal(name)}: ${escapeTerminal(v)}`),
   );
   lines.push(
     '',
@@ -121,7 +126,14 @@ export function formatEntry(entry: DeadLetterEntry): string[] {
   );
   const payload = payloadView(entry.data);
   lines.push('', `payload (${payload.encoding}, ${entry.data.byteLength} bytes)`);
-  lines.push(payload.encoding === 'json' ? JSON.stringify(payload.value, null, 2) : String(payload.value));
+  lines.push(
+    escapeTerminal(
+      payload.encoding === 'json' ? JSON.stringify(payload.value, null, 2) : String(payload.value),
+      {
+        keepLines: true,
+      },
+    ),
+  );
   return lines;
 }
 
@@ -179,5 +191,8 @@ export function formatReport(report: ReplayReport): string[] {
   ];
 }
 
-const clip = (s: string): string =>
-  s.length > ERROR_COLUMN_WIDTH ? `${s.slice(0, ERROR_COLUMN_WIDTH - 1)}…` : s;
+/** Escaped first, so the clipped text is what is shown. */
+const clip = (raw: string): string => {
+  const s = escapeTerminal(raw);
+  return s.length > ERROR_COLUMN_WIDTH ? `${s.slice(0, ERROR_COLUMN_WIDTH - 1)}…` : s;
+};

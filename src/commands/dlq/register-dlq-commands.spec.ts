@@ -136,7 +136,7 @@ describe('registerDlqCommands', () => {
     ]);
 
     expect(badSince).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr:
         'error: --since must be an ISO 8601 date or date-time, e.g. 2024-05-01T12:00:00Z, got "last tuesday"\n',
@@ -178,7 +178,7 @@ describe('registerDlqCommands', () => {
       jetbus('replay', '-s', s),
       jetbus('replay', '-s', s, '--subject', 'orders.>', '--dry-run'),
     ]);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^error: refusing to replay every dead letter/);
 
     expect(dry).toMatchObject({ code: 0, stderr: '' });

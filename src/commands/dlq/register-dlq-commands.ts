@@ -4,6 +4,7 @@ import { type Command } from 'commander';
 import { DEAD_LETTER_REASONS } from '@jetbus/core';
 import { type CommandIo, processIo, runAction } from '../cli-io';
 import { addConnectionOptions } from '../connection.options';
+import { REPLAY_CONFIRM_THRESHOLD } from './confirm-replay';
 import { lsAction, purgeAction, replayAction, rmAction, showAction } from './dlq-actions';
 import {
   DEAD_LETTER_DEFAULT_STREAM,
@@ -33,7 +34,7 @@ function withFilters(cmd: Command): Command {
 
 /**
  * Adds `jetbus dlq ls|show|replay|rm|purge`: inspect, replay and delete dead letters. Output is for
- * people by default, JSON with `--json`; failures set exit code 1.
+ * people by default, JSON with `--json`; failures set exit code 1, bad usage 2.
  */
 export function registerDlqCommands(program: Command, io: CommandIo = processIo): Command {
   const dlq = program.command('dlq').description('dead letters: list, show, replay, delete');
@@ -53,6 +54,7 @@ export function registerDlqCommands(program: Command, io: CommandIo = processIo)
     .option('--all', 'replay every dead letter (needed when no dlqSeq and no filter is given)')
     .option('--rate <n>', 'replays per second at most', String(REPLAY_DEFAULT_RATE_PER_SECOND))
     .option('--dry-run', 'show what would be replayed, publish and delete nothing')
+    .option('--yes', `replay more than ${REPLAY_CONFIRM_THRESHOLD} dead letters without asking`)
     .action(runAction(io, (ids: string[], options: DlqReplayOptions) => replayAction(ids, options, io)));
 
   withServer(dlq.command('rm'))
