@@ -1,10 +1,13 @@
 // Public API of @jetbus/auth: policy -> operator / account / user JWTs, creds, server config, push.
 
 export {
+  AuthConnectionError,
   AuthErrorCodes,
+  AuthFileError,
   AuthorizationError,
   ClaimsUpdateError,
   JetbusAuthError,
+  InvalidOptionError,
   KeyStoreError,
   PermissionDeniedError,
   PolicyError,
@@ -22,8 +25,15 @@ export {
   DEFAULT_JETSTREAM_LIMITS,
   formatPolicyPath,
   loadPolicy,
+  MAX_POLICY_BYTES,
+  parseExpiry,
   parsePolicy,
+  policyWithoutUser,
+  policyWithUser,
+  readPolicyText,
   removeUserFromPolicyFile,
+  writePolicyEdit,
+  type PolicyEdit,
   STARTER_POLICY,
   subjectCovers,
   subjectSyntaxError,
@@ -75,6 +85,7 @@ export {
   compilePolicy,
   effectivePermissions,
   sameClaims,
+  sharedInboxWarnings,
   type CompiledAccount,
   type CompiledOperator,
   type CompiledPolicy,
@@ -94,14 +105,21 @@ export {
   type WrittenArtifacts,
 } from './artifacts';
 
-export { DEFAULT_RESOLVER_INTERVAL, renderServerConfig, type ServerConfigOptions } from './server-config';
+export {
+  checkServerConfigValue,
+  DEFAULT_RESOLVER_INTERVAL,
+  renderServerConfig,
+  type ServerConfigOptions,
+} from './server-config';
 
 export {
   DEFAULT_CLAIMS_TIMEOUT,
   fetchAccountJwts,
   parseClaimsUpdateReply,
   pushAccount,
+  pushChanges,
   revokeUser,
+  type PushChangesOptions,
   type ClaimsUpdateResult,
   type PushOptions,
   type RevokeUserOptions,

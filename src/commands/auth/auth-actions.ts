@@ -1,16 +1,23 @@
-import { access, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { access } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import {
   AccountChangeKinds,
-  addUserToPolicyFile,
   applyPolicy,
   type ApplyResult,
   authPaths,
+  checkServerConfigValue,
+  InvalidOptionError,
   KeyStore,
   loadPolicy,
-  removeUserFromPolicyFile,
+  parseExpiry,
+  parsePolicy,
+  type PolicyEdit,
+  policyWithoutUser,
+  policyWithUser,
   revokeUser,
   STARTER_POLICY,
+  SYSTEM_ACCOUNT_NAME,
+  SYSTEM_USER_NAME,
 } from '@jetbus/auth';
 import {
   type AuthAddUserOptions,
@@ -20,6 +27,7 @@ import {
   type AuthServerOptions,
 } from './auth-command.options';
 import { type CommandIo, print } from '../cli-io';
+import { UsageError } from '../usage.error';
 import { applySummary, formatChanges } from './format-apply-result';
 import { withSystemConnection } from './system-connection';
 
@@ -37,6 +45,21 @@ async function readPolicy(file: string): Promise<Awaited<ReturnType<typeof loadP
   return loadPolicy(file);
 }
 
+/** Runs an option check of the library; a malformed value is bad usage (exit code 2), not a failure. */
+function usage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof InvalidOptionError) throw new UsageError(e.message, { cause: e });
+    throw e;
+  }
+}
+
+/** Refuses a `--resolver-dir` the server config could not hold, before anything else runs. */
+function checkResolverDir(resolverDir: string | undefined): void {
+  if (resolverDir !== undefined) usage(() => checkServerConfigValue(resolverDir, '--resolver-dir'));
+}
+
 function target(result: ApplyResult, server: string | undefined): string {
   return result.comparedWith === 'server' ? `the server ${server}` : 'the previous compile';
 }
@@ -45,19 +68,26 @@ async function revocationsOf(dir: string): Promise<Awaited<ReturnType<KeyStore['
   return (await KeyStore.open(authPaths(dir).keys, { readOnly: true })).revocations();
 }
 
-/** `jetbus auth init`: writes the starter policy and compiles it. */
+const warningLines = (result: ApplyResult): string[] => result.warnings.map((w) => `warning: ${w}`);
+
+/** `jetbus auth init`: writes the starter policy and compiles it; writes nothing if either fails. */
 export async function initAction(options: AuthInitOptions, io: CommandIo): Promise<void> {
+  checkResolverDir(options.resolverDir);
   const policyFile = resolve(options.policy);
   if ((await exists(policyFile)) && !options.force) {
     throw new Error(
       `${policyFile} exists; edit it and run \`jetbus auth apply\`, or pass --force to overwrite it`,
     );
   }
-  await mkdir(dirname(policyFile), { recursive: true });
-  await writeFile(policyFile, STARTER_POLICY);
+  const edit: PolicyEdit = {
+    file: policyFile,
+    text: STARTER_POLICY,
+    policy: parsePolicy(STARTER_POLICY, { source: policyFile }),
+  };
   const result = await applyPolicy({
-    policy: await loadPolicy(policyFile),
+    policy: edit.policy,
     dir: options.dir,
+    policyEdit: edit,
     ...(options.resolverDir ? { resolverDir: options.resolverDir } : {}),
   });
   const paths = result.paths;
@@ -68,6 +98,7 @@ export async function initAction(options: AuthInitOptions, io: CommandIo): Promi
     'creds:',
     ...Object.entries(result.written?.creds ?? {}).map(([who, file]) => `  ${who}  ${file}`),
     `server config: ${paths.serverConfig}`,
+    ...warningLines(result),
     '',
     'Next: in a nats-server.conf in this directory, enable JetStream and add',
     `  include "${include}"`,
@@ -77,15 +108,18 @@ export async function initAction(options: AuthInitOptions, io: CommandIo): Promi
 }
 
 async function applyOrDiff(options: AuthServerOptions, io: CommandIo, dryRun: boolean): Promise<void> {
+  checkResolverDir(options.resolverDir);
   const policyFile = resolve(options.policy);
   const policy = await readPolicy(policyFile);
-  const result = await withSystemConnection(options, (connection) =>
+  const result = await withSystemConnection(options, ({ connection, reconnect, signal }) =>
     applyPolicy({
       policy,
       dir: options.dir,
       dryRun,
       timeout: options.timeout,
+      signal,
       ...(connection ? { connection } : {}),
+      ...(reconnect ? { reconnect } : {}),
       ...(options.resolverDir ? { resolverDir: options.resolverDir } : {}),
     }),
   );
@@ -94,6 +128,7 @@ async function applyOrDiff(options: AuthServerOptions, io: CommandIo, dryRun: bo
   print(io, options.json, applySummary(result, { policy: policyFile, dryRun }), () => [
     `${dryRun ? 'would change' : 'changed'} ${changed} of ${result.changes.length} accounts (compared with ${target(result, options.server)}):`,
     ...formatChanges(result, revocations),
+    ...warningLines(result),
     ...(dryRun
       ? []
       : [
@@ -105,7 +140,7 @@ async function applyOrDiff(options: AuthServerOptions, io: CommandIo, dryRun: bo
   ]);
 }
 
-/** `jetbus auth apply`: compile, write, push changed accounts. */
+/** `jetbus auth apply`: compile, push changed accounts, then write. */
 export function applyAction(options: AuthServerOptions, io: CommandIo): Promise<void> {
   return applyOrDiff(options, io, false);
 }
@@ -115,26 +150,39 @@ export function diffAction(options: AuthServerOptions, io: CommandIo): Promise<v
   return applyOrDiff(options, io, true);
 }
 
-/** `jetbus auth add-user`: adds the user to the policy, compiles, pushes; prints the creds path. */
+/**
+ * `jetbus auth add-user`: adds the user to the policy, compiles, pushes; prints the creds path. The
+ * policy file, keys and creds are written only once all of that worked.
+ */
 export async function addUserAction(
   account: string,
   user: string,
   options: AuthAddUserOptions,
   io: CommandIo,
 ): Promise<void> {
+  checkResolverDir(options.resolverDir);
+  const expires =
+    options.expires === undefined
+      ? undefined
+      : usage(() => parseExpiry(options.expires as string, new Date(), '--expires'));
   const policyFile = resolve(options.policy);
-  const policy = await addUserToPolicyFile(policyFile, account, user, {
+  if (!(await exists(policyFile))) await readPolicy(policyFile);
+  const edit = await policyWithUser(policyFile, account, user, {
     roles: options.role,
-    ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
-    ...(options.expires ? { expires: options.expires } : {}),
+    ...(options.userInboxPrefix ? { inboxPrefix: options.userInboxPrefix } : {}),
+    ...(expires ? { expires } : {}),
     ...(options.allowCidr.length ? { allowedCidrs: options.allowCidr } : {}),
   });
-  const result = await withSystemConnection(options, (connection) =>
+  const result = await withSystemConnection(options, ({ connection, reconnect, signal }) =>
     applyPolicy({
-      policy,
+      policy: edit.policy,
       dir: options.dir,
+      policyEdit: edit,
       timeout: options.timeout,
+      signal,
       ...(connection ? { connection } : {}),
+      ...(reconnect ? { reconnect } : {}),
+      ...(options.resolverDir ? { resolverDir: options.resolverDir } : {}),
     }),
   );
   const creds = authPaths(options.dir).creds(account, user);
@@ -145,30 +193,49 @@ export async function addUserAction(
     () => [
       `added ${account}/${user} to ${policyFile}`,
       `creds: ${creds}`,
+      ...(expires ? [`expires: ${expires.toISOString()}`] : []),
+      ...warningLines(result),
       ...(options.server ? [`pushed ${result.pushed.length} accounts to ${options.server}`] : []),
     ],
   );
 }
 
-/** `jetbus auth revoke`: revokes the user's key and pushes the account; removes the user unless --rotate. */
+/**
+ * `jetbus auth revoke`: revokes the user's key and pushes the account; removes the user from the
+ * policy unless --rotate. Nothing is written unless the push (with a server) succeeded.
+ */
 export async function revokeAction(
   account: string,
   user: string,
   options: AuthRevokeOptions,
   io: CommandIo,
 ): Promise<void> {
+  checkResolverDir(options.resolverDir);
+  if (account === SYSTEM_ACCOUNT_NAME && user === SYSTEM_USER_NAME && !options.rotate) {
+    throw new UsageError(
+      `${SYSTEM_ACCOUNT_NAME}/${SYSTEM_USER_NAME} pushes every change and cannot be removed: pass --rotate to replace its key`,
+    );
+  }
   const policyFile = resolve(options.policy);
-  const policy = options.rotate
-    ? await readPolicy(policyFile)
-    : await removeUserFromPolicyFile(policyFile, account, user);
-  const result = await withSystemConnection(options, (connection) =>
+  const edit = options.rotate
+    ? undefined
+    : await (async () => {
+        await readPolicy(policyFile);
+        return policyWithoutUser(policyFile, account, user);
+      })();
+  const policy = edit?.policy ?? (await readPolicy(policyFile));
+  const result = await withSystemConnection(options, ({ connection, reconnect, signal }) =>
     revokeUser({
       policy,
       dir: options.dir,
       account,
       user,
       timeout: options.timeout,
+      signal,
+      ...(edit ? { policyEdit: edit } : {}),
       ...(connection ? { connection } : {}),
+      ...(reconnect ? { reconnect } : {}),
+      ...(options.resolverDir ? { resolverDir: options.resolverDir } : {}),
     }),
   );
   const r = result.revocation;
@@ -180,6 +247,7 @@ export async function revokeAction(
     () => [
       `revoked ${account}/${user} (key ${r.publicKey}) at ${r.revokedAt}`,
       options.rotate ? `new creds: ${creds}` : `removed ${account}/${user} from ${policyFile}`,
+      ...warningLines(result),
       options.server
         ? `pushed ${result.pushed.length} accounts to ${options.server}: live connections of the user are closed`
         : 'no --server given: run `jetbus auth apply --server <url>` to push the revocation',

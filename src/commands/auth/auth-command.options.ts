@@ -4,7 +4,7 @@ import { DEFAULT_AUTH_DIR } from '@jetbus/auth';
 export const DEFAULT_POLICY_FILE = 'jetbus-auth.yaml';
 /** Auth directory (keys, jwt, creds, server-auth.conf) unless `--dir` says otherwise. */
 export { DEFAULT_AUTH_DIR };
-/** Connect and request timeout against `--server`, in milliseconds. */
+/** Connect timeout, then deadline of the work against `--server`, in milliseconds. */
 export const DEFAULT_SERVER_TIMEOUT_MS = 5_000;
 
 /** Options every auth command takes. */
@@ -19,11 +19,22 @@ export interface AuthCommonOptions {
 
 /** Options of the commands that may talk to a running server. */
 export interface AuthServerOptions extends AuthCommonOptions {
-  /** Server URL; without it nothing is pushed and changes are computed against the previous compile. */
+  /**
+   * Server URL(s); without one nothing is pushed and changes are computed against the previous
+   * compile. @default $NATS_URL, else none (offline)
+   */
   server?: string;
   /** System account creds. @default `<dir>/creds/SYS/sys.creds` */
   creds?: string;
-  /** @default 5000 */
+  /** PEM CA bundle that signs the server's certificate. @default $NATS_TLS_CA */
+  tlsCa?: string;
+  /** PEM client certificate for mutual TLS. @default $NATS_TLS_CERT */
+  tlsCert?: string;
+  /** PEM key of `tlsCert`. @default $NATS_TLS_KEY */
+  tlsKey?: string;
+  /** Reply subject prefix of the system connection. @default none (`_INBOX`, which the system user may use) */
+  inboxPrefix?: string;
+  /** Connect timeout, then deadline of the work, in milliseconds. @default 5000 */
   timeout: number;
   /** Full resolver directory written into server-auth.conf. @default `<dir>/resolver` */
   resolverDir?: string;
@@ -37,8 +48,9 @@ export interface AuthInitOptions extends AuthCommonOptions {
 
 export interface AuthAddUserOptions extends AuthServerOptions {
   role: string[];
-  inboxPrefix?: string;
-  /** ISO 8601. */
+  /** The new user's inbox prefix (`--user-inbox-prefix`), written into the policy. */
+  userInboxPrefix?: string;
+  /** ISO 8601 time or a duration from now (`90m`, `12h`, `30d`, `2w`); must be in the future. */
   expires?: string;
   allowCidr: string[];
 }

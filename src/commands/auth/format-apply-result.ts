@@ -36,6 +36,7 @@ export function applySummary(
     operatorChanged: result.operatorChanged,
     revoked: result.compiled.revoked,
     expiredUsers: result.compiled.users.filter((u) => u.expired).map((u) => `${u.account}/${u.name}`),
+    warnings: result.warnings,
     ...(result.written ? { creds: result.written.creds, serverConfig: result.paths.serverConfig } : {}),
   };
 }

@@ -9,9 +9,9 @@ import {
   type AuthServerOptions,
   DEFAULT_AUTH_DIR,
   DEFAULT_POLICY_FILE,
-  DEFAULT_SERVER_TIMEOUT_MS,
 } from './auth-command.options';
 import { type CommandIo, processIo, runAction } from '../cli-io';
+import { addConnectionOptions } from '../connection.options';
 import {
   addUserAction,
   applyAction,
@@ -23,13 +23,6 @@ import {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new Error(`--timeout must be a positive number of milliseconds, got "${value}"`);
-  return n;
-}
-
 function common(cmd: Command): Command {
   return cmd
     .option('-p, --policy <file>', 'policy file (YAML or JSON)', DEFAULT_POLICY_FILE)
@@ -37,12 +30,23 @@ function common(cmd: Command): Command {
     .option('--json', 'machine-readable output', false);
 }
 
+/**
+ * The shared connection options, with the auth commands' own defaults: `--server` is `$NATS_URL`
+ * or none (compile offline), `--creds` the system user's creds in `<dir>`. `$NATS_CREDS` and
+ * `$NATS_INBOX_PREFIX` name an application user's connection and do not apply here: only the
+ * system user may push, so those two are taken from the command line only.
+ */
 function server(cmd: Command): Command {
-  return common(cmd)
-    .option('-s, --server <url>', 'running nats-server to compare with and push to')
-    .option('--creds <file>', 'system account creds (default: <dir>/creds/SYS/sys.creds)')
-    .option('--timeout <ms>', 'connect and request timeout', positiveInt, DEFAULT_SERVER_TIMEOUT_MS)
-    .option('--resolver-dir <dir>', "the server's full resolver directory (default: <dir>/resolver)");
+  return addConnectionOptions(common(cmd), {
+    server: process.env.NATS_URL || undefined,
+    credsHelp: 'system account creds (default: <dir>/creds/SYS/sys.creds)',
+  })
+    .option('--resolver-dir <dir>', "the server's full resolver directory (default: <dir>/resolver)")
+    .hook('preAction', (_program, action) => {
+      for (const name of ['creds', 'inboxPrefix']) {
+        if (action.getOptionValueSource(name) === 'default') action.setOptionValue(name, undefined);
+      }
+    });
 }
 
 /**
@@ -75,8 +79,8 @@ export function registerAuthCommands(program: Command, io: CommandIo = processIo
     .argument('<account>', 'account name')
     .argument('<user>', 'user name')
     .requiredOption('-r, --role <role>', 'role to grant (repeatable)', collect, [])
-    .option('--inbox-prefix <prefix>', 'inbox prefix the user connects with')
-    .option('--expires <time>', 'ISO 8601 expiry, e.g. 2026-12-31T23:59:59Z')
+    .option('--user-inbox-prefix <prefix>', 'inbox prefix the new user connects with, e.g. _INBOX_billing')
+    .option('--expires <time>', 'expiry: ISO 8601 (2026-12-31T23:59:59Z) or from now (90m, 12h, 30d, 2w)')
     .option('--allow-cidr <cidr>', 'source network allowed to connect (repeatable)', collect, [])
     .action(
       runAction(io, (account: string, user: string, options: AuthAddUserOptions) =>

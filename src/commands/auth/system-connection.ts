@@ -1,33 +1,100 @@
 import { access } from 'node:fs/promises';
-import { authPaths, connectUser, SYSTEM_ACCOUNT_NAME, SYSTEM_USER_NAME } from '@jetbus/auth';
-import { type NatsConnection } from '@nats-io/transport-node';
+import { authPaths, SYSTEM_ACCOUNT_NAME, SYSTEM_USER_NAME } from '@jetbus/auth';
+import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { connectForCommand, natsConnectionOptions, type ServerCommandOptions } from '../connection.options';
 import { type AuthServerOptions } from './auth-command.options';
+import { AuthCommandTimeoutError } from './auth-command-timeout.error';
+
+/** Added to the connect phase so that nats.js' own connect timeout, which says why, wins the race. */
+const CONNECT_GRACE_MS = 1_000;
+/** How long closing may take before the connection is abandoned (the process exits anyway). */
+const CLOSE_TIMEOUT_MS = 1_000;
+
+/** What an auth command gets to talk to the server: nothing when it runs offline. */
+export interface SystemSession {
+  /** Connected as the system user; undefined without `--server`. */
+  connection?: NatsConnection;
+  /** Connects again with other system user creds (verifying a rotation of the system user). */
+  reconnect?: (creds: Uint8Array) => Promise<NatsConnection>;
+  /** Aborted at the command's deadline: the library then writes nothing. */
+  signal: AbortSignal;
+}
+
+/** The system user's creds file: `--creds`, else `<dir>/creds/SYS/sys.creds`. */
+export function systemCredsFile(options: AuthServerOptions): string {
+  return options.creds ?? authPaths(options.dir).creds(SYSTEM_ACCOUNT_NAME, SYSTEM_USER_NAME);
+}
 
 /**
- * Runs `fn` with a connection to `--server` as the system user (`<dir>/creds/SYS/sys.creds` unless
- * `--creds`), or with none when no server is given; always closes it.
+ * Runs `fn` with a connection to `--server` as the system user, or with none when no server is
+ * given (offline compile); always closes what it opened. The connect is bounded by `--timeout`
+ * (a port that accepts TCP but never speaks NATS included), then the work by `--timeout` again;
+ * past it the command fails naming the server and `signal` tells the library not to write.
  */
 export async function withSystemConnection<T>(
   options: AuthServerOptions,
-  fn: (nc: NatsConnection | undefined) => Promise<T>,
+  fn: (session: SystemSession) => Promise<T>,
 ): Promise<T> {
-  if (!options.server) return fn(undefined);
-  const credsFile = options.creds ?? authPaths(options.dir).creds(SYSTEM_ACCOUNT_NAME, SYSTEM_USER_NAME);
+  const abort = new AbortController();
+  if (!options.server) return fn({ signal: abort.signal });
+  const server = options.server;
+  const credsFile = systemCredsFile(options);
   try {
     await access(credsFile);
   } catch {
     throw new Error(`no system account creds at ${credsFile}: run \`jetbus auth init\` or pass --creds`);
   }
-  const { nc } = await connectUser({
-    servers: options.server,
-    credsFile,
+  const connectionOptions: ServerCommandOptions = {
+    server,
+    creds: credsFile,
     timeout: options.timeout,
-    reconnect: false,
-    name: 'jetbus-auth',
-  });
+    ...(options.tlsCa ? { tlsCa: options.tlsCa } : {}),
+    ...(options.tlsCert ? { tlsCert: options.tlsCert } : {}),
+    ...(options.tlsKey ? { tlsKey: options.tlsKey } : {}),
+    ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
+  };
+  const opened: NatsConnection[] = [];
+  const reconnect = async (creds: Uint8Array): Promise<NatsConnection> => {
+    const base = await natsConnectionOptions({ ...connectionOptions, creds: undefined });
+    const nc = await connect({ ...base, authenticator: credsAuthenticator(creds) });
+    opened.push(nc);
+    return nc;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  let reject!: (e: Error) => void;
+  const expired = new Promise<never>((_, r) => (reject = r));
+  const arm = (ms: number, phase: 'connect' | 'work'): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const error = new AuthCommandTimeoutError(server, options.timeout, phase);
+      abort.abort(error);
+      reject(error);
+    }, ms);
+  };
+  arm(options.timeout + CONNECT_GRACE_MS, 'connect');
   try {
-    return await fn(nc);
+    return await Promise.race([
+      (async () => {
+        const nc = await connectForCommand(connectionOptions);
+        opened.push(nc);
+        if (abort.signal.aborted) throw abort.signal.reason;
+        arm(options.timeout, 'work');
+        return fn({ connection: nc, reconnect, signal: abort.signal });
+      })(),
+      expired,
+    ]);
   } finally {
-    await nc.close();
+    clearTimeout(timer);
+    if (!abort.signal.aborted) abort.abort(new Error('the command ended'));
+    await Promise.all(opened.map(closeBounded));
   }
+}
+
+async function closeBounded(nc: NatsConnection): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    nc.close().catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS))),
+  ]);
+  clearTimeout(timer);
 }

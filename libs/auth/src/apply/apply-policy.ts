@@ -6,11 +6,18 @@ import { writeArtifacts, type WrittenArtifacts } from '../artifacts/write-artifa
 import { compilePolicy } from '../compiler/compile-policy';
 import { type CompiledPolicy } from '../compiler/compiled-policy.types';
 import { sameClaims } from '../compiler/same-claims';
-import { type AccountChange, AccountChangeKinds, diffAccounts } from '../diff/diff-accounts';
+import { type AccountChange, diffAccounts } from '../diff/diff-accounts';
 import { KeyStore } from '../keystore/key-store';
 import { type AuthPolicy } from '../policy/auth-policy.types';
 import { type ClaimsUpdateResult } from '../push/claims-update-reply';
-import { fetchAccountJwts, pushAccount } from '../push/push-account';
+import { fetchAccountJwts } from '../push/push-account';
+import { pushChanges } from '../push/push-changes';
+import { checkWritableDir, checkWritableFile } from '../files/check-writable';
+import { type PolicyEdit, writePolicyEdit } from '../policy/policy-file';
+import { SYSTEM_ACCOUNT_NAME, SYSTEM_USER_NAME } from '../policy/policy-defaults';
+import { renderServerConfig } from '../server-config/render-server-config';
+import { sharedInboxWarnings } from '../compiler/shared-inbox-warnings';
+import { fmtCreds } from '@nats-io/jwt';
 
 export interface ApplyOptions {
   policy: AuthPolicy;
@@ -23,12 +30,27 @@ export interface ApplyOptions {
    * pushed to it. Without one, against the previous compile in `dir`, and nothing is pushed.
    */
   connection?: NatsConnection;
+  /**
+   * Opens a system connection with the given creds: used only to verify a push that revoked the
+   * user `connection` is connected as (rotating the system user closes that connection).
+   */
+  reconnect?: (creds: Uint8Array) => Promise<NatsConnection>;
   /** Compute the changes only: write nothing, push nothing, create no key on disk. @default false */
   dryRun?: boolean;
+  /**
+   * The policy file's new text (an added or removed user): written with the artifacts, once
+   * compile and push succeeded, so a failure leaves the file as it was.
+   */
+  policyEdit?: PolicyEdit;
   /** Full resolver directory written into server-auth.conf. @default `<dir>/resolver` */
   resolverDir?: string;
   /** Timeout of each claims request, in milliseconds. @default 5000 */
   timeout?: number;
+  /**
+   * Once aborted (a caller's deadline passed), nothing more is pushed and nothing is written: the
+   * run rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
   now?: Date;
   logger?: Logger;
 }
@@ -49,19 +71,29 @@ export interface ApplyResult {
   paths: AuthPaths;
   /** Undefined on a dry run. */
   written?: WrittenArtifacts;
+  /** Risky but valid choices in the policy (users sharing the default inbox), for people. */
+  warnings: string[];
 }
 
 /**
- * Compiles the policy, compares the account JWTs with what is deployed, writes the artifacts and
- * pushes the changed accounts. The artifacts are written before pushing, so a server restarted
- * after a failed push still comes up with the new JWTs (server-auth.conf preloads them).
+ * Compiles the policy, compares the account JWTs with what is deployed, pushes the changed accounts
+ * (the system account last) and then writes keys, artifacts and the policy edit. Nothing is written
+ * before compile and push succeeded, and the target directories are checked first: a failed run
+ * leaves the policy, the keys and the auth directory byte-identical. A push that fails halfway
+ * leaves the accounts pushed so far on the server; running the command again converges.
  */
 export async function applyPolicy(options: ApplyOptions): Promise<ApplyResult> {
   const { policy, dir, connection, dryRun = false, logger, timeout } = options;
   const paths = authPaths(dir);
-  const keys = options.keys ?? (await KeyStore.open(paths.keys, { readOnly: dryRun, logger }));
+  // A `--dir` that is a file (or under one, or read-only) fails here, naming it, not halfway.
+  if (!dryRun) await checkWritableDir(paths.root);
+  const keys =
+    options.keys ??
+    (await KeyStore.open(paths.keys, { readOnly: dryRun, staged: !dryRun, ...(logger ? { logger } : {}) }));
   const previous = await readPreviousJwts(dir);
   const compiled = await compilePolicy(policy, keys, { previous, now: options.now, logger });
+  const warnings = sharedInboxWarnings(policy);
+  for (const warning of warnings) logger?.warn(warning);
 
   let deployed: Record<string, string> = {};
   if (connection) {
@@ -86,16 +118,36 @@ export async function applyPolicy(options: ApplyOptions): Promise<ApplyResult> {
     pushed: [],
     operatorChanged,
     paths,
+    warnings,
   };
   if (dryRun) return result;
 
-  result.written = await writeArtifacts(compiled, keys, dir, { resolverDir: options.resolverDir });
+  // Everything that can fail before a push, checked before it: a push cannot be taken back.
+  // (writeArtifacts renders the config again; this run only refuses an unsafe one early.)
+  renderServerConfig(compiled, { resolverDir: options.resolverDir ?? paths.resolver });
+  if (options.policyEdit) await checkWritableFile(options.policyEdit.file);
+
+  options.signal?.throwIfAborted();
   if (connection) {
-    for (const change of changes) {
-      if (change.kind === AccountChangeKinds.Unchanged) continue;
-      result.pushed.push(await pushAccount(connection, change.jwt, { timeout, logger }));
-    }
+    const system = compiled.users.find(
+      (u) => u.account === SYSTEM_ACCOUNT_NAME && u.name === SYSTEM_USER_NAME,
+    );
+    result.pushed = await pushChanges(connection, changes, {
+      systemAccount: compiled.systemAccount.publicKey,
+      ...(timeout !== undefined ? { timeout } : {}),
+      ...(logger ? { logger } : {}),
+      ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(system
+        ? { systemCreds: async () => fmtCreds(system.jwt, await keys.user(system.account, system.name)) }
+        : {}),
+    });
   }
+
+  options.signal?.throwIfAborted();
+  await keys.commit();
+  result.written = await writeArtifacts(compiled, keys, dir, { resolverDir: options.resolverDir });
+  if (options.policyEdit) await writePolicyEdit(options.policyEdit);
   if (operatorChanged)
     logger?.warn('operator JWT changed: install the new server-auth.conf and restart the servers');
   return result;

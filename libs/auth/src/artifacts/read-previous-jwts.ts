@@ -1,14 +1,19 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type PreviousJwts } from '../compiler/compiled-policy.types';
+import { AuthFileError } from '../errors/auth-file.error';
 import { authPaths } from './auth-paths';
+
+// ENOTDIR too: a `--dir` under a file has no previous compile (writing there fails, naming it).
+const isAbsent = (e: unknown): boolean =>
+  ['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException | null)?.code ?? '');
 
 async function read(file: string): Promise<string | undefined> {
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    if (isAbsent(e)) return undefined;
+    throw AuthFileError.from(e, 'read', file);
   }
 }
 
@@ -17,8 +22,8 @@ async function names(dir: string, pick: 'files' | 'dirs'): Promise<string[]> {
     const entries = await readdir(dir, { withFileTypes: true });
     return entries.filter((e) => (pick === 'dirs' ? e.isDirectory() : e.isFile())).map((e) => e.name);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
+    if (isAbsent(e)) return [];
+    throw AuthFileError.from(e, 'list', dir);
   }
 }
 

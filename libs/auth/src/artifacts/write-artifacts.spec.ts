@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compilePolicy } from '../compiler/compile-policy';
@@ -45,12 +45,32 @@ describe('writeArtifacts', () => {
   it('deletes the creds of users that are gone', async () => {
     const keys = await KeyStore.open(join(dir, 'keys'));
     await writeArtifacts(await compilePolicy(parsePolicy(STARTER_POLICY), keys), keys, dir);
-    const without = parsePolicy(STARTER_POLICY.replace(/ {6}api:\n.*\n.*\n.*\n/, ''));
+    const without = parsePolicy(STARTER_POLICY.replace(/ {6}api:\n(?: {8}.*\n)+/, ''));
     expect(without.accounts[0].users.map((u) => u.name)).toEqual(['worker', 'admin']);
     const written = await writeArtifacts(await compilePolicy(without, keys), keys, dir);
     expect(written.removedCreds).toEqual([join(dir, 'creds/APP/api.creds')]);
     await expect(stat(join(dir, 'creds/APP/api.creds'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(Object.keys((await readPreviousJwts(dir)).users ?? {})).not.toContain('APP/api');
+  });
+
+  it('makes the root 0700 (also one an older version left 0755) and every file 0600 in 0700 dirs', async () => {
+    await chmod(dir, 0o755);
+    const keys = await KeyStore.open(join(dir, 'keys'));
+    await writeArtifacts(await compilePolicy(parsePolicy(STARTER_POLICY), keys), keys, dir);
+    expect(await mode(dir)).toBe(0o700);
+    const walk = async (d: string): Promise<string[]> => {
+      const out = [`${d} ${(await mode(d)).toString(8)}`];
+      for (const e of await readdir(d, { withFileTypes: true })) {
+        if (e.isDirectory()) out.push(...(await walk(join(d, e.name))));
+        else if (!e.name.endsWith('.pub') && e.name !== 'revocations.json')
+          out.push(`${join(d, e.name)} ${(await mode(join(d, e.name))).toString(8)}`);
+      }
+      return out;
+    };
+    const modes = await walk(dir);
+    expect(modes.filter((m) => !m.endsWith(' 700') && !m.endsWith(' 600'))).toEqual([]);
+    // No temp file left behind by the atomic writes.
+    expect(modes.filter((m) => m.includes('.tmp'))).toEqual([]);
   });
 
   it('returns empty previous JWTs for a new directory', async () => {

@@ -1,7 +1,10 @@
-import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chmod, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fmtCreds } from '@nats-io/jwt';
 import { type CompiledPolicy } from '../compiler/compiled-policy.types';
+import { AuthFileError } from '../errors/auth-file.error';
+import { ensureDir } from '../files/ensure-dir';
+import { writeFileAtomic } from '../files/write-file-atomic';
 import { KEY_DIR_MODE, type KeyStore, SEED_FILE_MODE } from '../keystore/key-store';
 import { renderServerConfig, type ServerConfigOptions } from '../server-config/render-server-config';
 import { type AuthPaths, authPaths } from './auth-paths';
@@ -19,19 +22,10 @@ export interface WrittenArtifacts {
   removedCreds: string[];
 }
 
-async function writeFileAtomic(
-  file: string,
-  data: string | Uint8Array,
-  mode: number,
-  dirMode = 0o755,
-): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: dirMode });
-  await chmod(dirname(file), dirMode);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, data, { mode });
-  await chmod(tmp, mode);
-  await rename(tmp, file);
-}
+/** Every file of the auth directory: creds hold seeds, and the rest is nobody else's business either. */
+const FILE_MODE = SEED_FILE_MODE;
+const write = (file: string, data: string | Uint8Array): Promise<void> =>
+  writeFileAtomic(file, data, { mode: FILE_MODE, dirMode: KEY_DIR_MODE });
 
 async function listFiles(dir: string, suffix: string): Promise<string[]> {
   try {
@@ -50,8 +44,9 @@ async function listFiles(dir: string, suffix: string): Promise<string[]> {
 
 /**
  * Writes a compiled policy into an auth directory: `jwt/` (operator, accounts, users),
- * `creds/<ACCOUNT>/<user>.creds` (0600 in 0700 directories: they hold the user's seed) and
- * `server-auth.conf`. Creds and JWTs of users that are no longer compiled are deleted.
+ * `creds/<ACCOUNT>/<user>.creds` and `server-auth.conf`, every file 0600 in 0700 directories (the
+ * creds hold the user's seed), each replaced atomically. Creds and JWTs of users that are no longer
+ * compiled are deleted.
  */
 export async function writeArtifacts(
   compiled: CompiledPolicy,
@@ -60,22 +55,25 @@ export async function writeArtifacts(
   options: WriteArtifactsOptions = {},
 ): Promise<WrittenArtifacts> {
   const paths = authPaths(dir);
-  await mkdir(paths.root, { recursive: true, mode: KEY_DIR_MODE });
-  await writeFileAtomic(paths.operatorJwt, `${compiled.operator.jwt}\n`, 0o644);
-  for (const a of compiled.accounts) await writeFileAtomic(paths.accountJwt(a.name), `${a.jwt}\n`, 0o644);
+  // Render first: a config that cannot be written safely (a control character in a path) must
+  // fail before any file is touched.
+  const config = renderServerConfig(compiled, {
+    ...options,
+    resolverDir: options.resolverDir ?? paths.resolver,
+  });
+  await ensureDir(paths.root, KEY_DIR_MODE);
+  // An auth directory created by an older version (or by hand) may be 0755: it holds seeds.
+  await chmod(paths.root, KEY_DIR_MODE).catch((e: unknown) => {
+    throw AuthFileError.from(e, 'chmod', paths.root);
+  });
+  await write(paths.operatorJwt, `${compiled.operator.jwt}\n`);
+  for (const a of compiled.accounts) await write(paths.accountJwt(a.name), `${a.jwt}\n`);
 
-  await mkdir(paths.credsDir, { recursive: true, mode: KEY_DIR_MODE });
-  await chmod(paths.credsDir, KEY_DIR_MODE);
   const creds: Record<string, string> = {};
   for (const u of compiled.users) {
-    await writeFileAtomic(paths.userJwt(u.account, u.name), `${u.jwt}\n`, 0o644);
+    await write(paths.userJwt(u.account, u.name), `${u.jwt}\n`);
     const file = paths.creds(u.account, u.name);
-    await writeFileAtomic(
-      file,
-      fmtCreds(u.jwt, await keys.user(u.account, u.name)),
-      SEED_FILE_MODE,
-      KEY_DIR_MODE,
-    );
+    await write(file, fmtCreds(u.jwt, await keys.user(u.account, u.name)));
     creds[`${u.account}/${u.name}`] = file;
   }
 
@@ -92,10 +90,6 @@ export async function writeArtifacts(
     if (!keepJwt.has(file)) await rm(file, { force: true });
   }
 
-  const config = renderServerConfig(compiled, {
-    ...options,
-    resolverDir: options.resolverDir ?? paths.resolver,
-  });
-  await writeFileAtomic(paths.serverConfig, config, 0o644);
+  await write(paths.serverConfig, config);
   return { paths, creds, removedCreds };
 }

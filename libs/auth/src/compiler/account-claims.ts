@@ -79,13 +79,18 @@ export function systemAccountClaims(signingKey: string): Partial<Account> {
 /**
  * An account removed from the policy: every user JWT revoked (`*`, so the server closes their
  * connections with "User Authentication Revoked"), no signing keys (which alone invalidates users
- * signed by them), no leaf nodes, no exports. JetStream stays enabled (unlimited) so the
- * server does not tear down the account's stored streams: nobody can reach them anyway.
+ * signed by them), no leaf nodes, no exports, JetStream disabled (zero storage, streams and
+ * consumers): a removed account must not keep, or regain, unlimited storage. The server stops the
+ * account's streams; their files stay on disk until an operator deletes them.
  */
 export function tombstoneClaims(revokedAt: number): Partial<Account> {
   return {
     description: 'removed from the jetbus auth policy',
-    limits: limitsClaim({ ...DEFAULT_ACCOUNT_LIMITS, leafNodes: 0 }),
+    limits: limitsClaim({
+      ...DEFAULT_ACCOUNT_LIMITS,
+      leafNodes: 0,
+      jetstream: { ...DISABLED_JETSTREAM_LIMITS },
+    }),
     revocations: { '*': revokedAt },
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Account, type Operator, type User } from '@nats-io/jwt';
+import { type Account, encodeAccount, type Operator, type User } from '@nats-io/jwt';
 import { decodeJwt as decode } from '../crypto/decode-jwt';
 import { KeyStore } from '../keystore/key-store';
 import { type AuthPolicy } from '../policy/auth-policy.types';
@@ -277,6 +277,13 @@ describe('compilePolicy', () => {
     expect(shipping.removed).toBe(true);
     expect(c.revoked.map((r) => `${r.account}/${r.user}`)).toEqual(['SHIPPING/shipper']);
     expect(shipping.claims.nats.limits).toMatchObject({ conn: -1, leaf: 0 });
+    // JetStream off, not unlimited: a removed account keeps no storage.
+    expect(shipping.claims.nats.limits).toMatchObject({
+      mem_storage: 0,
+      disk_storage: 0,
+      streams: 0,
+      consumer: 0,
+    });
     expect(shipping.claims.nats.revocations).toEqual({ '*': now.getTime() / 1000 });
     expect(shipping.claims.nats.signing_keys).toBeUndefined();
 
@@ -285,5 +292,44 @@ describe('compilePolicy', () => {
     const oldShipper = user(before, 'SHIPPING', 'shipper').publicKey;
     expect(account(back, 'SHIPPING').claims.nats.revocations).toEqual({ [oldShipper]: now.getTime() / 1000 });
     expect(user(back, 'SHIPPING', 'shipper').publicKey).not.toBe(oldShipper);
+  });
+
+  it('keeps a tombstone as it is on later compiles, and re-issues one that left JetStream unlimited', async () => {
+    await compilePolicy(policy(), keys);
+    const removedAt = new Date('2031-01-01T00:00:00Z');
+    const without = policy((d) => {
+      delete d.accounts.SHIPPING;
+    });
+    const first = await compilePolicy(without, keys, { now: removedAt });
+    const later = await compilePolicy(without, keys, {
+      previous: previousOf(first),
+      now: new Date('2032-01-01T00:00:00Z'),
+    });
+    expect(account(later, 'SHIPPING').jwt).toBe(account(first, 'SHIPPING').jwt);
+
+    // A tombstone an older version wrote: same `*` time, JetStream unlimited.
+    const shippingKey = account(first, 'SHIPPING').publicKey;
+    const legacy = await encodeAccount(
+      'SHIPPING',
+      shippingKey,
+      {
+        limits: {
+          ...account(first, 'SHIPPING').claims.nats.limits,
+          mem_storage: -1,
+          disk_storage: -1,
+          streams: -1,
+          consumer: -1,
+        },
+        revocations: { '*': removedAt.getTime() / 1000 },
+      },
+      { signer: await keys.operatorSigningKey() },
+    );
+    const fixed = await compilePolicy(without, keys, {
+      previous: { ...previousOf(first), accounts: { ...previousOf(first).accounts, SHIPPING: legacy } },
+      now: new Date('2032-01-01T00:00:00Z'),
+    });
+    expect(account(fixed, 'SHIPPING').jwt).not.toBe(legacy);
+    expect(account(fixed, 'SHIPPING').claims.nats.limits).toMatchObject({ disk_storage: 0, streams: 0 });
+    expect(account(fixed, 'SHIPPING').claims.nats.revocations).toEqual({ '*': removedAt.getTime() / 1000 });
   });
 });

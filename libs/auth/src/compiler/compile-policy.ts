@@ -202,9 +202,14 @@ export async function compilePolicy(
     revoked.push(...(await revokeOrphans(keys, name, [], now)));
     const publicKey = await keys.accountPublicKey(name);
     const old = previous.accounts?.[name];
-    const fresh = await encodeAccount(name, publicKey, tombstoneClaims(seconds(now)), { signer: opSigner });
-    // A tombstone's `*` revocation carries its time: keep the first one rather than re-dating it.
-    const jwt = old && isTombstone(old) ? old : fresh;
+    // A tombstone's `*` revocation carries its time: keep the first one rather than re-dating it
+    // (and the old JWT itself when nothing else changed, e.g. a tombstone of an older version
+    // that left JetStream unlimited is re-issued).
+    const since = old ? tombstoneTime(old) : undefined;
+    const fresh = await encodeAccount(name, publicKey, tombstoneClaims(since ?? seconds(now)), {
+      signer: opSigner,
+    });
+    const jwt = keepIfSame(old, fresh);
     accounts.push({ name, publicKey, signingKey: '', jwt, system: false, removed: true });
     log?.warn({ account: name }, 'account is not in the policy: compiled as a tombstone');
   }
@@ -225,12 +230,13 @@ function importsOf(jwt: string | undefined): Import[] {
   }
 }
 
-function isTombstone(jwt: string): boolean {
+/** The `*` revocation time of a tombstone JWT; undefined for anything else. */
+function tombstoneTime(jwt: string): number | undefined {
   try {
     const nats = decodeJwt<Account>(jwt).nats;
-    return nats.revocations?.['*'] !== undefined && !nats.signing_keys?.length;
+    return nats.signing_keys?.length ? undefined : nats.revocations?.['*'];
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -8,3 +8,4 @@ export {
 } from './compiled-policy.types';
 export { sameClaims, stableClaims } from './same-claims';
 export { effectivePermissions } from './user-claims';
+export { sharedInboxWarnings } from './shared-inbox-warnings';

@@ -8,6 +8,9 @@ export const AuthErrorCodes = {
   UserExpired: 'AUTH_USER_EXPIRED',
   KeyStore: 'AUTH_KEY_STORE',
   ClaimsUpdate: 'AUTH_CLAIMS_UPDATE',
+  File: 'AUTH_FILE',
+  InvalidOption: 'AUTH_INVALID_OPTION',
+  Connection: 'AUTH_CONNECTION',
 } as const;
 
 export type AuthErrorCode = (typeof AuthErrorCodes)[keyof typeof AuthErrorCodes];

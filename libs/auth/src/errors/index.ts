@@ -8,3 +8,6 @@ export { UserRevokedError } from './user-revoked.error';
 export { UserExpiredError } from './user-expired.error';
 export { KeyStoreError } from './key-store.error';
 export { ClaimsUpdateError } from './claims-update.error';
+export { AuthFileError } from './auth-file.error';
+export { InvalidOptionError } from './invalid-option.error';
+export { AuthConnectionError } from './auth-connection.error';

@@ -146,4 +146,38 @@ describe('KeyStore', () => {
       await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
     });
   });
+
+  describe('when staged', () => {
+    it('keeps new keys and revocations in memory until commit', async () => {
+      const keys = await KeyStore.open(dir);
+      const old = await keys.user('ORDERS', 'billing');
+      const staged = await KeyStore.open(dir, { staged: true });
+      await staged.revokeUser('ORDERS', 'billing');
+      const rotated = await staged.user('ORDERS', 'billing');
+      const added = await staged.user('ORDERS', 'new');
+      expect(staged.hasPendingWrites).toBe(true);
+
+      // Nothing on disk yet: a failure now leaves the store as it was.
+      const before = await KeyStore.open(dir, { readOnly: true });
+      expect((await before.user('ORDERS', 'billing')).getPublicKey()).toBe(old.getPublicKey());
+      expect(await before.users('ORDERS')).toEqual(['billing']);
+      expect(await before.revocations()).toEqual([]);
+
+      await staged.commit();
+      expect(staged.hasPendingWrites).toBe(false);
+      const after = await KeyStore.open(dir);
+      expect((await after.user('ORDERS', 'billing')).getPublicKey()).toBe(rotated.getPublicKey());
+      expect((await after.user('ORDERS', 'new')).getPublicKey()).toBe(added.getPublicKey());
+      expect((await after.revocations()).map((r) => r.publicKey)).toEqual([old.getPublicKey()]);
+      expect(await mode(join(dir, 'accounts/ORDERS/users/new.nk'))).toBe(0o600);
+    });
+
+    it('creates no directory before commit', async () => {
+      const staged = await KeyStore.open(dir, { staged: true });
+      await staged.operator();
+      await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
+      await staged.commit();
+      expect(await mode(dir)).toBe(0o700);
+    });
+  });
 });

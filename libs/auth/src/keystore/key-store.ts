@@ -1,11 +1,14 @@
 import { constants, type Dirent } from 'node:fs';
-import { chmod, link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, link, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type KeyPair } from '@nats-io/nkeys';
 import { type Logger } from 'pino';
 import { decodeKey, NKeyPrefixes, type NKeyRole } from '../crypto/nkey-codec';
 import { NodeKeyPair } from '../crypto/node-key-pair';
+import { AuthFileError } from '../errors/auth-file.error';
 import { KeyStoreError } from '../errors/key-store.error';
+import { ensureDir } from '../files/ensure-dir';
+import { writeFileAtomic } from '../files/write-file-atomic';
 import { nameSyntaxError } from '../policy/subject';
 
 /** Mode of the key directories: only the owner may list or enter them. */
@@ -20,6 +23,12 @@ export interface KeyStoreOptions {
    * @default false
    */
   readOnly?: boolean;
+  /**
+   * Keep keys created and revocations recorded in memory until `commit()` writes them: `applyPolicy`
+   * commits only once compile and push succeeded, so a failed command leaves the store as it was.
+   * Existing keys are still read from disk. @default false
+   */
+  staged?: boolean;
   /** Receives key creation and revocation events (public keys and names only). */
   logger?: Logger;
 }
@@ -75,6 +84,10 @@ export class KeyStore {
   private readonly publicCache = new Map<string, string>();
   private readonly removed = new Set<string>();
   private revoked: RevocationRecord[] | undefined;
+  /** Staged: keys created and seeds to delete, and whether revocations.json must be written. */
+  private readonly pending = new Map<string, { kind: KeyKind; kp: KeyPair }>();
+  private readonly pendingRemovals = new Set<string>();
+  private revocationsChanged = false;
 
   private constructor(
     readonly dir: string,
@@ -84,13 +97,48 @@ export class KeyStore {
   /** Opens (creating it 0700 unless read-only) the key directory; refuses one others can read. */
   static async open(dir: string, options: KeyStoreOptions = {}): Promise<KeyStore> {
     const store = new KeyStore(dir, options);
-    if (!options.readOnly) await store.ensureDir(dir);
+    if (!options.readOnly && !options.staged) await store.ensureDir(dir);
     await store.checkMode(dir, 'directory');
     return store;
   }
 
   get readOnly(): boolean {
     return this.options.readOnly ?? false;
+  }
+
+  /** Keys and revocations waiting for `commit()` (always false unless `staged`). */
+  get hasPendingWrites(): boolean {
+    return this.pending.size > 0 || this.pendingRemovals.size > 0 || this.revocationsChanged;
+  }
+
+  /**
+   * Writes what a staged store kept in memory: new seeds (each atomically), the revocations, and
+   * deletes the seeds of revoked keys. A no-op for a store that writes at once; refused read-only.
+   */
+  async commit(): Promise<void> {
+    if (!this.options.staged || !this.hasPendingWrites) return;
+    if (this.readOnly) throw new KeyStoreError(`the key store ${this.dir} is read-only`);
+    await this.ensureDir(this.dir);
+    await this.checkMode(this.dir, 'directory');
+    if (this.revocationsChanged) {
+      await this.writeAtomic(
+        join(this.dir, REVOCATIONS_FILE),
+        `${JSON.stringify(this.revoked ?? [], null, 2)}\n`,
+        0o644,
+      );
+      this.revocationsChanged = false;
+    }
+    // Removals first: a rotated user's new seed takes the place of the revoked one.
+    for (const ref of this.pendingRemovals) await this.unlinkKey(ref);
+    this.pendingRemovals.clear();
+    for (const [ref, { kind, kp }] of this.pending) {
+      const stored = await this.store(kind, ref, kp);
+      if (stored !== kp) {
+        // Another process created this key since we read the store: our JWTs carry the wrong key.
+        throw new KeyStoreError(`${ref} was created by another process meanwhile; run the command again`);
+      }
+      this.pending.delete(ref);
+    }
   }
 
   /** The operator's identity key: signs the operator JWT only. */
@@ -181,9 +229,16 @@ export class KeyStore {
     this.revoked = all;
     this.cache.delete(ref);
     this.removed.add(ref);
-    if (!this.readOnly) {
+    if (this.pending.delete(ref)) {
+      // Created and revoked within one staged run: it never reached the disk.
+    } else if (this.options.staged) {
+      this.pendingRemovals.add(ref);
+    }
+    if (this.options.staged) {
+      this.revocationsChanged = true;
+    } else if (!this.readOnly) {
       await this.writeAtomic(join(this.dir, REVOCATIONS_FILE), `${JSON.stringify(all, null, 2)}\n`, 0o644);
-      for (const ext of ['.nk', '.pub']) await unlink(join(this.dir, `${ref}${ext}`)).catch(() => undefined);
+      await this.unlinkKey(ref);
     }
     this.options.logger?.info({ account, user, publicKey }, 'user key revoked');
     return record;
@@ -224,7 +279,8 @@ export class KeyStore {
     }
     const kp = NodeKeyPair.create(ROLE[kind]);
     this.removed.delete(ref);
-    const stored = this.readOnly ? kp : await this.store(kind, ref, kp);
+    if (this.options.staged && !this.readOnly) this.pending.set(ref, { kind, kp });
+    const stored = this.readOnly || this.options.staged ? kp : await this.store(kind, ref, kp);
     this.cache.set(ref, stored);
     this.options.logger?.info({ key: ref, publicKey: stored.getPublicKey() }, 'key created');
     return stored;
@@ -287,23 +343,16 @@ export class KeyStore {
     return kp;
   }
 
+  private async unlinkKey(ref: string): Promise<void> {
+    for (const ext of ['.nk', '.pub']) await unlink(join(this.dir, `${ref}${ext}`)).catch(() => undefined);
+  }
+
   private async writeAtomic(file: string, text: string, mode: number): Promise<void> {
-    await this.ensureDir(join(file, '..'));
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, text, { mode });
-    await chmod(tmp, mode);
-    await rename(tmp, file);
+    await writeFileAtomic(file, text, { mode, dirMode: KEY_DIR_MODE });
   }
 
   private async ensureDir(dir: string): Promise<void> {
-    const created = await mkdir(dir, { recursive: true, mode: KEY_DIR_MODE });
-    if (created !== undefined) {
-      // mkdir -p applies the mode (minus umask) to new directories only; make each one exact.
-      for (let d = dir; d.startsWith(created); d = join(d, '..')) {
-        await chmod(d, KEY_DIR_MODE);
-        if (d === created) break;
-      }
-    }
+    await ensureDir(dir, KEY_DIR_MODE);
   }
 
   private async checkMode(path: string, what: string): Promise<void> {
@@ -312,7 +361,7 @@ export class KeyStore {
       mode = (await stat(path)).mode;
     } catch (e) {
       if (isMissing(e) && what === 'directory') return;
-      throw e;
+      throw isMissing(e) ? e : AuthFileError.from(e, `read ${what}`, path);
     }
     if (mode & (constants.S_IRWXG | constants.S_IRWXO)) {
       throw new KeyStoreError(

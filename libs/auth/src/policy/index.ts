@@ -9,10 +9,18 @@ export {
   type UserPolicy,
 } from './auth-policy.types';
 export { parseByteSize } from './byte-size';
-export { loadPolicy, parsePolicy } from './load-policy';
+export { parseExpiry } from './expiry';
+export { loadPolicy, MAX_POLICY_BYTES, parsePolicy, readPolicyText } from './load-policy';
 export * from './policy-defaults';
 export type * from './policy-document.types';
-export { addUserToPolicyFile, removeUserFromPolicyFile } from './policy-file';
+export {
+  addUserToPolicyFile,
+  policyWithoutUser,
+  policyWithUser,
+  type PolicyEdit,
+  removeUserFromPolicyFile,
+  writePolicyEdit,
+} from './policy-file';
 export { formatPolicyPath, type PolicyPath } from './policy-path';
 export { STARTER_POLICY } from './starter-policy';
 export { nameSyntaxError, subjectCovers, subjectSyntaxError, type SubjectRules } from './subject';

@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { AuthFileError } from '../errors/auth-file.error';
 import { PolicyError, type PolicyLocation } from '../errors/policy.error';
 import { PolicyValidationError } from '../errors/policy-validation.error';
 import { type AuthPolicy } from './auth-policy.types';
@@ -91,7 +92,43 @@ export function parsePolicy(text: string, options: { source?: string } = {}): Au
   return policy;
 }
 
+/**
+ * Largest policy file read: a real one is a few KB; a multi-megabyte one is a mistake (or an attack)
+ * that would only make the YAML parser spin.
+ */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+
+/**
+ * Reads a policy file's text; a missing, unreadable, special (a FIFO would block, /dev/zero never
+ * ends) or oversized file is one line naming it.
+ */
+export async function readPolicyText(file: string): Promise<string> {
+  let handle: FileHandle | undefined;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw new AuthFileError('read policy', file, 'it is a directory');
+    if (!info.isFile()) throw new AuthFileError('read policy', file, 'it is not a regular file');
+    handle = await open(file, 'r');
+    // Bounded even if the file grows after stat.
+    const buffer = Buffer.alloc(MAX_POLICY_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_POLICY_BYTES) {
+        throw new AuthFileError('read policy', file, `larger than ${MAX_POLICY_BYTES} bytes`);
+      }
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } catch (e) {
+    throw AuthFileError.from(e, 'read policy', file);
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** Reads and validates a policy file (`.yaml`, `.yml` or `.json`). */
 export async function loadPolicy(file: string): Promise<AuthPolicy> {
-  return parsePolicy(await readFile(file, 'utf8'), { source: file });
+  return parsePolicy(await readPolicyText(file), { source: file });
 }

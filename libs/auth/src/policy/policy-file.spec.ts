@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PolicyValidationError } from '../errors/policy-validation.error';
-import { addUserToPolicyFile, removeUserFromPolicyFile } from './policy-file';
+import {
+  addUserToPolicyFile,
+  policyWithoutUser,
+  policyWithUser,
+  removeUserFromPolicyFile,
+  writePolicyEdit,
+} from './policy-file';
 import { STARTER_POLICY } from './starter-policy';
 
 describe('policy file edits', () => {
@@ -59,6 +65,25 @@ describe('policy file edits', () => {
       expect(policy.accounts[0].users.map((u) => u.name)).toEqual(['worker', 'admin']);
       await expect(removeUserFromPolicyFile(file, 'APP', 'api')).rejects.toThrow(
         'no user "api" in account APP',
+      );
+    });
+  });
+
+  describe('policyWithUser / policyWithoutUser', () => {
+    it('validate the edit without writing; writePolicyEdit writes it', async () => {
+      const edit = await policyWithUser(file, 'APP', 'billing', { roles: ['orders-producer'] });
+      expect(edit.text).toContain('billing:');
+      expect(await readFile(file, 'utf8')).toBe(STARTER_POLICY);
+      const removal = await policyWithoutUser(file, 'APP', 'api');
+      expect(removal.policy.accounts[0].users.map((u) => u.name)).toEqual(['worker', 'admin']);
+      expect(await readFile(file, 'utf8')).toBe(STARTER_POLICY);
+      await writePolicyEdit(edit);
+      expect(await readFile(file, 'utf8')).toBe(edit.text);
+    });
+
+    it('name a missing policy file in one line', async () => {
+      await expect(policyWithUser(join(dir, 'nope.yaml'), 'APP', 'x', { roles: [] })).rejects.toThrow(
+        `cannot read policy ${join(dir, 'nope.yaml')}: no such file or directory`,
       );
     });
   });

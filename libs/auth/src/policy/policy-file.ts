@@ -1,29 +1,46 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { type Document, isMap, isScalar, parseDocument } from 'yaml';
 import { PolicyError } from '../errors/policy.error';
+import { writeFileAtomic } from '../files/write-file-atomic';
 import { PolicyValidationError } from '../errors/policy-validation.error';
 import { type AuthPolicy } from './auth-policy.types';
-import { parsePolicy } from './load-policy';
+import { parsePolicy, readPolicyText } from './load-policy';
 import { type UserDocument } from './policy-document.types';
 
 const isJson = (file: string): boolean => file.toLowerCase().endsWith('.json');
 
+/** A policy file's new text, validated, not yet written: `writePolicyEdit` writes it. */
+export interface PolicyEdit {
+  file: string;
+  text: string;
+  policy: AuthPolicy;
+}
+
 /**
- * Edits a policy file in place, keeping its comments and layout (YAML) and validating the result
- * before writing: an edit that would make the policy invalid throws and leaves the file alone.
+ * Edits a policy file's text in memory, keeping its comments and layout (YAML), and validates the
+ * result: an edit that would make the policy invalid throws. Nothing is written, so a caller can
+ * compile and push first and write only once that worked.
  */
-async function editPolicyFile(file: string, edit: (doc: Document) => void): Promise<AuthPolicy> {
-  const doc = parseDocument(await readFile(file, 'utf8'));
+async function editPolicy(file: string, edit: (doc: Document) => void): Promise<PolicyEdit> {
+  const doc = parseDocument(await readPolicyText(file));
   if (doc.errors.length) parsePolicy(doc.toString(), { source: file });
   edit(doc);
   const text = isJson(file)
     ? `${JSON.stringify(doc.toJS(), null, 2)}\n`
     : doc.toString({ flowCollectionPadding: false });
-  const policy = parsePolicy(text, { source: file });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-  return policy;
+  return { file, text, policy: parsePolicy(text, { source: file }) };
+}
+
+/** Replaces the policy file with the edit's text, atomically (temp file, fsync, rename). */
+export async function writePolicyEdit(edit: PolicyEdit): Promise<void> {
+  // Keep the file's mode: a policy is not secret, but the owner may have tightened it.
+  let mode = 0o644;
+  try {
+    mode = (await stat(edit.file)).mode & 0o777;
+  } catch {
+    // A new file.
+  }
+  await writeFileAtomic(edit.file, edit.text, { mode });
 }
 
 function fail(path: (string | number)[], detail: string, source: string): never {
@@ -31,13 +48,36 @@ function fail(path: (string | number)[], detail: string, source: string): never 
 }
 
 /** Adds `user` to `account` in the policy file; returns the new policy. */
-export function addUserToPolicyFile(
+export async function addUserToPolicyFile(
   file: string,
   account: string,
   user: string,
   definition: UserDocument,
 ): Promise<AuthPolicy> {
-  return editPolicyFile(file, (doc) => {
+  const edit = await policyWithUser(file, account, user, definition);
+  await writePolicyEdit(edit);
+  return edit.policy;
+}
+
+/** Removes `user` from `account` in the policy file; returns the new policy. */
+export async function removeUserFromPolicyFile(
+  file: string,
+  account: string,
+  user: string,
+): Promise<AuthPolicy> {
+  const edit = await policyWithoutUser(file, account, user);
+  await writePolicyEdit(edit);
+  return edit.policy;
+}
+
+/** The policy file with `user` added to `account`, validated, not written. */
+export function policyWithUser(
+  file: string,
+  account: string,
+  user: string,
+  definition: UserDocument,
+): Promise<PolicyEdit> {
+  return editPolicy(file, (doc) => {
     const accounts = doc.get('accounts');
     if (!isMap(accounts) || !accounts.has(account)) {
       const known = isMap(accounts)
@@ -61,9 +101,9 @@ export function addUserToPolicyFile(
   });
 }
 
-/** Removes `user` from `account` in the policy file; returns the new policy. */
-export function removeUserFromPolicyFile(file: string, account: string, user: string): Promise<AuthPolicy> {
-  return editPolicyFile(file, (doc) => {
+/** The policy file without `user` of `account`, validated, not written. */
+export function policyWithoutUser(file: string, account: string, user: string): Promise<PolicyEdit> {
+  return editPolicy(file, (doc) => {
     if (!doc.hasIn(['accounts', account, 'users', user])) {
       fail(['accounts', account, 'users', user], `no user "${user}" in account ${account}`, file);
     }

@@ -34,10 +34,13 @@ accounts:
     users:
       api:
         roles: [orders-producer]
-        # The user connects with this inboxPrefix, so no other user can read its replies.
+        # The user connects with this inboxPrefix, so no other user can read its replies (users
+        # without one share _INBOX.> and can read each other's PubAcks).
         inboxPrefix: _INBOX_api
       worker:
         roles: [orders-worker]
+        inboxPrefix: _INBOX_worker
       admin:
         roles: [operations]
+        inboxPrefix: _INBOX_admin
 `;

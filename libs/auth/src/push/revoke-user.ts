@@ -20,13 +20,18 @@ export interface RevokeUserResult extends ApplyResult {
  * (the full resolver stores the JWT).
  *
  * The revocation is kept in the key store, not the policy, so it survives every later compile.
+ * Like `applyPolicy`, nothing is written unless compile and push succeed.
  * A user still in the policy is issued a fresh key and creds (a rotation); remove it from the
  * policy to cut it off for good.
  */
 export async function revokeUser(options: RevokeUserOptions): Promise<RevokeUserResult> {
+  // Staged: the revocation reaches the disk only once the push (if any) succeeded.
   const keys =
     options.keys ??
-    (await KeyStore.open(authPaths(options.dir).keys, options.logger ? { logger: options.logger } : {}));
+    (await KeyStore.open(authPaths(options.dir).keys, {
+      staged: true,
+      ...(options.logger ? { logger: options.logger } : {}),
+    }));
   const revocation = await keys.revokeUser(
     options.account,
     options.user,

@@ -1,5 +1,6 @@
 export {
   DEFAULT_RESOLVER_INTERVAL,
+  checkServerConfigValue,
   renderServerConfig,
   type ServerConfigOptions,
 } from './render-server-config';

@@ -66,4 +66,15 @@ describe('renderServerConfig', () => {
     expect(text).toContain('allow_delete: false');
     expect(text).toContain('interval: "30s"');
   });
+
+  it('refuses control characters instead of letting a value start a config line', () => {
+    for (const resolverDir of ['/x"\ninclude "/etc/evil.conf', '/x\r', '/x\u0000', '/x\u001b[31m']) {
+      expect(() => renderServerConfig(compiled, { resolverDir })).toThrow(
+        expect.objectContaining({ code: 'AUTH_INVALID_OPTION', option: 'resolverDir' }),
+      );
+    }
+    expect(() => renderServerConfig(compiled, { resolverDir: '/ok', interval: '2m\n' })).toThrow(
+      'interval: "2m\\n" contains a control character',
+    );
+  });
 });
