@@ -23,8 +23,8 @@ operator: { name: jetbus-e2e-reaper }
 roles:
   ops: { admin: {} }
   billing-api: { producer: { subjects: [billing.charge] } }
-  charge-jobs: { service: { stream: BILLING, consumer: ${DURABLE} } }
-  dead-letters: { reaper: { streams: [BILLING] } }
+  charge-jobs: { service: { stream: BILLING, consumer: ${DURABLE}, subjects: [billing.charge] } }
+  dead-letters: { reaper: { streams: [BILLING], subjects: [billing.charge] } }
   dlq-check: { publish: { allow: [$JS.API.STREAM.INFO.JETBUS_DLQ] } }
 accounts:
   APP:

@@ -18,11 +18,11 @@ roles:
   orders-producer:
     producer: { subjects: [orders.>] }
   billing-worker:
-    worker: { stream: ORDERS, consumer: billing }
+    worker: { stream: ORDERS, consumer: billing, subjects: [orders.paid] }
   shipping-service:
-    service: { stream: ORDERS, consumer: shipping }
+    service: { stream: ORDERS, consumer: shipping, subjects: [orders.shipped] }
   dead-letters:
-    reaper: { streams: [ORDERS] }
+    reaper: { streams: [ORDERS], subjects: [orders.poison, orders.paid] }
 accounts:
   ORDERS:
     users:
@@ -140,6 +140,17 @@ describe('built-in roles on nats-server', () => {
       const error = await rejection(jetstreamManager(nc), 'billing');
       expect(error).toMatchObject({ subject: '$JS.API.INFO', operation: 'publish' });
     });
+
+    it("dead-letters its own subjects only: another service's DLQ subject is refused", async () => {
+      const { nc } = await env.connect('ORDERS', 'billing');
+      const js = jetstream(nc);
+      expect((await js.publish('dlq.orders.paid', 'failed job')).stream).toBe('JETBUS_DLQ');
+      for (const subject of ['dlq.orders.shipped', 'dlq.other.created', 'dlq.orders.paid.extra']) {
+        const error = await rejection(js.publish(subject, 'forged'), 'billing');
+        expect(error).toBeInstanceOf(PermissionDeniedError);
+        expect(error).toMatchObject({ user: 'billing', subject, operation: 'publish' });
+      }
+    });
   });
 
   describe('service', () => {
@@ -173,6 +184,14 @@ describe('built-in roles on nats-server', () => {
         user: 'shipping',
         subject: '$JS.API.CONSUMER.CREATE.ORDERS.intruder.orders.x',
       });
+    });
+
+    it("dead-letters its own subjects only: the billing worker's DLQ subject is refused", async () => {
+      const { nc } = await env.connect('ORDERS', 'shipping');
+      const js = jetstream(nc);
+      expect((await js.publish('dlq.orders.shipped', 'failed job')).stream).toBe('JETBUS_DLQ');
+      const error = await rejection(js.publish('dlq.orders.paid', 'forged'), 'shipping');
+      expect(error).toMatchObject({ user: 'shipping', subject: 'dlq.orders.paid', operation: 'publish' });
     });
   });
 
@@ -220,6 +239,10 @@ describe('built-in roles on nats-server', () => {
       });
       expect(await rejection(jetstream(nc).publish('orders.created', 'x'), 'reaper')).toMatchObject({
         subject: 'orders.created',
+      });
+      // Dead letters of the subjects it reaps only.
+      expect(await rejection(jetstream(nc).publish('dlq.orders.shipped', 'x'), 'reaper')).toMatchObject({
+        subject: 'dlq.orders.shipped',
       });
     });
   });

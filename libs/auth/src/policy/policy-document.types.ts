@@ -1,4 +1,8 @@
-import { type AdminRoleOptions, type ReaperRoleOptions } from '../roles/builtin-roles';
+import {
+  type AdminRoleOptions,
+  type DeadLetterOptions,
+  type ReaperRoleOptions,
+} from '../roles/builtin-roles';
 
 /*
  * The policy file as written (YAML or JSON). `validatePolicy` checks it and returns an
@@ -24,8 +28,8 @@ export interface PolicyDocument {
 /** Exactly one of the built-ins, or custom `publish` / `subscribe` lists. */
 export type RoleDocument =
   | { producer: { subjects: string[] } }
-  | { worker: { stream: string; consumer: string } }
-  | { service: { stream: string; consumer: string } }
+  | { worker: { stream: string; consumer: string } & DeadLetterOptions }
+  | { service: { stream: string; consumer: string } & DeadLetterOptions }
   | { admin: AdminRoleOptions | null }
   | { reaper: ReaperRoleOptions }
   | CustomRoleDocument;

@@ -7,16 +7,17 @@ operator:
 
 # Roles are named permission sets that users reference. Built-ins (least privilege):
 #   producer: { subjects: [...] }           publish the subjects, receive PubAcks
-#   worker:   { stream: S, consumer: C }    consume an existing durable
-#   service:  { stream: S, consumer: C }    a worker that creates its durable itself
+#   worker:   { stream: S, consumer: C, subjects: [...] }   consume an existing durable,
+#                                           dead-letter its subjects (dlq.<subject>)
+#   service:  { stream: S, consumer: C, subjects: [...] }   a worker that creates its durable itself
 #   admin:    { publish: [...] }            the whole JetStream API (+ replay subjects)
-#   reaper:   { streams: [...] }            max-deliveries advisories -> dead letters
+#   reaper:   { streams: [...], subjects: [...] }   max-deliveries advisories -> dead letters
 # or custom lists: { publish: { allow: [...], deny: [...] }, subscribe: {...}, inbox: true }
 roles:
   orders-producer:
     producer: { subjects: [orders.>] }
   orders-worker:
-    service: { stream: ORDERS, consumer: orders-worker }
+    service: { stream: ORDERS, consumer: orders-worker, subjects: [orders.>] }
   operations:
     admin: {}
 

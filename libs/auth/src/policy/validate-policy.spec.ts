@@ -309,6 +309,23 @@ describe('validatePolicy', () => {
         'roles.billing-worker.worker.consumer: consumer name "bill ing" must be 1-64 characters of letters, digits, "_" or "-"',
       ]);
     });
+
+    it('requires the subjects a reaper dead-letters, and checks dead-letter prefixes', () => {
+      const doc = basePolicy();
+      doc.roles!.reaper = { reaper: { streams: ['ORDERS'] } };
+      doc.roles!['billing-worker'] = {
+        worker: {
+          stream: 'ORDERS',
+          consumer: 'billing',
+          subjects: ['orders.paid'],
+          deadLetterPrefix: 'dlq.*',
+        },
+      };
+      expect(errorsOf(doc)).toEqual([
+        'roles.billing-worker.worker.deadLetterPrefix: "dlq.*" may not contain wildcards',
+        'roles.reaper.reaper.subjects: is required: the subjects of its streams, whose jobs it may dead-letter (as dlq.<subject>); dlq.> is no longer granted',
+      ]);
+    });
   });
 
   it('lists every error in the message of the PolicyValidationError', () => {

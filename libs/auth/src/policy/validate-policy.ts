@@ -1,7 +1,15 @@
 import { isIP } from 'node:net';
 import { PolicyError } from '../errors/policy.error';
 import { PolicyValidationError } from '../errors/policy-validation.error';
-import { admin, customRole, producer, reaper, service, worker } from '../roles/builtin-roles';
+import {
+  admin,
+  customRole,
+  type DeadLetterOptions,
+  producer,
+  reaper,
+  service,
+  worker,
+} from '../roles/builtin-roles';
 import { DEFAULT_RESPONSE_MAX } from '../roles/role-defaults';
 import {
   type PermissionList,
@@ -297,7 +305,7 @@ function readRole(c: Checker, value: unknown, path: PolicyPath): RolePermissions
     }
     case 'worker':
     case 'service': {
-      const o = c.object(args, at, ['stream', 'consumer']);
+      const o = c.object(args, at, ['stream', 'consumer', 'subjects', 'deadLetterPrefix']);
       if (!o) return undefined;
       const stream = c.string(o.stream, [...at, 'stream'], true);
       const consumer = c.string(o.consumer, [...at, 'consumer'], true);
@@ -305,7 +313,11 @@ function readRole(c: Checker, value: unknown, path: PolicyPath): RolePermissions
       const okStream = c.name('stream', stream, [...at, 'stream']);
       const okConsumer = c.name('consumer', consumer, [...at, 'consumer']);
       if (!okStream || !okConsumer) return undefined;
-      return build(c, at, () => (kind === 'worker' ? worker(stream, consumer) : service(stream, consumer)));
+      const dead = readDeadLetterOptions(c, o, at);
+      if (!dead) return undefined;
+      return build(c, at, () =>
+        kind === 'worker' ? worker(stream, consumer, dead) : service(stream, consumer, dead),
+      );
     }
     case 'admin': {
       if (args === null || args === true) return admin();
@@ -316,7 +328,14 @@ function readRole(c: Checker, value: unknown, path: PolicyPath): RolePermissions
       return build(c, at, () => admin({ publish, subscribe }));
     }
     case 'reaper': {
-      const o = c.object(args, at, ['streams', 'advisoryStream', 'durable', 'dlqSubjects']);
+      const o = c.object(args, at, [
+        'streams',
+        'subjects',
+        'deadLetterPrefix',
+        'advisoryStream',
+        'durable',
+        'dlqSubjects',
+      ]);
       if (!o) return undefined;
       const streams: string[] = [];
       c.list(o.streams, [...at, 'streams']).forEach((s, i) => {
@@ -331,9 +350,37 @@ function readRole(c: Checker, value: unknown, path: PolicyPath): RolePermissions
       if (durable !== undefined && !c.name('consumer', durable, [...at, 'durable'])) return undefined;
       const dlqSubjects =
         o.dlqSubjects === undefined ? undefined : c.subjects(o.dlqSubjects, [...at, 'dlqSubjects']);
-      return build(c, at, () => reaper({ streams, advisoryStream, durable, dlqSubjects }));
+      const dead = readDeadLetterOptions(c, o, at);
+      if (!dead) return undefined;
+      if (!dead.subjects?.length && !dlqSubjects?.length) {
+        return c.fail(
+          [...at, 'subjects'],
+          'is required: the subjects of its streams, whose jobs it may dead-letter (as dlq.<subject>); dlq.> is no longer granted',
+        );
+      }
+      return build(c, at, () => reaper({ streams, advisoryStream, durable, dlqSubjects, ...dead }));
     }
   }
+}
+
+/** `subjects` and `deadLetterPrefix` of a consuming role; undefined after reporting a problem. */
+function readDeadLetterOptions(
+  c: Checker,
+  o: Record<string, unknown>,
+  at: PolicyPath,
+): DeadLetterOptions | undefined {
+  const out: DeadLetterOptions = {};
+  if (o.subjects !== undefined) out.subjects = c.subjects(o.subjects, [...at, 'subjects']);
+  if (o.deadLetterPrefix !== undefined) {
+    const prefix = c.string(o.deadLetterPrefix, [...at, 'deadLetterPrefix'], true);
+    if (prefix === undefined) return undefined;
+    const problem = subjectSyntaxError(prefix);
+    if (problem || /[*>]/.test(prefix)) {
+      return c.fail([...at, 'deadLetterPrefix'], problem ?? `"${prefix}" may not contain wildcards`);
+    }
+    out.deadLetterPrefix = prefix;
+  }
+  return out;
 }
 
 /** Role definitions of one scope; `taken` holds names already defined elsewhere (lower-cased). */

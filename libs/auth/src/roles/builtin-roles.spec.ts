@@ -1,4 +1,4 @@
-import { admin, customRole, producer, reaper, service, worker } from './builtin-roles';
+import { admin, customRole, deadLetterSubjects, producer, reaper, service, worker } from './builtin-roles';
 
 describe('built-in roles', () => {
   describe('producer', () => {
@@ -49,6 +49,29 @@ describe('built-in roles', () => {
     });
   });
 
+  describe('dead letters of worker and service', () => {
+    it('may publish dlq.<subject> for the subjects they consume, nothing else under dlq', () => {
+      expect(worker('ORDERS', 'billing', { subjects: ['orders.paid'] }).publish.allow).toContain(
+        'dlq.orders.paid',
+      );
+      const svc = service('ORDERS', 'billing', {
+        subjects: ['orders.a', 'orders.b.>'],
+        deadLetterPrefix: 'dead.x',
+      });
+      expect(svc.publish.allow.filter((s) => s.startsWith('dead.'))).toEqual([
+        'dead.x.orders.a',
+        'dead.x.orders.b.>',
+      ]);
+      expect(worker('ORDERS', 'billing').publish.allow.filter((s) => s.startsWith('dlq'))).toEqual([]);
+    });
+
+    it('refuses a wildcard or malformed prefix', () => {
+      expect(() => deadLetterSubjects(['a'], 'dlq.>')).toThrow('deadLetterPrefix');
+      expect(() => deadLetterSubjects(['a'], 'dlq..x')).toThrow('deadLetterPrefix');
+      expect(() => deadLetterSubjects(['a b'])).toThrow('subjects');
+    });
+  });
+
   describe('admin', () => {
     it('gets the JetStream API plus the subjects it replays to', () => {
       expect(admin().publish.allow).toEqual(['$JS.API.>']);
@@ -62,8 +85,10 @@ describe('built-in roles', () => {
   });
 
   describe('reaper', () => {
-    it('consumes the advisories, reads and deletes source messages, publishes dead letters', () => {
-      expect(reaper({ streams: ['ORDERS'] }).publish.allow).toEqual([
+    it('consumes the advisories, reads and deletes source messages, dead-letters its subjects', () => {
+      expect(
+        reaper({ streams: ['ORDERS'], subjects: ['orders.created', 'orders.paid'] }).publish.allow,
+      ).toEqual([
         '$JS.API.CONSUMER.INFO.JETBUS_ADVISORIES.jetbus-reaper_ORDERS',
         '$JS.API.CONSUMER.MSG.NEXT.JETBUS_ADVISORIES.jetbus-reaper_ORDERS',
         '$JS.ACK.JETBUS_ADVISORIES.jetbus-reaper_ORDERS.>',
@@ -75,8 +100,16 @@ describe('built-in roles', () => {
         '$JS.API.STREAM.MSG.GET.ORDERS',
         '$JS.API.DIRECT.GET.ORDERS',
         '$JS.API.STREAM.MSG.DELETE.ORDERS',
-        'dlq.>',
+        'dlq.orders.created',
+        'dlq.orders.paid',
       ]);
+    });
+
+    it('is never granted dlq.> by default: subjects (or explicit dlqSubjects) are required', () => {
+      expect(() => reaper({ streams: ['ORDERS'] })).toThrow('reaper: `subjects` is required');
+      expect(
+        reaper({ streams: ['ORDERS'], subjects: ['a.>'], deadLetterPrefix: 'dead' }).publish.allow,
+      ).toContain('dead.a.>');
     });
 
     it('takes its stream, durable and DLQ subjects from options', () => {
@@ -89,7 +122,9 @@ describe('built-in roles', () => {
       expect(role.publish.allow).toContain('$JS.API.CONSUMER.MSG.NEXT.ADV.r');
       expect(role.publish.allow).toContain('$JS.API.STREAM.MSG.DELETE.B');
       expect(role.publish.allow).toContain('dead.>');
-      expect(() => reaper({ streams: [] })).toThrow('reaper: at least one source stream is required');
+      expect(() => reaper({ streams: [], subjects: ['a'] })).toThrow(
+        'reaper: at least one source stream is required',
+      );
     });
   });
 

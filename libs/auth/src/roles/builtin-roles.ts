@@ -1,5 +1,5 @@
 import { nameSyntaxError, subjectSyntaxError } from '../policy/subject';
-import { DEFAULT_ADVISORY_STREAM, DEFAULT_DLQ_SUBJECTS, reaperDurable } from './role-defaults';
+import { DEFAULT_ADVISORY_STREAM, DEFAULT_DLQ_PREFIX, reaperDurable } from './role-defaults';
 import {
   type PermissionList,
   type ResponsePermission,
@@ -30,6 +30,33 @@ function checkSubjects(subjects: readonly string[], what: string): string[] {
 
 const list = (allow: string[] = [], deny: string[] = []): PermissionList => ({ allow, deny });
 
+/** Which dead letters a consuming role may publish. */
+export interface DeadLetterOptions {
+  /**
+   * The subjects it consumes (its durable's filter subjects): it may publish their dead letters,
+   * `<deadLetterPrefix>.<subject>`, and no one else's. @default [] (no dead letters)
+   */
+  subjects?: readonly string[];
+  /** The module's `deadLetter.subjectPrefix`. @default 'dlq' */
+  deadLetterPrefix?: string;
+}
+
+/**
+ * The dead-letter subjects of `subjects`: `dlq.orders.created` for `orders.created`. Granting
+ * `dlq.>` instead would let any service file (forged) dead letters for every other service's
+ * jobs, which an operator may later replay with admin rights.
+ */
+export function deadLetterSubjects(subjects: readonly string[], prefix = DEFAULT_DLQ_PREFIX): string[] {
+  const problem = subjectSyntaxError(prefix);
+  if (problem || /[*>]/.test(prefix)) {
+    throw new TypeError(`deadLetterPrefix: ${problem ?? `"${prefix}" may not contain wildcards`}`);
+  }
+  return checkSubjects(subjects, 'subjects').map((s) => `${prefix}.${s}`);
+}
+
+const deadLetters = (options: DeadLetterOptions): string[] =>
+  options.subjects?.length ? deadLetterSubjects(options.subjects, options.deadLetterPrefix) : [];
+
 /**
  * Publishes jobs/events to `subjects` and waits for the PubAck (which arrives on its inbox). A
  * JetStream publish needs no `$JS.API` permission: it is a plain publish the stream captures.
@@ -43,8 +70,11 @@ export function producer(subjects: readonly string[]): RolePermissions {
   };
 }
 
-/** Consumes an existing durable pull consumer `consumer` of `stream`: info, pull, ack/nak/term/working. */
-export function worker(stream: string, consumer: string): RolePermissions {
+/**
+ * Consumes an existing durable pull consumer `consumer` of `stream`: info, pull, ack/nak/term/working;
+ * with `subjects`, dead-letters its failed jobs (`dlq.<subject>` only).
+ */
+export function worker(stream: string, consumer: string, options: DeadLetterOptions = {}): RolePermissions {
   const s = checkName('stream', stream);
   const c = checkName('consumer', consumer);
   return {
@@ -53,6 +83,7 @@ export function worker(stream: string, consumer: string): RolePermissions {
       `$JS.API.CONSUMER.INFO.${s}.${c}`,
       `$JS.API.CONSUMER.MSG.NEXT.${s}.${c}`,
       `$JS.ACK.${s}.${c}.>`,
+      ...deadLetters(options),
     ]),
     subscribe: list(),
     inbox: true,
@@ -64,10 +95,10 @@ export function worker(stream: string, consumer: string): RolePermissions {
  * nats.js checks the API (`$JS.API.INFO`), looks the stream up, then creates the consumer through
  * the 2.9 filtered-create subject (`CREATE.S.C.<filter>`), the named one, or the legacy durable one.
  */
-export function service(stream: string, consumer: string): RolePermissions {
+export function service(stream: string, consumer: string, options: DeadLetterOptions = {}): RolePermissions {
   const s = checkName('stream', stream);
   const c = checkName('consumer', consumer);
-  const base = worker(s, c);
+  const base = worker(s, c, options);
   return {
     ...base,
     kind: RoleKinds.Service,
@@ -111,14 +142,22 @@ export interface ReaperRoleOptions {
   advisoryStream?: string;
   /** One durable for all the streams' advisories. @default one per stream, `jetbus-reaper_<stream>` */
   durable?: string;
-  /** Where dead letters are published. @default ['dlq.>'] */
+  /**
+   * The subjects whose jobs it may dead-letter, as `<deadLetterPrefix>.<subject>`: those of every
+   * consumer of its streams (the reaper durable of a stream is shared by all processes consuming it).
+   * Required unless `dlqSubjects` lists the dead-letter subjects themselves.
+   */
+  subjects?: readonly string[];
+  /** The module's `deadLetter.subjectPrefix`. @default 'dlq' */
+  deadLetterPrefix?: string;
+  /** The exact dead-letter subjects it may publish, instead of deriving them from `subjects`. */
   dlqSubjects?: readonly string[];
 }
 
 /**
  * Creates and consumes the reaper durables on the advisory stream (one per source stream, as
  * @jetbus/core does), copies each message that hit max deliveries (`STREAM.MSG.GET` or direct get,
- * by sequence) to the dead-letter subjects and deletes it from its source stream.
+ * by sequence) to the dead-letter subjects of `subjects` and deletes it from its source stream.
  */
 export function reaper(options: ReaperRoleOptions): RolePermissions {
   if (options.streams.length === 0) throw new TypeError('reaper: at least one source stream is required');
@@ -128,7 +167,14 @@ export function reaper(options: ReaperRoleOptions): RolePermissions {
   const advisories = {
     publish: { allow: durables.flatMap((d) => service(advisoryStream, d).publish.allow) },
   };
-  const dlq = checkSubjects(options.dlqSubjects ?? DEFAULT_DLQ_SUBJECTS, 'reaper.dlqSubjects');
+  if (!options.dlqSubjects?.length && !options.subjects?.length) {
+    throw new TypeError(
+      'reaper: `subjects` is required: the subjects of its streams, whose jobs it may dead-letter (as dlq.<subject>)',
+    );
+  }
+  const dlq = options.dlqSubjects?.length
+    ? checkSubjects(options.dlqSubjects, 'reaper.dlqSubjects')
+    : deadLetterSubjects(options.subjects ?? [], options.deadLetterPrefix);
   const perStream = streams.flatMap((s) => [
     `$JS.API.STREAM.MSG.GET.${s}`,
     `$JS.API.DIRECT.GET.${s}`,

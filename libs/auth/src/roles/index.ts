@@ -1,12 +1,14 @@
 export {
   admin,
   customRole,
+  deadLetterSubjects,
   producer,
   reaper,
   service,
   worker,
   type AdminRoleOptions,
   type CustomRoleOptions,
+  type DeadLetterOptions,
   type ReaperRoleOptions,
 } from './builtin-roles';
 export {

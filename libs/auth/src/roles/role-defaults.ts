@@ -5,8 +5,15 @@ export const DEFAULT_ADVISORY_STREAM = 'JETBUS_ADVISORIES';
  * per source stream, so a service reaps only streams it works on.
  */
 export const reaperDurable = (stream: string): string => `jetbus-reaper_${stream}`;
-/** Subjects of the dead-letter stream (`JETBUS_DLQ`). */
-export const DEFAULT_DLQ_SUBJECTS: readonly string[] = ['dlq.>'];
+/** The dead-letter stream @jetbus/core declares (`deadLetter.stream`). */
+export const DEFAULT_DLQ_STREAM = 'JETBUS_DLQ';
+/** Dead letters of a job on `orders.created` go to `dlq.orders.created` (`deadLetter.subjectPrefix`). */
+export const DEFAULT_DLQ_PREFIX = 'dlq';
+/**
+ * Subjects the dead-letter stream captures. No built-in role is granted all of them: each may
+ * dead-letter only the subjects it consumes (see `deadLetterSubjects`).
+ */
+export const DEFAULT_DLQ_SUBJECTS: readonly string[] = [`${DEFAULT_DLQ_PREFIX}.>`];
 /** The inbox nats.js uses unless a connection sets `inboxPrefix`. */
 export const DEFAULT_INBOX_PREFIX = '_INBOX';
 /** Replies allowed per request when `allowResponses: true`. */
