@@ -106,7 +106,16 @@ export async function replayAction(ids: string[], options: DlqReplayOptions, io:
         onProgress,
       });
       print(io, !!options.json, reportView(report), () => formatReport(report));
-      if (report.failed.length || report.skipped.length || report.aborted) io.setExitCode(1);
+      const kept = report.failed.length + report.skipped.length;
+      if (kept || report.aborted) {
+        io.setExitCode(1);
+        // The report is on stdout; the failure also gets its one line on stderr, like every other.
+        if (!options.json)
+          io.stderr(
+            `error: ${kept} dead letter${kept === 1 ? ' was' : 's were'} not ${report.dryRun ? 'replayable' : 'replayed'}` +
+              `${report.aborted ? ' (interrupted)' : ''}: see the report above\n`,
+          );
+      }
     });
   } finally {
     process.removeListener('SIGINT', interrupt);

@@ -50,6 +50,7 @@ describe('parseFilterOptions', () => {
     ],
     [{ since: 'yesterday' }, '--since must be an ISO 8601 date or date-time'],
     [{ until: '2026-13-45' }, '--until must be an ISO 8601 date or date-time'],
+    [{ since: '2026-02-30T00:00:00Z' }, '--since must be an ISO 8601 date or date-time'],
     [{ limit: '0' }, '--limit must be a positive integer, got "0"'],
     [{ subject: 'orders..x' }, '--subject has an empty token: "orders..x"'],
     [{ subject: 'orders.>.x' }, '--subject ">" may only be the last token: "orders.>.x"'],

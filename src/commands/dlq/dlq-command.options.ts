@@ -107,9 +107,16 @@ function parseTime(value: string, option: string): Date {
   // Only ISO 8601: Date.parse() accepts many other shapes, differently per engine.
   const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
   const date = new Date(value);
-  if (!iso.test(value.trim()) || Number.isNaN(date.getTime()))
+  if (!iso.test(value.trim()) || Number.isNaN(date.getTime()) || !isCalendarDate(value.trim()))
     throw new UsageError(
       `${option} must be an ISO 8601 date or date-time, e.g. 2024-05-01T12:00:00Z, got "${value}"`,
     );
   return date;
+}
+
+/** The date part names a real day: `new Date()` quietly turns 2026-02-30 into March 2nd. */
+function isCalendarDate(value: string): boolean {
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }

@@ -119,7 +119,11 @@ export class JetbusConnection {
       }
       connectOptions.tls = { ...options.tls };
     }
-    const context: ConnectionErrorContext = { servers: options.servers, ...identity };
+    // nats.js drops the scheme of a `tls://` URL and would go on in plain text with a server that
+    // offers no TLS; a `tls` option makes it refuse ("server does not support 'tls'").
+    const tlsUrl = options.servers.some((s) => /^tls:\/\//i.test(s.trim()));
+    if (tlsUrl) connectOptions.tls ??= {};
+    const context: ConnectionErrorContext = { servers: options.servers, ...identity, tlsUrl };
 
     let nc: NatsConnection;
     try {

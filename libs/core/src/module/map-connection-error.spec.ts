@@ -170,6 +170,11 @@ describe('mapConnectionError', () => {
       const e = mapConnectionError(new Error("server does not support 'tls'"), ctx);
       expect(e.message).toContain('TLS options were given but the server does not offer TLS');
     });
+    it('says a tls:// URL will not fall back to plain text', () => {
+      const e = mapConnectionError(new Error("server does not support 'tls'"), { ...ctx, tlsUrl: true });
+      expect(e).toBeInstanceOf(ConnectionError);
+      expect(e.message).toContain('the URL says tls:// but the server does not offer TLS');
+    });
   });
   it("keeps nats.js' words for anything else", () => {
     const e = mapConnectionError(new Error('CONNECTION_REFUSED'), {

@@ -29,6 +29,8 @@ export interface ConnectionErrorContext extends ConnectionIdentity {
   clientCertificate?: boolean;
   /** The server's INFO, when it was read to diagnose the failure. */
   serverInfo?: ServerTlsInfo;
+  /** A server URL is `tls://`: TLS is required by the URL, with or without TLS options. */
+  tlsUrl?: boolean;
 }
 
 const JWT_BLOCK = /-----BEGIN NATS USER JWT-----\s*([A-Za-z0-9_\-.=]+)\s*-+END NATS USER JWT-+/;
@@ -167,7 +169,9 @@ function tlsProblem(e: unknown, ctx: ConnectionErrorContext): string | undefined
       return `the server's TLS certificate is not trusted (${c.message}); set tls.caFile to the CA that signed it`;
     }
     if (/server does not support 'tls'|tls.*is not available on this server/i.test(c.message)) {
-      return `TLS options were given but the server does not offer TLS (${c.message})`;
+      return ctx.tlsUrl
+        ? `the URL says tls:// but the server does not offer TLS; jetbus will not fall back to plain text (${c.message})`
+        : `TLS options were given but the server does not offer TLS (${c.message})`;
     }
   }
   // The alert comes after the handshake, so it often reaches nats.js only as a reset connection or,
