@@ -32,7 +32,11 @@ export async function withCommandConnection<T>(
         }
         nc = connected;
         deadline.extend(options.timeout);
-        return fn(connected, deadline);
+        try {
+          return await fn(connected, deadline);
+        } catch (e) {
+          throw inboxRefusal(e, options) ?? e;
+        }
       },
     );
   } finally {
@@ -48,4 +52,23 @@ async function closeBounded(nc: NatsConnection): Promise<void> {
     new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS))),
   ]);
   clearTimeout(timer);
+}
+
+/**
+ * The server's refusal of the reply inbox, with what to do about it: least-privilege users may only
+ * receive replies under their own prefix (`_INBOX_<user>`), and every JetStream call needs replies.
+ */
+function inboxRefusal(e: unknown, options: ServerCommandOptions): Error | undefined {
+  const inbox = `${options.inboxPrefix ?? '_INBOX'}.`;
+  for (let cur = e, depth = 0; cur instanceof Error && depth < 8; cur = cur.cause, depth++) {
+    const v = cur as Error & { operation?: string; subject?: string };
+    if (cur.name !== 'PermissionViolationError' || v.operation !== 'subscription') continue;
+    if (!v.subject?.startsWith(inbox)) continue;
+    return new Error(
+      `${options.server} does not let this user receive replies on "${v.subject}": pass the inbox ` +
+        `prefix its permissions allow with --inbox-prefix (or NATS_INBOX_PREFIX), e.g. _INBOX_<user>`,
+      { cause: e },
+    );
+  }
+  return undefined;
 }
