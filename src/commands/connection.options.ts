@@ -85,7 +85,7 @@ export function addConnectionOptions(
     )
     .option(
       '--timeout <ms>',
-      'connect timeout and deadline for the whole command, in milliseconds',
+      'connect timeout, and the longest the command waits on the server, in milliseconds',
       parseTimeoutOption,
       DEFAULT_COMMAND_TIMEOUT_MS,
     );

@@ -35,7 +35,7 @@ export async function withCommandConnection<T>(
         try {
           return await fn(connected, deadline);
         } catch (e) {
-          throw inboxRefusal(e, options) ?? e;
+          throw inboxRefusal(e, options) ?? serverProblem(e, options) ?? e;
         }
       },
     );
@@ -70,5 +70,25 @@ function inboxRefusal(e: unknown, options: ServerCommandOptions): Error | undefi
       { cause: e },
     );
   }
+  return undefined;
+}
+
+/**
+ * nats.js' bare words for a server that stopped answering or has no JetStream ("timeout", "jetstream
+ * is not enabled"), with the server they are about and the option that sets the limit.
+ */
+function serverProblem(e: unknown, options: ServerCommandOptions): Error | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const text = e.message.toLowerCase();
+  if (e.name === 'TimeoutError' || text === 'timeout')
+    return new Error(`no reply from ${options.server} within ${options.timeout} ms (--timeout)`, {
+      cause: e,
+    });
+  if (text.includes('jetstream is not enabled') || e.name === 'JetStreamNotEnabled')
+    return new Error(`JetStream is not enabled at ${options.server} (nats-server -js) for this account`, {
+      cause: e,
+    });
+  if (e.name === 'ClosedConnectionError' || text.includes('connection closed'))
+    return new Error(`${options.server} closed the connection: ${e.message}`, { cause: e });
   return undefined;
 }

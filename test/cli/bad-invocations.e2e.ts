@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
 import { DeadLetterHeaders as H } from '@jetbus/core';
 import { NatsServer, createTestPki, type TestPki } from '@jetbus/testing';
-import { closingServer, httpServer, refusedUrl, silentServer } from './support/fake-servers';
+import { closingServer, httpServer, muteNatsServer, refusedUrl, silentServer } from './support/fake-servers';
 import { type CliResult, mapLimit, runCli } from './support/run-cli';
 
 /*
@@ -20,6 +20,8 @@ interface Fixture {
   /** A real server with streams ORDERS and JETBUS_DLQ (one dead letter). */
   nats: string;
   silent: string;
+  /** Completes the NATS handshake, then answers nothing. */
+  mute: string;
   closing: string;
   http: string;
   refused: string;
@@ -59,44 +61,32 @@ const usageRows: Row[] = [
   usage('an unknown command', ['nope'], ['nope']),
   usage('an unknown dlq subcommand', ['dlq', 'list-all'], ['list-all']),
   usage('an unknown streams subcommand', ['streams', 'delete', 'ORDERS'], ['delete']),
-  usage('an unknown top-level option', ['--frobnicate'], ['--frobnicate']),
   usage('an unknown dlq ls option', ['dlq', 'ls', '--colour'], ['--colour']),
   usage('an unknown dlq replay option', ['dlq', 'replay', '1', '--force'], ['--force']),
   usage('streams info without a stream', ['streams', 'info'], ['stream']),
   usage('dlq show without a dlqSeq', ['dlq', 'show'], ['dlqSeq']),
   usage('dlq rm without a dlqSeq', ['dlq', 'rm'], ['dlqSeq']),
   usage('streams ls with an argument', ['streams', 'ls', 'ORDERS']),
-  usage('dlq ls with an argument', ['dlq', 'ls', '7']),
   usage('dlq show with two dlqSeqs', ['dlq', 'show', '1', '2']),
   usage('dlq show 0', ['dlq', 'show', '0'], ['"0"']),
   usage('dlq show a word', ['dlq', 'show', 'abc'], ['"abc"']),
-  usage('dlq show a fraction', ['dlq', 'show', '1.5'], ['"1.5"']),
   usage('dlq show an exponent', ['dlq', 'show', '1e3'], ['"1e3"']),
   usage('dlq show beyond a safe integer', ['dlq', 'show', '99999999999999999999'], ['99999999999999999999']),
-  usage('dlq show a negative number', ['dlq', 'show', '-1'], ['-1']),
   usage('dlq rm with one bad dlqSeq among good ones', ['dlq', 'rm', '1', 'two', '3'], ['"two"']),
-  usage('dlq replay a word', ['dlq', 'replay', 'x'], ['"x"']),
   usage('dlq replay with no selection', ['dlq', 'replay'], ['--all']),
   usage('--limit 0', ['dlq', 'ls', '--limit', '0'], ['--limit']),
   usage('--limit a word', ['dlq', 'ls', '--limit', 'ten'], ['--limit', 'ten']),
-  usage('--limit without a value', ['dlq', 'ls', '--limit'], ['--limit']),
   usage('--since in words', ['dlq', 'ls', '--since', 'yesterday'], ['--since', 'yesterday']),
   usage('--since an impossible date', ['dlq', 'ls', '--since', '2026-02-30T00:00:00Z'], ['--since']),
-  usage('--until an impossible month', ['dlq', 'ls', '--until', '2026-13-45'], ['--until']),
-  usage('--since as a duration', ['dlq', 'purge', '--since', '30d', '--yes'], ['--since', '30d']),
   usage('--reason unknown', ['dlq', 'ls', '--reason', 'timeout'], ['--reason', 'timeout']),
-  usage('--reason wrong case', ['dlq', 'purge', '--reason', 'Validation'], ['--reason', 'Validation']),
   usage('--subject with an empty token', ['dlq', 'ls', '--subject', 'orders..x'], ['--subject']),
   usage('--subject with > in the middle', ['dlq', 'ls', '--subject', 'orders.>.x'], ['--subject']),
   usage('--error empty', ['dlq', 'ls', '--error', ''], ['--error']),
   usage('--rate 0', ['dlq', 'replay', '1', '--rate', '0'], ['--rate']),
   usage('--rate a word', ['dlq', 'replay', '1', '--rate', 'fast'], ['--rate', 'fast']),
-  usage('--rate Infinity', ['dlq', 'replay', '1', '--rate', 'Infinity'], ['--rate']),
   usage('--timeout 0', ['streams', 'ls', '--timeout', '0'], ['--timeout']),
-  usage('--timeout negative', ['dlq', 'ls', '--timeout', '-5'], ['--timeout']),
   usage('--timeout a word', ['dlq', 'ls', '--timeout', 'soon'], ['--timeout', 'soon']),
   usage('--timeout with a unit', ['streams', 'ls', '--timeout', '5s'], ['--timeout', '5s']),
-  usage('--timeout beyond a day', ['dlq', 'show', '1', '--timeout', '99999999999'], ['--timeout']),
   usage('--server empty', ['streams', 'ls', '--server', ''], ['--server']),
   usage(
     '--server http://',
@@ -104,24 +94,21 @@ const usageRows: Row[] = [
     ['http://127.0.0.1:4222'],
   ),
   usage('--server ws://', ['dlq', 'ls', '--server', 'ws://127.0.0.1:4222'], ['ws://127.0.0.1:4222']),
+  usage('--timeout beyond a day', ['dlq', 'show', '1', '--timeout', '99999999999'], ['--timeout']),
+  usage('streams info with a slash', ['streams', 'info', '../etc'], ['../etc']),
   usage('--server port too big', ['dlq', 'ls', '-s', 'nats://127.0.0.1:99999'], ['nats://127.0.0.1:99999']),
-  usage('--server with a space', ['streams', 'ls', '-s', 'nats://my host:4222'], ['my host']),
   usage('--server with a path', ['streams', 'ls', '-s', 'nats://127.0.0.1:4222/x'], ['4222/x']),
   usage('--server garbage', ['dlq', 'ls', '-s', ':::'], [':::']),
-  usage('--server list with an empty entry', ['dlq', 'ls', '-s', 'nats://127.0.0.1:1,'], ['--server']),
   usage('--server without a value', ['dlq', 'ls', '--server'], ['--server']),
-  usage('--creds without a value', ['dlq', 'ls', '--creds'], ['--creds']),
   usage('--inbox-prefix with a space', ['dlq', 'ls', '--inbox-prefix', '_INBOX admin'], ['--inbox-prefix']),
   usage('--inbox-prefix with >', ['dlq', 'ls', '--inbox-prefix', '_INBOX.>'], ['_INBOX.>']),
   usage('--inbox-prefix empty', ['streams', 'ls', '--inbox-prefix', ''], ['--inbox-prefix']),
-  usage('--inbox-prefix with an empty token', ['dlq', 'ls', '--inbox-prefix', 'a..b'], ['a..b']),
   usage('--stream with a space', ['dlq', 'ls', '--stream', 'MY DLQ'], ['--stream', 'MY DLQ']),
   usage('--stream with a dot', ['dlq', 'show', '1', '--stream', 'dlq.x'], ['--stream', 'dlq.x']),
   usage('--stream a wildcard', ['dlq', 'purge', '--stream', '*', '--yes'], ['--stream']),
   usage('streams info with a dot', ['streams', 'info', 'ORDERS.x'], ['ORDERS.x']),
   usage('streams info a wildcard', ['streams', 'info', 'ORD*'], ['ORD*']),
   usage('streams info with a space', ['streams', 'info', 'MY STREAM'], ['MY STREAM']),
-  usage('streams info with a slash', ['streams', 'info', '../etc'], ['../etc']),
   usage('--tls-cert without --tls-key', ['streams', 'ls', '--tls-cert', '/nonexistent.pem'], ['--tls-key']),
   usage('--tls-key without --tls-cert', ['dlq', 'ls', '--tls-key', '/nonexistent.pem'], ['--tls-cert']),
 ];
@@ -398,8 +385,13 @@ describe('jetbus, called wrong', () => {
     } finally {
       await nc.close();
     }
-    const [silent, closing, http] = await Promise.all([silentServer(), closingServer(), httpServer()]);
-    closers.push(silent.close, closing.close, http.close);
+    const [silent, mute, closing, http] = await Promise.all([
+      silentServer(),
+      muteNatsServer(),
+      closingServer(),
+      httpServer(),
+    ]);
+    closers.push(silent.close, mute.close, closing.close, http.close);
     const dir = await mkdtemp(join(tmpdir(), 'jetbus-cli-bad-'));
     closers.push(() => rm(dir, { recursive: true, force: true }));
     await mkdir(join(dir, 'a-directory'));
@@ -424,6 +416,7 @@ describe('jetbus, called wrong', () => {
     fixture = {
       nats: server.url,
       silent: silent.url,
+      mute: mute.url,
       closing: closing.url,
       http: http.url,
       refused: await refusedUrl(),

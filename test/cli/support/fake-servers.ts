@@ -41,3 +41,17 @@ export async function refusedUrl(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `nats://127.0.0.1:${port}`;
 }
+
+/**
+ * Speaks just enough NATS to connect (INFO, PONG to PING) and never answers a request: every
+ * JetStream call waits for a reply that does not come.
+ */
+export const muteNatsServer = () =>
+  listen((socket) => {
+    socket.write(
+      'INFO {"server_id":"MUTE","server_name":"mute","version":"2.9.10","proto":1,"headers":true,"max_payload":1048576}\r\n',
+    );
+    socket.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\r\n')) if (line === 'PING') socket.write('PONG\r\n');
+    });
+  });
