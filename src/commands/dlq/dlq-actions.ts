@@ -41,8 +41,8 @@ async function withStore<T>(
 /** `jetbus dlq ls`. */
 export async function lsAction(options: DlqListOptions, io: CommandIo): Promise<void> {
   const filter = parseFilterOptions(options);
-  await withStore(options, async (store) => {
-    const entries = await store.list(filter);
+  await withStore(options, async (store, _nc, deadline) => {
+    const entries = await collect(store.entries(filter), deadline, options.timeout);
     print(
       io,
       !!options.json,
@@ -125,10 +125,13 @@ export async function replayAction(ids: string[], options: DlqReplayOptions, io:
 /** `jetbus dlq rm <dlqSeq...>`: deletes those found; exit code 1 when any was not there. */
 export async function rmAction(ids: string[], options: DlqCommandOptions, io: CommandIo): Promise<void> {
   const seqs = ids.map((id) => parseDlqSeq(id));
-  await withStore(options, async (store) => {
+  await withStore(options, async (store, _nc, deadline) => {
     const deleted: number[] = [];
     const notFound: number[] = [];
-    for (const seq of seqs) ((await store.delete(seq)) ? deleted : notFound).push(seq);
+    for (const seq of seqs) {
+      ((await store.delete(seq)) ? deleted : notFound).push(seq);
+      deadline.extend(options.timeout);
+    }
     print(io, !!options.json, { stream: store.stream, deleted, notFound }, () => [
       `deleted ${deleted.length} dead letter${deleted.length === 1 ? '' : 's'} from ${store.stream}` +
         (deleted.length ? `: ${deleted.join(', ')}` : ''),
@@ -143,19 +146,41 @@ export async function rmAction(ids: string[], options: DlqCommandOptions, io: Co
 /** `jetbus dlq purge [filters] --yes`: without `--yes` only says how many it would delete. */
 export async function purgeAction(options: DlqPurgeOptions, io: CommandIo): Promise<void> {
   const filter = parseFilterOptions(options);
-  await withStore(options, async (store) => {
+  const selective = hasDeadLetterCriteria(filter) || filter.limit !== undefined;
+  await withStore(options, async (store, _nc, deadline) => {
     if (!options.yes) {
-      const count =
-        hasDeadLetterCriteria(filter) || filter.limit
-          ? (await store.list(filter)).length
-          : (await store.info()).state.messages;
+      const count = selective
+        ? (await collect(store.entries(filter), deadline, options.timeout)).length
+        : (await store.info()).state.messages;
       throw new Error(
         `refusing to purge without --yes: it would delete ${count} dead letter${count === 1 ? '' : 's'} from ${store.stream}`,
       );
     }
-    const purged = await store.purge(filter);
+    // A selective purge reads and deletes one entry at a time: each one pushes the deadline back.
+    let purged = 0;
+    if (selective) {
+      for (const entry of await collect(store.entries(filter), deadline, options.timeout)) {
+        if (await store.delete(entry.dlqSeq, entry)) purged++;
+        deadline.extend(options.timeout);
+      }
+    } else {
+      purged = await store.purge(filter);
+    }
     print(io, !!options.json, { stream: store.stream, purged }, () => [
       `purged ${purged} dead letter${purged === 1 ? '' : 's'} from ${store.stream}`,
     ]);
   });
+}
+
+/**
+ * Reads a DLQ listing, one request per entry: each entry read pushes the deadline back, so
+ * `--timeout` bounds a server that stops answering, not the size of the DLQ.
+ */
+async function collect<T>(entries: AsyncIterable<T>, deadline: Deadline, timeoutMs: number): Promise<T[]> {
+  const out: T[] = [];
+  for await (const entry of entries) {
+    out.push(entry);
+    deadline.extend(timeoutMs);
+  }
+  return out;
 }
