@@ -70,3 +70,4 @@ export {
 export * from './errors';
 export { Payload, Ctx } from '@nestjs/microservices';
 export { type PubAck } from '@nats-io/jetstream';
+export * from './repair';
