@@ -94,7 +94,9 @@ describe('replay is safe by construction', () => {
   ])('refuses %s in a dry run and a real run alike, and keeps the entry', async (_, subject, type) => {
     // A responder that answers like a PubAck: without the stream check, replay would believe it.
     const sub = nc.subscribe('svc.echo', {
-      callback: (_e, m) => m.respond(new TextEncoder().encode('{"stream":"FUZZ","seq":1}')),
+      callback: (_e, m) => {
+        m.respond(new TextEncoder().encode('{"stream":"FUZZ","seq":1}'));
+      },
     });
     try {
       const seq = await writeRaw(js, `dlq.${subject}`, [], { Subject: subject });

@@ -29,7 +29,8 @@ export const REAPER_MAX_ATTEMPTS = 10;
 /** From this attempt on the reaper writes a minimal entry (metadata only) instead of the full one. */
 export const REAPER_MINIMAL_FROM_ATTEMPT = 8;
 
-class MaxDeliveriesExceeded extends Error {
+/** The error of a `max-deliveries` dead letter: no worker settled the job (it crashed, or hung). */
+export class MaxDeliveriesExceeded extends Error {
   override name = 'MaxDeliveriesExceeded';
 }
 

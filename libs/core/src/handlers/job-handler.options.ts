@@ -12,8 +12,19 @@ export interface JobHandlerOptions {
   concurrency?: number;
   /** Messages pulled ahead of the handlers. Raise for tiny, fast jobs. @default concurrency */
   prefetch?: number;
-  /** Deliveries before dead-lettering (the consumer's `max_deliver`). @default 5 */
+  /**
+   * Handler runs before dead-lettering: failures count, deliveries to a worker that died do not
+   * (see `crashLimit`). Without isolation it is the consumer's `max_deliver`. @default 5
+   */
   maxAttempts?: number;
+  /**
+   * Poison isolation: a job whose previous delivery ended with no settlement (its worker crashed,
+   * was killed or hung) runs alone in its process; after ending its process this many times while
+   * alone it is dead-lettered as `max-deliveries`. Jobs that were merely in flight beside it are
+   * never blamed. 0 turns isolation off: every delivery then counts toward `maxAttempts`, and the
+   * server's `max_deliver` plus the reaper catch crashing jobs. @default 2
+   */
+  crashLimit?: number;
   /** Unacked messages across all instances (the consumer's `max_ack_pending`). @default 1000 */
   maxInFlight?: number;
   /** Redelivery after silence (`ack_wait`); long handlers are kept alive by heartbeats. @default '30s' */
@@ -42,6 +53,7 @@ export interface ResolvedJobHandlerOptions {
   concurrency: number;
   prefetch: number;
   maxAttempts: number;
+  crashLimit: number;
   maxInFlight: number;
   ackWaitMs: number;
   backoff: BackoffOptions;

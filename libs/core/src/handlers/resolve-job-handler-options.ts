@@ -6,6 +6,7 @@ import { deriveDurableName, isValidDurableName } from './durable-name';
 export const JOB_HANDLER_DEFAULTS = {
   concurrency: 8,
   maxAttempts: 5,
+  crashLimit: 2,
   maxInFlight: 1000,
   ackWait: '30s',
   backoff: { type: 'exponential', delay: '1s', factor: 2, maxDelay: '5m', jitter: 0.2 },
@@ -17,6 +18,13 @@ function positiveInt(value: number, option: string, allowInfinity = false): numb
   if (allowInfinity && value === Infinity) return value;
   if (!Number.isInteger(value) || value < 1) {
     throw new JetbusConfigError(option, `must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function nonNegativeInt(value: number, option: string): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new JetbusConfigError(option, `must be 0 or a positive integer, got ${value}`);
   }
   return value;
 }
@@ -77,6 +85,7 @@ export function resolveJobHandlerOptions(
     concurrency,
     prefetch: positiveInt(o.prefetch ?? concurrency, at('prefetch')),
     maxAttempts: positiveInt(o.maxAttempts, at('maxAttempts'), true),
+    crashLimit: nonNegativeInt(o.crashLimit, at('crashLimit')),
     maxInFlight: positiveInt(o.maxInFlight, at('maxInFlight')),
     ackWaitMs,
     backoff: o.backoff,

@@ -10,7 +10,11 @@ export interface ConsumerTarget {
   config: Partial<ConsumerConfig>;
 }
 
-/** The durable pull consumer a handler gets. No server-side `backoff`: see retry/settlement. */
+/**
+ * The durable pull consumer a handler gets. No server-side `backoff`: see retry/settlement. With
+ * poison isolation jetbus counts attempts itself (a bystander of a crash is redelivered without
+ * having failed), so the server must not give up after `maxAttempts` deliveries.
+ */
 export function toConsumerConfig(subject: string, o: ResolvedJobHandlerOptions): Partial<ConsumerConfig> {
   return {
     durable_name: o.durable,
@@ -18,7 +22,7 @@ export function toConsumerConfig(subject: string, o: ResolvedJobHandlerOptions):
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(o.ackWaitMs),
-    max_deliver: o.maxAttempts === Infinity ? -1 : o.maxAttempts,
+    max_deliver: o.maxAttempts === Infinity || o.crashLimit > 0 ? -1 : o.maxAttempts,
     max_ack_pending: o.maxInFlight,
   };
 }

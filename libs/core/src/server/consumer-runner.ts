@@ -3,9 +3,13 @@ import { type Logger } from 'pino';
 import { type Codec } from '../codec';
 import { jobHeaders } from '../codec/message-headers';
 import { type DeadLetterSink } from '../dead-letter';
+import { MaxDeliveriesExceeded } from '../dead-letter/max-deliveries.reaper';
 import { DecodeError, JobTimeoutError } from '../errors';
 import { traceFrom } from '../observability/trace-context';
 import { decideSettlement } from '../retry';
+import { type AttemptLedger } from '../retry/attempt-ledger';
+import { DeliveryTriage, type Lane } from './delivery-triage';
+import { type IsolationGate } from './isolation-gate';
 import { JetbusContext } from './jetbus.context';
 import { type PreparedHandler } from './prepared-handler';
 import { MessageWindow } from './message-window';
@@ -27,6 +31,8 @@ interface InFlight {
   controller: AbortController;
   /** Set once ack/nak/term was sent, so shutdown and the handler never both settle a message. */
   settled: boolean;
+  /** Known once triage decided; shutdown records the release against it. */
+  lane?: Lane;
 }
 
 class ShutdownAbort extends Error {
@@ -38,6 +44,12 @@ export interface ConsumerRunnerDeps {
   codec: Codec;
   deadLetters: DeadLetterSink;
   logger: Logger;
+  /**
+   * Poison isolation, process-wide: the gate every handler's jobs pass, and the ledger telling a
+   * failed delivery from one whose worker died. Without them (the reaper) jobs run as delivered.
+   */
+  gate?: IsolationGate;
+  ledger?: AttemptLedger;
 }
 
 /**
@@ -57,16 +69,9 @@ export class ConsumerRunner {
   private loopDone?: Promise<void>;
   private idleWaiters: (() => void)[] = [];
   private stopped?: Promise<void>;
-  /**
-   * Acks of jobs that succeeded in this turn of the event loop, sent together: one socket write
-   * for many acks instead of one each (the largest single cost of a no-op job in the profile).
-   */
-  private acks: JsMsg[] = [];
-  private readonly flushAcks = (): void => {
-    const acks = this.acks;
-    this.acks = [];
-    for (const m of acks) m.ack();
-  };
+  private readonly triage: DeliveryTriage;
+  /** Ledger writes for naks sent at shutdown, awaited before the connection may close. */
+  private readonly releases = new Set<Promise<void>>();
 
   constructor(
     private readonly handler: PreparedHandler,
@@ -75,6 +80,11 @@ export class ConsumerRunner {
     this.semaphore = new Semaphore(handler.options.concurrency);
     this.window = new MessageWindow(handler.options.prefetch);
     this.log = deps.logger.child({ handler: handler.name, durable: handler.options.durable });
+    this.triage = new DeliveryTriage(
+      deps.gate ? deps.ledger : undefined,
+      handler.options.crashLimit,
+      handler.options.maxAttempts,
+    );
   }
 
   /** Resolves once the consumer is bound; pulling runs in the background. */
@@ -105,7 +115,7 @@ export class ConsumerRunner {
         });
         for await (const msg of batch) {
           if (this.stopping) {
-            msg.nak();
+            this.release(msg, undefined);
             continue;
           }
           this.window.take();
@@ -114,7 +124,7 @@ export class ConsumerRunner {
           if (this.stopping) {
             this.semaphore.release();
             this.window.give();
-            msg.nak();
+            this.release(msg, undefined);
             continue;
           }
           void this.process(msg);
@@ -135,36 +145,91 @@ export class ConsumerRunner {
   private async process(msg: JsMsg): Promise<void> {
     const entry: InFlight = { msg, startedAt: Date.now(), controller: new AbortController(), settled: false };
     const { metrics } = this.handler;
+    const { gate } = this.deps;
     this.inFlight.add(entry);
     metrics.inFlight.inc();
-    const started = performance.now();
-    let failed = false;
-    let error: unknown;
+    let entered: 'shared' | 'exclusive' | undefined;
     try {
-      await this.run(entry);
-    } catch (e) {
-      failed = true;
-      error = e;
-    }
-    this.inFlight.delete(entry);
-    metrics.inFlight.dec();
-    metrics.duration.observe((performance.now() - started) / 1000);
-    try {
-      if (!entry.settled) {
-        entry.settled = true;
-        await this.settle(msg, failed, error);
+      const triaged = this.triage.lane(msg);
+      const lane = triaged instanceof Promise ? await triaged : triaged;
+      entry.lane = lane;
+      if (lane.kind === 'culprit') {
+        if (!entry.settled) await this.deadLetterCulprit(entry, lane);
+        return;
       }
+      if (lane.kind === 'exclusive') {
+        await gate!.enterExclusive();
+        entered = 'exclusive';
+        if (entry.settled) return; // released by shutdown while it waited
+        await this.triage.beginExclusive(msg, lane);
+      } else if (gate) {
+        const wait = gate.enterShared();
+        entered = 'shared';
+        if (wait) await wait;
+        if (entry.settled) return;
+      }
+      await this.runAndSettle(entry, lane);
     } catch (e) {
       // e.g. a confirmed ack that timed out: the server redelivers after ack_wait, nothing is lost.
       this.log.error({ err: e, subject: msg.subject, seq: msg.seq }, 'could not settle job');
     } finally {
+      if (entered === 'exclusive') gate!.leaveExclusive();
+      else if (entered === 'shared') gate!.leaveShared();
+      this.inFlight.delete(entry);
+      metrics.inFlight.dec();
       this.semaphore.release();
       this.window.give();
       if (this.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
 
-  private async run(entry: InFlight): Promise<void> {
+  private async runAndSettle(entry: InFlight, lane: Extract<Lane, { attempt: number }>): Promise<void> {
+    const { msg } = entry;
+    const started = performance.now();
+    let failed = false;
+    let error: unknown;
+    try {
+      await this.run(entry, lane.attempt);
+    } catch (e) {
+      failed = true;
+      error = e;
+    }
+    this.handler.metrics.duration.observe((performance.now() - started) / 1000);
+    if (entry.settled) return;
+    entry.settled = true;
+    await this.settle(msg, failed, error, lane);
+  }
+
+  /** It crashed or hung its process `crashLimit` times while running alone: it never runs again. */
+  private async deadLetterCulprit(entry: InFlight, lane: Extract<Lane, { kind: 'culprit' }>): Promise<void> {
+    const { msg } = entry;
+    entry.settled = true;
+    const deliveries = msg.info.deliveryCount;
+    const error = new MaxDeliveriesExceeded(
+      `the job ended its worker ${lane.crashes} times while running alone ` +
+        `(crashed, was killed or hung past ack_wait); ${deliveries} deliveries`,
+    );
+    try {
+      await this.deps.deadLetters.write({
+        msg,
+        reason: 'max-deliveries',
+        error,
+        handler: this.handler.name,
+        target: this.handler.options.deadLetter || undefined,
+      });
+      msg.term();
+      this.triage.forget(lane);
+      this.handler.metrics.deadLettered.inc();
+    } catch (e) {
+      this.log.error(
+        { err: e, subject: msg.subject, seq: msg.seq },
+        'could not record dead letter; job returned to the stream to try again',
+      );
+      msg.nak(DEAD_LETTER_RETRY_MS);
+    }
+  }
+
+  private async run(entry: InFlight, attempt: number): Promise<void> {
     const { msg, controller } = entry;
     const { codec } = this.deps;
     // A header block nats.js cannot decode (a raw HPUB with `Bad Key: v`) is the producer's fault,
@@ -179,7 +244,7 @@ export class ConsumerRunner {
       throw new DecodeError(msg.subject, (e as Error).message, { cause: e });
     }
     if (this.handler.validator) payload = await this.handler.validator.validate(msg.subject, payload);
-    const ctx = new JetbusContext(msg, controller);
+    const ctx = new JetbusContext(msg, controller, attempt || undefined);
     const timeoutMs = this.handler.options.timeoutMs;
     if (timeoutMs === undefined) {
       await this.handler.invoke(payload, ctx);
@@ -200,16 +265,19 @@ export class ConsumerRunner {
     }
   }
 
-  private async settle(msg: JsMsg, failed: boolean, error: unknown): Promise<void> {
+  private async settle(msg: JsMsg, failed: boolean, error: unknown, lane: Lane): Promise<void> {
     const { options, name, subject } = this.handler;
     if (!failed) {
+      // Acked at once: nats.js writes every command of this microtask batch in one socket write,
+      // and an ack held back any longer would be lost to a crash in a later callback.
       if (options.confirmAck) await msg.ackAck();
-      else if (this.acks.push(msg) === 1) setImmediate(this.flushAcks);
+      else msg.ack();
       this.handler.metrics.acked.inc();
+      this.triage.forget(lane);
       return;
     }
     // Parsing the delivery info costs; only the failure path needs the attempt number.
-    const attempt = msg.info.deliveryCount;
+    const attempt = (lane.kind !== 'culprit' && lane.attempt) || msg.info.deliveryCount;
     const decision = decideSettlement({
       error,
       failed,
@@ -221,6 +289,8 @@ export class ConsumerRunner {
       case 'ack':
         return; // not reached: success returned above
       case 'retry':
+        // Recorded first, so the redelivery (after the backoff) finds this delivery settled.
+        await this.triage.recordNak(msg, lane, attempt);
         msg.nak(decision.delayMs);
         this.handler.metrics.retried.inc();
         this.log.warn(
@@ -246,8 +316,10 @@ export class ConsumerRunner {
           });
           // No reason string: nats-server 2.9 does not parse "+TERM <reason>" and would redeliver.
           msg.term();
+          this.triage.forget(lane);
           this.handler.metrics.deadLettered.inc();
         } catch (e) {
+          await this.triage.recordRelease(msg, lane);
           msg.nak(DEAD_LETTER_RETRY_MS);
           this.log.error(
             { err: e, subject, seq: msg.seq },
@@ -256,6 +328,21 @@ export class ConsumerRunner {
         }
         return;
     }
+  }
+
+  /**
+   * Naks a job this runner will not run (shutdown) so another instance takes it at once, and
+   * records that the delivery was settled: it must not come back as a suspect.
+   */
+  private release(msg: JsMsg, lane: Lane | undefined): void {
+    const recorded = this.triage
+      .recordRelease(msg, lane)
+      .catch(() => undefined)
+      .finally(() => {
+        msg.nak();
+        this.releases.delete(recorded);
+      });
+    this.releases.add(recorded);
   }
 
   private beat(olderThanMs: number): void {
@@ -286,15 +373,15 @@ export class ConsumerRunner {
         if (entry.settled) continue;
         entry.settled = true;
         entry.controller.abort(new ShutdownAbort('worker shutting down'));
-        entry.msg.nak();
+        this.release(entry.msg, entry.lane);
         this.log.warn(
           { subject: entry.msg.subject, seq: entry.msg.seq },
           'job interrupted by shutdown; nak-ed',
         );
       }
       clearInterval(this.heartbeat);
-      this.flushAcks();
       await this.loopDone;
+      await Promise.allSettled([...this.releases]);
     })();
     return this.stopped;
   }

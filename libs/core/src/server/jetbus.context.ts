@@ -9,7 +9,12 @@ import { type TraceContext, traceFrom } from '../observability/trace-context';
  */
 export class JetbusContext extends BaseRpcContext<[JsMsg, AbortController]> {
   // The controller, not its signal: Node builds an AbortSignal lazily, and most handlers never read it.
-  constructor(msg: JsMsg, controller: AbortController) {
+  constructor(
+    msg: JsMsg,
+    controller: AbortController,
+    /** The attempt as jetbus counts it (handler failures + 1), when it knows better than the server. */
+    private readonly attemptNumber?: number,
+  ) {
     super([msg, controller]);
   }
 
@@ -22,8 +27,16 @@ export class JetbusContext extends BaseRpcContext<[JsMsg, AbortController]> {
     return this.args[0].subject;
   }
 
-  /** 1 on the first delivery, 2 on the first retry, ... (the server's delivery count). */
+  /**
+   * 1 on the first run, 2 on the first retry, ...: handler failures plus one. Deliveries that ended
+   * because a worker died (the job ran again in isolation) do not count; `deliveryCount` does.
+   */
   get attempt(): number {
+    return this.attemptNumber ?? this.args[0].info.deliveryCount;
+  }
+
+  /** The server's delivery count: every delivery, including those to workers that died. */
+  get deliveryCount(): number {
     return this.args[0].info.deliveryCount;
   }
 

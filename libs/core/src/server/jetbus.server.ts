@@ -20,8 +20,10 @@ import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { type ResolvedModuleOptions, reaperDurable } from '../module/resolve-module-options';
 import { ensureConsumer, resolveStream, toConsumerConfig } from '../provisioning';
 import { createBackoff } from '../retry';
+import { AttemptLedger } from '../retry/attempt-ledger';
 import { PayloadValidator, isDtoClass } from '../validation';
 import { ConsumerRunner } from './consumer-runner';
+import { IsolationGate } from './isolation-gate';
 import { type PreparedHandler } from './prepared-handler';
 
 /**
@@ -62,15 +64,17 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
 
   private async startRunners(): Promise<void> {
     const prepared = await this.prepareHandlers();
-    const deps = {
+    const base = {
       js: this.connection.js,
       codec: this.options.codec,
       deadLetters: this.deadLetters,
       logger: this.log,
     };
-    const logOnly = { ...deps, deadLetters: new LogDeadLetterSink(this.log) };
+    // One gate for every handler of the process: a crash takes all of their jobs down at once.
+    const isolation = { gate: new IsolationGate(), ledger: new AttemptLedger(this.connection.js, this.log) };
+    const logOnly = { ...base, deadLetters: new LogDeadLetterSink(this.log) };
     this.runners = prepared.map(
-      (h) => new ConsumerRunner(h, h.options.deadLetter === false ? logOnly : deps),
+      (h) => new ConsumerRunner(h, { ...(h.options.deadLetter === false ? logOnly : base), ...isolation }),
     );
     const reapers = await this.prepareReapers(prepared);
     this.runners.push(...reapers.map((r) => new ConsumerRunner(r, logOnly)));
@@ -178,6 +182,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
           stream: dl.reaper.stream.name,
           concurrency: 2,
           maxAttempts: REAPER_MAX_ATTEMPTS,
+          crashLimit: 0,
           backoff: { type: 'exponential', delay: '1s', maxDelay: '1m' },
           validate: false,
         },

@@ -1,0 +1,122 @@
+import { type JetStreamClient } from '@nats-io/jetstream';
+import { type KV, Kvm } from '@nats-io/kv';
+import { StorageType } from '@nats-io/jetstream';
+import { type Logger } from 'pino';
+
+/** The KV bucket where jetbus records how deliveries of retried or suspect jobs ended. */
+export const ATTEMPT_LEDGER_BUCKET = 'JETBUS_ATTEMPTS';
+/** Records outlive any retry schedule (5 attempts of at most 5 min backoff by default) by far. */
+const RECORD_TTL_MS = 7 * 24 * 3600_000;
+
+/**
+ * What jetbus knows about one job on one consumer beyond the server's delivery count. Only jobs
+ * that were retried, released at shutdown or run in isolation have a record: the first delivery of
+ * a job never reads or writes one.
+ */
+export interface AttemptRecord {
+  /** The delivery that jetbus settled with a nak (a retry, a shutdown release). */
+  settledAt: number;
+  /** Handler failures so far: what `maxAttempts` counts, unlike server deliveries. */
+  failures: number;
+  /** Runs in isolation that did not end in a settlement: the process died (or hung) with the job alone. */
+  isolatedCrashes: number;
+  /** The delivery last run in isolation, 0 when none. */
+  isolatedAt: number;
+}
+
+const EMPTY: AttemptRecord = { settledAt: 0, failures: 0, isolatedCrashes: 0, isolatedAt: 0 };
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** KV keys allow `[-/_=.a-zA-Z0-9]`; anything else in a stream or durable name is hex-escaped. */
+const keyPart = (s: string): string =>
+  s.replace(/[^-_a-zA-Z0-9]/g, (c) => `=${c.codePointAt(0)!.toString(16).padStart(2, '0')}`);
+
+export const attemptKey = (stream: string, consumer: string, seq: number): string =>
+  `${keyPart(stream)}.${keyPart(consumer)}.${seq}`;
+
+/**
+ * The record of deliveries, in a KV bucket shared by every instance: a job nak'ed by one worker and
+ * redelivered to another is known to have been settled, while one whose previous delivery simply
+ * stopped (the worker died with it) is a suspect. Failures to reach the bucket are logged and
+ * treated as "no record": the job then runs in isolation, which is safe, and the consumer's server
+ * `max_deliver` still bounds it.
+ */
+export class AttemptLedger {
+  private kv?: Promise<KV>;
+  private warned = false;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly log: Logger,
+    private readonly bucket = ATTEMPT_LEDGER_BUCKET,
+  ) {}
+
+  async get(key: string): Promise<AttemptRecord | undefined> {
+    try {
+      const entry = await (await this.open()).get(key);
+      if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
+      return { ...EMPTY, ...(JSON.parse(decoder.decode(entry.value)) as Partial<AttemptRecord>) };
+    } catch (e) {
+      this.warn(e);
+      return undefined;
+    }
+  }
+
+  /** Writes the record; resolves false (logged) when the bucket cannot be reached. */
+  async put(key: string, record: AttemptRecord): Promise<boolean> {
+    try {
+      await (await this.open()).put(key, encoder.encode(JSON.stringify(record)));
+      return true;
+    } catch (e) {
+      this.warn(e);
+      return false;
+    }
+  }
+
+  /** Forgets a settled job (acked or dead-lettered); best effort, the TTL cleans up the rest. */
+  async delete(key: string): Promise<void> {
+    try {
+      await (await this.open()).purge(key);
+    } catch (e) {
+      this.warn(e);
+    }
+  }
+
+  private open(): Promise<KV> {
+    if (!this.kv) {
+      this.kv = this.openOrCreate();
+      // Not cached on failure: the bucket may be created, or permissions granted, later.
+      this.kv.catch(() => (this.kv = undefined));
+    }
+    return this.kv;
+  }
+
+  /**
+   * `Kvm.open` only binds (it never checks the bucket exists) and `Kvm.create` needs the right to
+   * create streams, which a least-privilege worker may lack once the bucket exists: look first.
+   */
+  private async openOrCreate(): Promise<KV> {
+    const kvm = new Kvm(this.js);
+    const jsm = await this.js.jetstreamManager();
+    const exists = await jsm.streams.info(`KV_${this.bucket}`).then(
+      () => true,
+      (e: Error) => {
+        if (e.name === 'StreamNotFoundError') return false;
+        throw e;
+      },
+    );
+    return exists
+      ? kvm.open(this.bucket)
+      : kvm.create(this.bucket, { history: 1, ttl: RECORD_TTL_MS, storage: StorageType.File });
+  }
+
+  private warn(e: unknown): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.log.warn(
+      { err: e, bucket: this.bucket },
+      'attempt ledger unavailable: redelivered jobs run in isolation and count server deliveries',
+    );
+  }
+}

@@ -1,0 +1,114 @@
+import { type JsMsg } from '@nats-io/jetstream';
+import { type AttemptLedger, type AttemptRecord, attemptKey } from '../retry/attempt-ledger';
+
+/**
+ * How a delivered job runs:
+ * - `shared`: with the others. A first delivery, or one whose previous delivery jetbus settled
+ *   (a retry's nak, a shutdown release). `attempt` counts handler failures, not deliveries; 0 means
+ *   isolation is off and the server's delivery count is the attempt.
+ * - `exclusive`: a suspect, whose previous delivery ended with no settlement (its worker died or
+ *   hung). It runs alone in its process, so a crash is blamed on it alone.
+ * - `culprit`: it crashed (or hung) its process `crashLimit` times while running alone: dead-letter
+ *   it (reason `max-deliveries`) without running it again.
+ */
+export type Lane =
+  | { kind: 'shared'; attempt: number; key?: string; record?: AttemptRecord }
+  | { kind: 'exclusive'; attempt: number; key: string; record: AttemptRecord }
+  | { kind: 'culprit'; key: string; crashes: number };
+
+/** Without a reachable ledger, a job still stops after this many deliveries beyond its budget. */
+const LEDGERLESS_EXTRA_DELIVERIES = 50;
+
+const EMPTY: AttemptRecord = { settledAt: 0, failures: 0, isolatedCrashes: 0, isolatedAt: 0 };
+
+/**
+ * Poison isolation: tells a job whose worker died from a job that failed, using the attempt
+ * ledger, and records every settlement that is not final. A first delivery costs nothing (no ledger
+ * read); a redelivery costs one read; retries and isolated runs one write each.
+ */
+export class DeliveryTriage {
+  constructor(
+    private readonly ledger: AttemptLedger | undefined,
+    /** Isolated crashes that make a job the culprit; 0 turns isolation off. */
+    private readonly crashLimit: number,
+    private readonly maxAttempts: number,
+  ) {}
+
+  get isolating(): boolean {
+    return this.ledger !== undefined && this.crashLimit > 0;
+  }
+
+  lane(msg: JsMsg): Lane | Promise<Lane> {
+    if (!this.isolating) return { kind: 'shared', attempt: 0 };
+    const delivery = msg.info.deliveryCount;
+    if (delivery === 1) return { kind: 'shared', attempt: 1 };
+    return this.redelivered(msg, delivery);
+  }
+
+  private async redelivered(msg: JsMsg, delivery: number): Promise<Lane> {
+    const key = keyOf(msg);
+    const record = await this.ledger!.get(key);
+    if (record && record.settledAt === delivery - 1)
+      return { kind: 'shared', attempt: record.failures + 1, key, record };
+    const crashes = record?.isolatedCrashes ?? 0;
+    if (crashes >= this.crashLimit) return { kind: 'culprit', key, crashes };
+    if (!record && delivery > this.budget()) return { kind: 'culprit', key, crashes };
+    return { kind: 'exclusive', attempt: (record?.failures ?? 0) + 1, key, record: record ?? EMPTY };
+  }
+
+  private budget(): number {
+    return (
+      (Number.isFinite(this.maxAttempts) ? this.maxAttempts : 1_000) +
+      this.crashLimit +
+      LEDGERLESS_EXTRA_DELIVERIES
+    );
+  }
+
+  /**
+   * Counts the isolated run as a crash before it starts: a process that dies cannot write anything
+   * afterwards. A run that settles takes the count back (`recordNak`, or `forget` on ack/term).
+   */
+  async beginExclusive(msg: JsMsg, lane: Extract<Lane, { kind: 'exclusive' }>): Promise<void> {
+    lane.record = {
+      ...lane.record,
+      isolatedCrashes: lane.record.isolatedCrashes + 1,
+      isolatedAt: msg.info.deliveryCount,
+    };
+    await this.ledger!.put(lane.key, lane.record);
+  }
+
+  /**
+   * Before a retry's nak (so the redelivery finds it): this delivery was settled and the job has
+   * failed `attempt` times. An isolated run that failed normally did not crash: its count is undone.
+   */
+  async recordNak(msg: JsMsg, lane: Lane, attempt: number): Promise<void> {
+    if (!this.isolating || lane.kind === 'culprit') return;
+    const prior = lane.record ?? EMPTY;
+    const crashes = lane.kind === 'exclusive' ? prior.isolatedCrashes - 1 : prior.isolatedCrashes;
+    await this.ledger!.put(lane.key ?? keyOf(msg), {
+      ...prior,
+      settledAt: msg.info.deliveryCount,
+      failures: attempt,
+      isolatedCrashes: Math.max(0, crashes),
+    });
+  }
+
+  /** A nak that is not a failure (shutdown, a dead letter that could not be written yet). */
+  async recordRelease(msg: JsMsg, lane: Lane | undefined): Promise<void> {
+    if (!this.isolating) return;
+    const delivery = msg.info.deliveryCount;
+    const key = lane && lane.kind !== 'culprit' && lane.key ? lane.key : keyOf(msg);
+    let prior = lane && lane.kind !== 'culprit' ? lane.record : undefined;
+    if (!prior && delivery > 1) prior = await this.ledger!.get(key);
+    prior ??= EMPTY;
+    const crashes = lane?.kind === 'exclusive' ? prior.isolatedCrashes - 1 : prior.isolatedCrashes;
+    await this.ledger!.put(key, { ...prior, settledAt: delivery, isolatedCrashes: Math.max(0, crashes) });
+  }
+
+  /** The job is gone (acked, terminated): its record is no longer needed. */
+  forget(lane: Lane): void {
+    if (this.isolating && lane.key) void this.ledger!.delete(lane.key);
+  }
+}
+
+const keyOf = (msg: JsMsg): string => attemptKey(msg.info.stream, msg.info.consumer, msg.info.streamSequence);
