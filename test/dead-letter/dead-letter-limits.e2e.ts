@@ -121,4 +121,27 @@ describe('dead letters at the limits: oversized payloads and writes that keep fa
       { dlqSeq: entry.dlqSeq, reason: expect.stringContaining('minimal entry') },
     ]);
   });
+
+  it('marks the dead letter of a job that had in fact completed, and replay skips it unless forced', async () => {
+    await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
+    const job = await js.publish('work.done', bytes(10));
+    const reaper = new MaxDeliveriesReaper(
+      jsm,
+      sink(1024 * 1024),
+      [],
+      silent,
+      undefined,
+      undefined,
+      // The handler's idempotency record says this job completed; only its ack was lost.
+      (stream, _consumer, stored) => Promise.resolve(stream === 'WORK' && stored.seq === job.seq),
+    );
+    await reaper.reap({ stream: 'WORK', consumer: 'w', stream_seq: job.seq, deliveries: 5 });
+    const [entry] = (await store.list()) as DeadLetterRecord[];
+    expect(entry).toMatchObject({ seq: job.seq, reason: 'max-deliveries', completed: true });
+
+    const skipped = await replayDeadLetters(store, js, {}, { ratePerSecond: 1_000 });
+    expect(skipped.skipped).toEqual([{ dlqSeq: entry.dlqSeq, reason: expect.stringContaining('completed') }]);
+    const forced = await replayDeadLetters(store, js, {}, { ratePerSecond: 1_000, force: true });
+    expect(forced.replayed).toMatchObject([{ dlqSeq: entry.dlqSeq, subject: 'work.done', stream: 'WORK' }]);
+  });
 });

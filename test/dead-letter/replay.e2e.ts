@@ -85,15 +85,21 @@ describe('dead letters: store and replay against a real server', () => {
             'X-Tenant': ['acme'],
             'X-Tags': ['a', 'b'],
             'Nats-Msg-Id': [`replay:JETBUS_DLQ:${first}`],
-            // Replay publishes with the stream its target check found as an expectation.
+            // Replay publishes with the stream its target check found as an expectation, and keeps
+            // the job's identity (its original msg id, else stream:seq) for `idempotency`.
             'Nats-Expected-Stream': ['ORDERS'],
+            'Jetbus-Job-Id': ['order:o-1'],
           },
           body: '{"id":"o-1"}',
         },
         {
           seq: 2,
           subject: 'orders.cancelled',
-          headers: { 'Nats-Msg-Id': [`replay:JETBUS_DLQ:${second}`], 'Nats-Expected-Stream': ['ORDERS'] },
+          headers: {
+            'Nats-Msg-Id': [`replay:JETBUS_DLQ:${second}`],
+            'Nats-Expected-Stream': ['ORDERS'],
+            'Jetbus-Job-Id': ['ORDERS:12'],
+          },
           body: '{"id":"o-2"}',
         },
       ]);
@@ -469,6 +475,7 @@ describe('dead letters: written by a worker, replayed to a worker', () => {
           'Content-Type': ['application/json'],
           'Nats-Msg-Id': [`replay:JETBUS_DLQ:${byId.get('p-1')!.dlqSeq}`],
           'Nats-Expected-Stream': ['SHIP'],
+          'Jetbus-Job-Id': ['parcel:p-1'],
         },
       },
       {
@@ -478,6 +485,7 @@ describe('dead letters: written by a worker, replayed to a worker', () => {
           'Content-Type': ['application/json'],
           'Nats-Msg-Id': [`replay:JETBUS_DLQ:${byId.get('p-2')!.dlqSeq}`],
           'Nats-Expected-Stream': ['SHIP'],
+          'Jetbus-Job-Id': ['SHIP:2'],
         },
       },
     ]);

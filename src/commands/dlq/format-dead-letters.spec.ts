@@ -28,6 +28,7 @@ function record(data = '{"id":1}'): DeadLetterRecord {
     json: <T>() => JSON.parse(data) as T,
     subject: 'orders.created',
     payload: { kind: 'inline' },
+    completed: false,
     stream: 'ORDERS',
     seq: 42,
     consumer: 'orders_worker',

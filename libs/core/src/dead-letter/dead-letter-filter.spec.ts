@@ -23,6 +23,7 @@ function record(dlqSeq: number): DeadLetterRecord {
     dlqSeq,
     subject: 'orders.created',
     payload: { kind: 'inline' },
+    completed: false,
     stream: 'ORDERS',
     seq: 42,
     consumer: 'orders_orders-created',

@@ -23,4 +23,6 @@ export interface DeadLetterInput {
    * source`), so nothing is deleted there.
    */
   minimal?: boolean;
+  /** The job had completed (its `idempotency` record says so); only its ack was lost. */
+  completed?: boolean;
 }

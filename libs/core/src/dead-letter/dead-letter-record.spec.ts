@@ -75,6 +75,7 @@ describe('parseDeadLetter', () => {
         handler: 'OrderJobs.reserve',
         originalMsgId: 'order:1',
         payload: { kind: 'inline' },
+        completed: false,
         headers: {
           'X-Tenant': ['acme'],
           'X-Tags': ['a', 'b'],

@@ -67,6 +67,8 @@ export interface DeadLetterRecord extends DeadLetterMessage {
   rawHeaders?: string;
   /** Names of `Jetbus-Dlq-*` headers the job itself carried, dropped when it was dead-lettered. */
   forgedHeaders?: string;
+  /** The job had in fact completed (only its ack was lost): replay skips it unless forced. */
+  completed: boolean;
   /**
    * The original headers, the ones replay publishes: every header except `Jetbus-Dlq-*` and
    * `Nats-*`. The writer does not copy `Nats-*` headers, so any on the DLQ message belong to the
@@ -180,6 +182,7 @@ export function parseDeadLetter(msg: StoredMsg, subjectPrefix?: string): DeadLet
     ...(handler ? { handler } : {}),
     ...(originalMsgId ? { originalMsgId } : {}),
     payload,
+    completed: field(DeadLetterHeaders.Completed) === 'true',
     ...(rawHeaders ? { rawHeaders } : {}),
     ...(forgedHeaders ? { forgedHeaders } : {}),
     headers: originalHeaders(all),

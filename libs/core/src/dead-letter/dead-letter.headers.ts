@@ -38,6 +38,11 @@ export const DeadLetterHeaders = {
    * only jetbus writes that namespace, so a producer cannot forge a dead letter's metadata.
    */
   ForgedHeaders: 'Jetbus-Dlq-Forged-Headers',
+  /**
+   * `true` when the job had in fact completed (its handler's `idempotency` record says so) and only
+   * its ack was lost: replay skips it unless forced.
+   */
+  Completed: 'Jetbus-Dlq-Completed',
 } as const;
 
 export type DeadLetterHeaderName = (typeof DeadLetterHeaders)[keyof typeof DeadLetterHeaders];

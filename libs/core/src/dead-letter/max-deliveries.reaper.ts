@@ -1,4 +1,5 @@
 import { type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
+import { type MsgHdrs } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { storedHeaders } from '../codec/message-headers';
 import { NonRetryableError } from '../errors';
@@ -55,6 +56,12 @@ export class MaxDeliveriesReaper {
       undefined,
     /** Called when a minimal entry had to be written, for the error metric. */
     private readonly onMinimal: (stream: string) => void = () => undefined,
+    /** Whether the job had completed after all (its handler's `idempotency` record). */
+    private readonly completed: (
+      stream: string,
+      consumer: string,
+      stored: { headers: MsgHdrs | undefined; seq: number },
+    ) => Promise<boolean> = () => Promise.resolve(false),
   ) {}
 
   /**
@@ -83,7 +90,11 @@ export class MaxDeliveriesReaper {
     }
     const minimal = attempt >= REAPER_MINIMAL_FROM_ATTEMPT;
     const read = storedHeaders(stored);
+    const completed = await this.completed(stream, consumer, { headers: read.headers, seq }).catch(
+      () => false,
+    );
     await this.sink.writeRecord({
+      completed,
       subject: stored.subject,
       data: stored.data,
       headers: read.headers,

@@ -11,6 +11,7 @@ import {
   ReplayTargetError,
 } from '../errors';
 import { type Duration, parseDuration } from '../retry';
+import { JOB_ID_HEADER } from '../codec/job-id';
 import { replayMsgId } from './dead-letter.headers';
 import {
   type DeadLetterFilter,
@@ -44,6 +45,11 @@ export interface ReplayOptions {
   signal?: AbortSignal;
   /** Called after each dead letter is handled. What it throws stops the replay and rejects. */
   onProgress?: (progress: ReplayProgress) => void;
+  /**
+   * Replay dead letters marked `completed` too (jobs whose handler had in fact completed, only the
+   * ack was lost). @default false: they are skipped and kept
+   */
+  force?: boolean;
 }
 
 export type ReplayOutcome = 'replayed' | 'would-replay' | 'skipped' | 'failed';
@@ -175,6 +181,15 @@ export async function replayDeadLetters(
       done(entry.dlqSeq, 'skipped');
       continue;
     }
+    if (entry.completed && !options.force) {
+      report.skipped.push({
+        dlqSeq: entry.dlqSeq,
+        reason:
+          'completed: its handler finished it and only the ack was lost (replay with force to run it again)',
+      });
+      done(entry.dlqSeq, 'skipped');
+      continue;
+    }
     if (entry.payload.kind === 'source') {
       report.skipped.push({
         dlqSeq: entry.dlqSeq,
@@ -225,6 +240,9 @@ async function replayOne(
   const headers = natsHeaders();
   for (const [name, values] of Object.entries(record.headers))
     for (const v of values) headers.append(name, v);
+  // The job keeps its identity across replays, so `idempotency` knows a replay of a completed job.
+  if (!headers.has(JOB_ID_HEADER))
+    headers.set(JOB_ID_HEADER, record.originalMsgId || `${record.stream}:${record.seq}`);
   let data: Uint8Array;
   let ack: PubAck;
   try {

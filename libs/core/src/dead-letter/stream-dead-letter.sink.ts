@@ -183,6 +183,7 @@ export class StreamDeadLetterSink extends DeadLetterSink {
     if (err.stack) h.set(H.ErrorStack, oneLine(err.stack, 2 * MAX_MESSAGE));
     h.set(H.FailedAt, new Date().toISOString());
     if (input.handler) h.set(H.Handler, input.handler);
+    if (input.completed) h.set(H.Completed, 'true');
     if (input.undecodableHeaders && !input.minimal) h.set(H.RawHeaders, input.undecodableHeaders);
     if (forged.length > 0) {
       h.set(H.ForgedHeaders, oneLine(forged.join(', '), MAX_MESSAGE));

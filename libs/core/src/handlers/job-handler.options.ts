@@ -45,6 +45,27 @@ export interface JobHandlerOptions {
    * @default the module's dead-letter stream
    */
   deadLetter?: DeadLetterTarget | false;
+  /**
+   * Effectively-once: remember the keys of completed jobs (in a KV bucket, for `ttl`) and ack a job
+   * whose key completed without running the handler again. Costs one KV read and one write per job.
+   * @default off
+   */
+  idempotency?: IdempotencyOptions;
+}
+
+export interface IdempotencyOptions {
+  /**
+   * A job's identity: a header name, or a function of the validated payload.
+   * @default the `Jetbus-Job-Id` header (set by replay), else `Nats-Msg-Id`, else `<stream>:<seq>`
+   */
+  key?: string | ((payload: unknown) => string | undefined);
+  /** How long a completed key is remembered. @default '24h' */
+  ttl?: Duration;
+}
+
+export interface ResolvedIdempotency {
+  key: string | ((payload: unknown) => string | undefined) | undefined;
+  ttlMs: number;
 }
 
 export interface ResolvedJobHandlerOptions {
@@ -62,4 +83,5 @@ export interface ResolvedJobHandlerOptions {
   validate: boolean;
   confirmAck: boolean;
   deadLetter: DeadLetterTarget | false | undefined;
+  idempotency: ResolvedIdempotency | undefined;
 }

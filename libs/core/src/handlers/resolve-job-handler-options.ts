@@ -1,6 +1,10 @@
 import { JetbusConfigError } from '../errors';
 import { createBackoff, parseDuration } from '../retry';
-import { type JobHandlerOptions, type ResolvedJobHandlerOptions } from './job-handler.options';
+import {
+  type JobHandlerOptions,
+  type ResolvedIdempotency,
+  type ResolvedJobHandlerOptions,
+} from './job-handler.options';
 import { deriveDurableName, isValidDurableName } from './durable-name';
 
 export const JOB_HANDLER_DEFAULTS = {
@@ -94,5 +98,24 @@ export function resolveJobHandlerOptions(
     validate: o.validate,
     confirmAck: o.confirmAck,
     deadLetter: dl,
+    idempotency: resolveIdempotency(o.idempotency, at('idempotency')),
   };
+}
+
+function resolveIdempotency(
+  value: JobHandlerOptions['idempotency'],
+  where: string,
+): ResolvedIdempotency | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null)
+    throw new JetbusConfigError(where, 'must be an object: { key?, ttl? }');
+  const { key } = value;
+  if (key !== undefined && typeof key !== 'function' && (typeof key !== 'string' || !/^[!-9;-~]+$/.test(key)))
+    throw new JetbusConfigError(
+      `${where}.key`,
+      `must be a header name or a function, got ${JSON.stringify(key)}`,
+    );
+  const ttlMs = parseDuration(value.ttl ?? '24h', `${where}.ttl`);
+  if (ttlMs < 1000) throw new JetbusConfigError(`${where}.ttl`, `must be at least 1s, got ${ttlMs} ms`);
+  return { key, ttlMs };
 }

@@ -5,6 +5,8 @@ export interface HandlerMetrics {
   acked: Counter.Internal;
   retried: Counter.Internal;
   deadLettered: Counter.Internal;
+  /** Acked without running: `idempotency` found the job already completed. */
+  skipped: Counter.Internal;
   inFlight: Gauge.Internal<'handler'>;
   duration: Histogram.Internal<'handler'>;
 }
@@ -29,7 +31,7 @@ export class JetbusMetrics {
   constructor(readonly registry: Registry = new Registry()) {
     this.jobs = new Counter({
       name: 'jetbus_jobs_total',
-      help: 'Jobs settled, by handler, subject and outcome (acked, retried, dead_lettered)',
+      help: 'Jobs settled, by handler, subject and outcome (acked, retried, dead_lettered, skipped_completed)',
       labelNames: ['handler', 'subject', 'outcome'],
       registers: [registry],
     });
@@ -92,6 +94,7 @@ export class JetbusMetrics {
       acked: this.jobs.labels(handler, subject, 'acked'),
       retried: this.jobs.labels(handler, subject, 'retried'),
       deadLettered: this.jobs.labels(handler, subject, 'dead_lettered'),
+      skipped: this.jobs.labels(handler, subject, 'skipped_completed'),
       inFlight: this.inFlight.labels(handler),
       duration: this.duration.labels(handler),
     };

@@ -1,7 +1,7 @@
 import { type JetStreamClient } from '@nats-io/jetstream';
-import { type KV, Kvm } from '@nats-io/kv';
-import { StorageType } from '@nats-io/jetstream';
+import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
+import { kvKeyPart, openOrCreateKv } from '../provisioning/kv-bucket';
 
 /** The KV bucket where jetbus records how deliveries of retried or suspect jobs ended. */
 export const ATTEMPT_LEDGER_BUCKET = 'JETBUS_ATTEMPTS';
@@ -28,12 +28,8 @@ const EMPTY: AttemptRecord = { settledAt: 0, failures: 0, isolatedCrashes: 0, is
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** KV keys allow `[-/_=.a-zA-Z0-9]`; anything else in a stream or durable name is hex-escaped. */
-const keyPart = (s: string): string =>
-  s.replace(/[^-_a-zA-Z0-9]/g, (c) => `=${c.codePointAt(0)!.toString(16).padStart(2, '0')}`);
-
 export const attemptKey = (stream: string, consumer: string, seq: number): string =>
-  `${keyPart(stream)}.${keyPart(consumer)}.${seq}`;
+  `${kvKeyPart(stream)}.${kvKeyPart(consumer)}.${seq}`;
 
 /**
  * The record of deliveries, in a KV bucket shared by every instance: a job nak'ed by one worker and
@@ -85,30 +81,11 @@ export class AttemptLedger {
 
   private open(): Promise<KV> {
     if (!this.kv) {
-      this.kv = this.openOrCreate();
+      this.kv = openOrCreateKv(this.js, this.bucket, { history: 1, ttl: RECORD_TTL_MS });
       // Not cached on failure: the bucket may be created, or permissions granted, later.
       this.kv.catch(() => (this.kv = undefined));
     }
     return this.kv;
-  }
-
-  /**
-   * `Kvm.open` only binds (it never checks the bucket exists) and `Kvm.create` needs the right to
-   * create streams, which a least-privilege worker may lack once the bucket exists: look first.
-   */
-  private async openOrCreate(): Promise<KV> {
-    const kvm = new Kvm(this.js);
-    const jsm = await this.js.jetstreamManager();
-    const exists = await jsm.streams.info(`KV_${this.bucket}`).then(
-      () => true,
-      (e: Error) => {
-        if (e.name === 'StreamNotFoundError') return false;
-        throw e;
-      },
-    );
-    return exists
-      ? kvm.open(this.bucket)
-      : kvm.create(this.bucket, { history: 1, ttl: RECORD_TTL_MS, storage: StorageType.File });
   }
 
   private warn(e: unknown): void {

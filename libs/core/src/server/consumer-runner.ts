@@ -8,6 +8,7 @@ import { DecodeError, JobTimeoutError } from '../errors';
 import { traceFrom } from '../observability/trace-context';
 import { decideSettlement } from '../retry';
 import { type AttemptLedger } from '../retry/attempt-ledger';
+import { defaultJobId } from '../codec/job-id';
 import { DeliveryTriage, type Lane } from './delivery-triage';
 import { type IsolationGate } from './isolation-gate';
 import { JetbusContext } from './jetbus.context';
@@ -33,7 +34,12 @@ interface InFlight {
   settled: boolean;
   /** Known once triage decided; shutdown records the release against it. */
   lane?: Lane;
+  /** With `idempotency`: the job's key, recorded as completed before the ack. */
+  jobId?: string;
 }
+
+/** What `run` did: ran the handler, or found the job already completed (`idempotency`). */
+type RunOutcome = 'ran' | 'completed-before';
 
 class ShutdownAbort extends Error {
   override name = 'ShutdownAbort';
@@ -188,8 +194,9 @@ export class ConsumerRunner {
     const started = performance.now();
     let failed = false;
     let error: unknown;
+    let outcome: RunOutcome = 'ran';
     try {
-      await this.run(entry, lane.attempt);
+      outcome = await this.run(entry, lane.attempt);
     } catch (e) {
       failed = true;
       error = e;
@@ -197,6 +204,18 @@ export class ConsumerRunner {
     this.handler.metrics.duration.observe((performance.now() - started) / 1000);
     if (entry.settled) return;
     entry.settled = true;
+    if (outcome === 'completed-before') {
+      msg.ack();
+      this.handler.metrics.skipped.inc();
+      this.triage.forget(lane);
+      this.log.info(
+        { subject: msg.subject, seq: msg.seq, jobId: entry.jobId },
+        'job already completed; acked without running it again',
+      );
+      return;
+    }
+    // Recorded before the ack: a crash between the two leaves a job that is known to be done.
+    if (!failed && entry.jobId !== undefined) await this.handler.completed!.add(entry.jobId);
     await this.settle(msg, failed, error, lane);
   }
 
@@ -229,7 +248,7 @@ export class ConsumerRunner {
     }
   }
 
-  private async run(entry: InFlight, attempt: number): Promise<void> {
+  private async run(entry: InFlight, attempt: number): Promise<RunOutcome> {
     const { msg, controller } = entry;
     const { codec } = this.deps;
     // A header block nats.js cannot decode (a raw HPUB with `Bad Key: v`) is the producer's fault,
@@ -244,11 +263,16 @@ export class ConsumerRunner {
       throw new DecodeError(msg.subject, (e as Error).message, { cause: e });
     }
     if (this.handler.validator) payload = await this.handler.validator.validate(msg.subject, payload);
+    const { completed } = this.handler;
+    if (completed) {
+      entry.jobId = this.jobId(msg, payload);
+      if (await completed.has(entry.jobId)) return 'completed-before';
+    }
     const ctx = new JetbusContext(msg, controller, attempt || undefined);
     const timeoutMs = this.handler.options.timeoutMs;
     if (timeoutMs === undefined) {
       await this.handler.invoke(payload, ctx);
-      return;
+      return 'ran';
     }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -263,6 +287,16 @@ export class ConsumerRunner {
     } finally {
       clearTimeout(timer);
     }
+    return 'ran';
+  }
+
+  /** The `idempotency` key of a job: the configured header or function, else `defaultJobId`. */
+  private jobId(msg: JsMsg, payload: unknown): string {
+    const key = this.handler.options.idempotency?.key;
+    const headers = jobHeaders(msg).headers;
+    const custom =
+      typeof key === 'function' ? key(payload) : key && headers?.has(key) ? headers.get(key) : undefined;
+    return custom || defaultJobId(headers, msg.info.stream, msg.info.streamSequence);
   }
 
   private async settle(msg: JsMsg, failed: boolean, error: unknown, lane: Lane): Promise<void> {

@@ -22,6 +22,8 @@ import { ensureConsumer, resolveStream, toConsumerConfig } from '../provisioning
 import { createBackoff } from '../retry';
 import { AttemptLedger } from '../retry/attempt-ledger';
 import { PayloadValidator, isDtoClass } from '../validation';
+import { defaultJobId } from '../codec/job-id';
+import { CompletedJobs, completedJobsBucket } from './completed-jobs';
 import { ConsumerRunner } from './consumer-runner';
 import { IsolationGate } from './isolation-gate';
 import { type PreparedHandler } from './prepared-handler';
@@ -142,6 +144,16 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
         validator: o.validate && isDtoClass(dto) ? new PayloadValidator(dto) : undefined,
         backoff: createBackoff(o.backoff, `${where}.backoff`),
         metrics: this.metrics.forHandler(h.name, h.subject),
+        ...(o.idempotency
+          ? {
+              completed: new CompletedJobs(
+                this.connection.js,
+                completedJobsBucket(o.durable),
+                o.idempotency.ttlMs,
+                this.log,
+              ),
+            }
+          : {}),
       });
     }
     return prepared;
@@ -158,6 +170,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     const targets = new Map(
       handlers.map((h) => [`${h.stream}/${h.options.durable}`, h.options.deadLetter || undefined]),
     );
+    const byConsumer = new Map(handlers.map((h) => [`${h.stream}/${h.options.durable}`, h]));
     const dl = this.options.deadLetter;
     if (!dl || !dl.reaper || !(this.deadLetters instanceof StreamDeadLetterSink)) return [];
     const reaper = new MaxDeliveriesReaper(
@@ -167,6 +180,13 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       this.log,
       (stream, consumer) => targets.get(`${stream}/${consumer}`),
       (stream) => this.metrics.minimalDeadLetter(stream),
+      async (stream, consumer, stored) => {
+        const h = byConsumer.get(`${stream}/${consumer}`);
+        const key = h?.options.idempotency?.key;
+        if (!h?.completed || typeof key === 'function') return false;
+        const custom = key && stored.headers?.has(key) ? stored.headers.get(key) : '';
+        return h.completed.has(custom || defaultJobId(stored.headers, stream, stored.seq));
+      },
     );
     const advisories = dl.reaper.stream.name;
     const prepared: PreparedHandler[] = [];

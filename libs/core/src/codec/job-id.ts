@@ -1,0 +1,13 @@
+import { type MsgHdrs } from '@nats-io/transport-node';
+
+/** Header replay sets to the original job's identity, so a replay of a completed job is known. */
+export const JOB_ID_HEADER = 'Jetbus-Job-Id';
+
+/** The default identity of a job: `Jetbus-Job-Id` (replays), else `Nats-Msg-Id`, else `<stream>:<seq>`. */
+export function defaultJobId(headers: MsgHdrs | undefined, stream: string, seq: number): string {
+  for (const name of [JOB_ID_HEADER, 'Nats-Msg-Id']) {
+    const v = headers?.has(name) ? headers.get(name) : '';
+    if (v) return v;
+  }
+  return `${stream}:${seq}`;
+}

@@ -1,0 +1,181 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type INestApplicationContext, Injectable } from '@nestjs/common';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import {
+  Ctx,
+  DeadLetterStore,
+  JetbusClient,
+  JetbusConnection,
+  type JetbusContext,
+  JetbusMetrics,
+  JobHandler,
+  Payload,
+  replayDeadLetters,
+} from '@jetbus/core';
+import { NatsServer } from '@jetbus/testing';
+import { ChildWorker } from '../support/child-worker';
+import { readDeadLetters } from '../support/dead-letters';
+import { startJetbusApp, uniqueName } from '../support/jetbus-app';
+import { sleep, waitFor } from '../support/wait-for';
+
+const runs: string[] = [];
+
+@Injectable()
+class InvoiceJobs {
+  failNext = 0;
+  @JobHandler('invoice.send', { idempotency: { ttl: '1h' }, backoff: { type: 'fixed', delay: 50 } })
+  send(@Payload() job: { id: string }, @Ctx() _ctx: JetbusContext): void {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('mail server down');
+    }
+    runs.push(job.id);
+  }
+}
+
+describe('effectively-once handlers (idempotency)', () => {
+  let server: NatsServer;
+  let app: INestApplicationContext;
+
+  beforeAll(async () => {
+    server = await NatsServer.start();
+    app = await startJetbusApp(
+      {
+        servers: server.url,
+        name: 'billing',
+        logger: false,
+        // A 1 s duplicate window: a publisher retry after it is stored again, as after an outage.
+        streams: [
+          { name: 'INVOICES', subjects: ['invoice.>'], retention: 'workqueue', duplicateWindow: '1s' },
+        ],
+      },
+      [InvoiceJobs],
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await server?.stop();
+  });
+
+  it('acks a publisher retry of a completed job without running it again, and counts it', async () => {
+    const bus = app.get(JetbusClient);
+    const first = await bus.publish('invoice.send', { id: 'inv-1' }, { msgId: 'inv-1' });
+    await waitFor('the first run', () => runs.includes('inv-1'));
+    await sleep(1_200); // past the stream's duplicate window
+    const retry = await bus.publish('invoice.send', { id: 'inv-1' }, { msgId: 'inv-1' });
+    expect(retry.duplicate).toBe(false);
+    expect(retry.seq).toBeGreaterThan(first.seq);
+    const { jsm } = app.get(JetbusConnection);
+    await waitFor('the retry settled', async () => (await jsm.streams.info('INVOICES')).state.messages === 0);
+    expect(runs.filter((id) => id === 'inv-1')).toEqual(['inv-1']);
+    const metrics = await app.get(JetbusMetrics).registry.getSingleMetricAsString('jetbus_jobs_total');
+    expect(metrics).toMatch(/outcome="skipped_completed"} 1/);
+  });
+
+  it('still retries a job that failed: only completions are remembered', async () => {
+    app.get(InvoiceJobs).failNext = 2;
+    await app.get(JetbusClient).publish('invoice.send', { id: 'inv-2' }, { msgId: 'inv-2' });
+    await waitFor('the third attempt', () => runs.includes('inv-2'));
+    expect(runs.filter((id) => id === 'inv-2')).toEqual(['inv-2']);
+  });
+
+  it('skips a replay of a completed job, and runs a replay of one that never completed', async () => {
+    const { jsm, js } = app.get(JetbusConnection);
+    const store = new DeadLetterStore(jsm);
+    // Dead letters as a worker writes them: one of a job that completed (inv-1), one that did not.
+    for (const [id, seq] of [
+      ['inv-1', 901],
+      ['inv-3', 902],
+    ] as const) {
+      await js.publish(`dlq.invoice.send`, new TextEncoder().encode(JSON.stringify({ id })), {
+        msgID: `dlq:INVOICES:${seq}`,
+        headers: deadLetterHeaders(id, seq),
+      });
+    }
+    const report = await replayDeadLetters(store, js, { subject: 'invoice.send' }, { ratePerSecond: 1_000 });
+    expect(report.replayed).toHaveLength(2);
+    await waitFor('inv-3 ran', () => runs.includes('inv-3'));
+    await waitFor('both settled', async () => (await jsm.streams.info('INVOICES')).state.messages === 0);
+    expect(runs.filter((id) => id === 'inv-1')).toEqual(['inv-1']); // not again
+  });
+});
+
+function deadLetterHeaders(msgId: string, seq: number) {
+  const h = natsHeaders();
+  const fields: [string, string][] = [
+    ['Jetbus-Dlq-Original-Msg-Id', msgId],
+    ['Jetbus-Dlq-Subject', 'invoice.send'],
+    ['Jetbus-Dlq-Stream', 'INVOICES'],
+    ['Jetbus-Dlq-Seq', String(seq)],
+    ['Jetbus-Dlq-Consumer', 'billing_invoice-send'],
+    ['Jetbus-Dlq-Attempts', '5'],
+    ['Jetbus-Dlq-Reason', 'max-deliveries'],
+  ];
+  for (const [k, v] of fields) h.set(k, v);
+  return h;
+}
+
+describe('effectively-once handlers: jobs that finished before a crash', () => {
+  let server: NatsServer;
+  let producer: INestApplicationContext;
+  let worker: ChildWorker | undefined;
+  let supervising = true;
+
+  beforeAll(async () => {
+    server = await NatsServer.start();
+    producer = await startJetbusApp(
+      {
+        servers: server.url,
+        name: 'producer',
+        logger: false,
+        streams: [{ name: 'CRASH', subjects: ['crash.>'], retention: 'workqueue' }],
+      },
+      [],
+    );
+  });
+  afterAll(async () => {
+    supervising = false;
+    await worker?.crash();
+    await producer?.close();
+    await server?.stop();
+  });
+
+  it('runs each of the 7 jobs that finished before the crash once, and the 8 in flight once more', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'jetbus-idem-')), 'done.txt');
+    const env = { NATS_URL: server.url, OUT: out, MAX_ATTEMPTS: '3', CONCURRENCY: '16', IDEMPOTENCY: '1' };
+    worker = await ChildWorker.start('crash-worker.ts', env);
+    const supervisor = (async () => {
+      while (supervising) {
+        if (!worker || worker.child.exitCode !== null || worker.child.signalCode !== null)
+          worker = await ChildWorker.start('crash-worker.ts', env).catch(() => undefined);
+        await sleep(50);
+      }
+    })();
+    const run = uniqueName('i');
+    const quick = Array.from({ length: 7 }, (_, i) => ({ id: `${run}-quick-${i}`, sleepMs: 20 }));
+    const slow = Array.from({ length: 8 }, (_, i) => ({ id: `${run}-slow-${i}`, sleepMs: 400 }));
+    const crash = { id: `${run}-crash`, poison: true, crashAfterMs: 150 };
+    await producer
+      .get(JetbusClient)
+      .publishMany([...quick, crash, ...slow].map((data) => ({ subject: 'crash.job', data })));
+
+    const lines = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []);
+    const { jsm } = producer.get(JetbusConnection);
+    await waitFor(
+      'all 15 done and the crash job dead-lettered',
+      async () =>
+        new Set(lines().map((l) => l.split(' ')[0])).size === 15 &&
+        (await jsm.streams.info('JETBUS_DLQ').catch(() => undefined))?.state.messages === 1,
+      60_000,
+      100,
+    );
+    supervising = false;
+    await supervisor;
+    const ids = lines().map((l) => l.split(' ')[0]);
+    expect(ids.sort()).toEqual([...quick, ...slow].map((j) => j.id).sort()); // every handler run once
+    const [dead] = await readDeadLetters(jsm);
+    expect(JSON.parse(dead.body)).toMatchObject({ id: crash.id });
+  });
+});
