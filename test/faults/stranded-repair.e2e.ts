@@ -29,9 +29,60 @@ const WAITING = 'str.wait';
 const DURABLE = 'work';
 /** Server kill -9 rounds at most; one usually strands hundreds of messages. */
 const MAX_KILLS = 6;
+/** Jobs published per kill round on the main stream (half of it on the other). */
 const TOP_UP = 6_000;
 
 const seqsOf = (ms: { seq: number }[]) => ms.map((m) => m.seq);
+
+interface StoredJob {
+  seq: number;
+  subject: string;
+  id: string;
+}
+
+/** A work-queue stream with one durable on `<prefix>.job`, and what its worker acked. */
+interface Lane {
+  stream: string;
+  subject: string;
+  consumer: Consumer;
+  acked: Set<number>;
+  published: number;
+}
+
+async function addLane(
+  jsm: JetStreamManager,
+  js: JetStreamClient,
+  stream: string,
+  prefix: string,
+): Promise<Lane> {
+  await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`], retention: RetentionPolicy.Workqueue });
+  await jsm.consumers.add(stream, {
+    durable_name: DURABLE,
+    filter_subject: `${prefix}.job`,
+    ack_policy: AckPolicy.Explicit,
+    // Short, so jobs whose ack died with the server come back within the test.
+    ack_wait: 2_000_000_000,
+    max_ack_pending: 10_000,
+  });
+  const consumer = await js.consumers.get(stream, DURABLE);
+  return { stream, subject: `${prefix}.job`, consumer, acked: new Set(), published: 0 };
+}
+
+/** The next `n` job ids of a lane. */
+function jobIds(lane: Lane, n: number): string[] {
+  const ids = Array.from({ length: n }, (_, i) => `job-${lane.published + i}`);
+  lane.published += n;
+  return ids;
+}
+
+const floorOf = async (jsm: JetStreamManager, lane: Lane) =>
+  (await jsm.consumers.info(lane.stream, DURABLE)).ack_floor.stream_seq;
+
+/** Stored jobs of the lane's consumer at or below its ack floor: nothing will ever deliver them. */
+async function strandedIn(jsm: JetStreamManager, lane: Lane): Promise<StoredJob[]> {
+  const floor = await floorOf(jsm, lane);
+  return (await storedMessages(jsm, lane.stream)).filter((m) => m.subject === lane.subject && m.seq <= floor);
+}
 
 /** Publishes `ids` as jobs on `subject`, 500 PubAcks in flight at most. */
 async function publishJobs(js: JetStreamClient, subject: string, ids: string[]): Promise<void> {
@@ -44,9 +95,9 @@ async function publishJobs(js: JetStreamClient, subject: string, ids: string[]):
  * Every stored message of the stream, read one sequence at a time with plain `STREAM.MSG.GET`
  * (not the `next_by_subj` walk repair uses), so the test's view does not share repair's code.
  */
-async function storedMessages(jsm: JetStreamManager, stream: string) {
+async function storedMessages(jsm: JetStreamManager, stream: string): Promise<StoredJob[]> {
   const { state } = await jsm.streams.info(stream);
-  const out: { seq: number; subject: string; id: string }[] = [];
+  const out: StoredJob[] = [];
   for (let from = state.first_seq; state.messages > 0 && from <= state.last_seq; from += 200) {
     const seqs = Array.from({ length: Math.min(200, state.last_seq - from + 1) }, (_, i) => from + i);
     const got = await Promise.all(seqs.map((seq) => jsm.streams.getMessage(stream, { seq })));
@@ -131,130 +182,168 @@ describe('stranded work-queue messages after nats-server kill -9', () => {
     await server?.stop();
   });
 
-  it('removes exactly the acked-but-kept messages; waiting and unacked jobs stay and are delivered', async () => {
-    await jsm.streams.add({ name: STREAM, subjects: ['str.>'], retention: RetentionPolicy.Workqueue });
-    await jsm.consumers.add(STREAM, {
-      durable_name: DURABLE,
-      filter_subject: JOB,
-      ack_policy: AckPolicy.Explicit,
-      // Short, so jobs whose ack died with the server come back within the test.
-      ack_wait: 2_000_000_000,
-      max_ack_pending: 10_000,
-    });
-    const consumer = await js.consumers.get(STREAM, DURABLE);
-    const acked = new Set<number>();
-    let published = 0;
-    const floor = async () => (await jsm.consumers.info(STREAM, DURABLE)).ack_floor.stream_seq;
-    const stranded = async () => {
-      const f = await floor();
-      return (await storedMessages(jsm, STREAM)).filter((m) => m.subject === JOB && m.seq <= f);
-    };
-
-    // Kill the server while the worker acks at full speed, restart it on the same store, until
-    // the stream keeps messages at or below the ack floor.
+  describe('after a kill -9 under load', () => {
+    /** The stream the main test repairs, and one whose consumer is recreated mid-repair. */
+    let main: Lane;
+    let race: Lane;
     let kills = 0;
-    let found: Awaited<ReturnType<typeof stranded>> = [];
-    while (found.length === 0) {
-      if (kills === MAX_KILLS) throw new Error(`no stranded message after ${kills} server kill -9`);
-      const ids = Array.from({ length: TOP_UP }, (_, i) => `job-${published + i}`);
-      await publishJobs(js, JOB, ids);
-      published += ids.length;
-      const worker = startWorker(consumer, acked);
-      await waitFor('the worker acking', () => worker.acks() >= 1_500, 10_000, 2);
-      await server.kill();
-      kills++;
-      await server.restart();
-      await waitFor('the client back', () => jsm.streams.info(STREAM), 10_000);
-      // The worker takes the rest, and again the jobs whose ack died with the server (after ack_wait).
+    const found = new Map<Lane, StoredJob[]>();
+
+    beforeAll(async () => {
+      main = await addLane(jsm, js, STREAM, 'str');
+      race = await addLane(jsm, js, 'RACE', 'race');
+      // Kill the server while the workers ack, restart it on the same store, until each stream
+      // keeps messages at or below its consumer's ack floor.
+      while ([main, race].some((lane) => !found.get(lane)?.length)) {
+        if (kills === MAX_KILLS) throw new Error(`no stranded message after ${kills} server kill -9`);
+        await publishJobs(js, main.subject, jobIds(main, TOP_UP));
+        await publishJobs(js, race.subject, jobIds(race, TOP_UP / 2));
+        const workers = [main, race].map((lane) => startWorker(lane.consumer, lane.acked));
+        await waitFor('the workers acking', () => workers[0].acks() >= 1_500, 10_000, 2);
+        await server.kill();
+        kills++;
+        await server.restart();
+        await waitFor('the client back', () => jsm.streams.info(STREAM), 10_000);
+        // The workers take the rest, and again the jobs whose ack died with the server (after ack_wait).
+        for (const lane of [main, race]) {
+          await waitFor(
+            `${lane.stream} drained`,
+            async () => {
+              const info = await jsm.consumers.info(lane.stream, DURABLE);
+              return info.num_pending === 0 && info.num_ack_pending === 0;
+            },
+            15_000,
+          );
+        }
+        for (const w of workers) await w.stop();
+        await nc.flush(); // acks written before the stop reach the server before the floors are read
+        for (const lane of [main, race]) found.set(lane, await strandedIn(jsm, lane));
+      }
+      console.log(
+        `stranded after ${kills} server kill -9: ${found.get(main)?.length} in ${main.stream}, ` +
+          `${found.get(race)?.length} in ${race.stream}`,
+      );
+    });
+
+    it('removes exactly the acked-but-kept messages; waiting and unacked jobs stay and are delivered', async () => {
+      const { consumer, acked } = main;
+      const floor = () => floorOf(jsm, main);
+
+      // Jobs left waiting: on a subject no consumer takes, and on the worker's subject after it stopped.
+      await publishJobs(js, WAITING, ['w-0', 'w-1', 'w-2', 'w-3', 'w-4']);
+      await publishJobs(js, JOB, ['late-0', 'late-1', 'late-2', 'late-3', 'late-4', 'late-5']);
+      // Delivered but never acked: pending above the floor (and handed out again after ack_wait).
+      // late-3..5 stay undelivered.
+      const unacked: JsMsg[] = [];
+      for await (const m of await consumer.fetch({ max_messages: 3, expires: 1_000 })) unacked.push(m);
+      expect(unacked.map((m) => m.json<{ id: string }>().id)).toEqual(['late-0', 'late-1', 'late-2']);
+
+      const ackFloor = await floor();
+      const before = await storedMessages(jsm, STREAM);
+      const expected = before.filter((m) => m.subject === JOB && m.seq <= ackFloor);
+      const keep = before.filter((m) => !(m.subject === JOB && m.seq <= ackFloor));
+      // Stranded means acked: the worker acked every one of them.
+      expect(seqsOf(expected)).toEqual(seqsOf(found.get(main) ?? []));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(seqsOf(expected).filter((s) => !acked.has(s))).toEqual([]);
+      expect(keep.map((m) => m.id)).toEqual([
+        'w-0',
+        'w-1',
+        'w-2',
+        'w-3',
+        'w-4',
+        'late-0',
+        'late-1',
+        'late-2',
+        'late-3',
+        'late-4',
+        'late-5',
+      ]);
+      for (const m of unacked) expect(m.seq).toBeGreaterThan(ackFloor);
+
+      // Dry run: exactly the stranded set, nothing deleted. The CLI says the same.
+      const dry = await repairStream(jsm, STREAM, { dryRun: true });
+      expect(dry).toMatchObject({
+        stream: STREAM,
+        dryRun: true,
+        aborted: false,
+        left: [],
+        alreadyDeleted: [],
+      });
+      expect(seqsOf(dry.removed)).toEqual(seqsOf(expected));
+      expect(dry.removed.every((m) => m.consumer === DURABLE && m.subject === JOB)).toBe(true);
+      const cli = await jetbusStreams('repair', STREAM, '--dry-run', '--json', '-s', server.url);
+      expect(cli).toMatchObject({ code: 0, stderr: '' });
+      expect(seqsOf((JSON.parse(cli.stdout) as StreamRepairReport).removed)).toEqual(seqsOf(expected));
+      expect(seqsOf(await storedMessages(jsm, STREAM))).toEqual(seqsOf(before));
+
+      // Repair: exactly that set goes, everything else stays.
+      const report = await repairStream(jsm, STREAM, { batchSize: 7 });
+      expect(report).toMatchObject({ dryRun: false, aborted: false, left: [], alreadyDeleted: [] });
+      expect(seqsOf(report.removed)).toEqual(seqsOf(expected));
+      expect(seqsOf(await storedMessages(jsm, STREAM))).toEqual(seqsOf(keep));
+      expect(seqsOf((await repairStream(jsm, STREAM)).removed)).toEqual([]);
+
+      // Every kept job is delivered: the unacked ones again after ack_wait, the waiting ones once a
+      // consumer takes their subject. Then the work queue is empty.
+      await jsm.consumers.add(STREAM, {
+        durable_name: 'waiting',
+        filter_subject: WAITING,
+        ack_policy: AckPolicy.Explicit,
+      });
+      const waiting = await js.consumers.get(STREAM, 'waiting');
+      const delivered = new Set<string>();
       await waitFor(
-        'the queue drained',
+        'every kept job delivered and the work queue empty',
         async () => {
-          const info = await jsm.consumers.info(STREAM, DURABLE);
-          return info.num_pending === 0 && info.num_ack_pending === 0;
+          for (const c of [consumer, waiting]) {
+            for await (const m of await c.fetch({ max_messages: 1_000, expires: 1_000 })) {
+              delivered.add(m.json<{ id: string }>().id);
+              await m.ackAck();
+            }
+          }
+          return (await jsm.streams.info(STREAM)).state.messages === 0;
         },
         15_000,
+        0,
       );
-      await worker.stop();
-      await nc.flush(); // acks written before the stop reach the server before the floor is read
-      found = await stranded();
-    }
-
-    // Jobs left waiting: on a subject no consumer takes, and on the worker's subject after it stopped.
-    await publishJobs(js, WAITING, ['w-0', 'w-1', 'w-2', 'w-3', 'w-4']);
-    await publishJobs(js, JOB, ['late-0', 'late-1', 'late-2', 'late-3', 'late-4', 'late-5']);
-    // Delivered but never acked: pending above the floor (and handed out again after ack_wait).
-    // late-3..5 stay undelivered.
-    const unacked: JsMsg[] = [];
-    for await (const m of await consumer.fetch({ max_messages: 3, expires: 1_000 })) unacked.push(m);
-    expect(unacked.map((m) => m.json<{ id: string }>().id)).toEqual(['late-0', 'late-1', 'late-2']);
-
-    const ackFloor = await floor();
-    const before = await storedMessages(jsm, STREAM);
-    const expected = before.filter((m) => m.subject === JOB && m.seq <= ackFloor);
-    const keep = before.filter((m) => !(m.subject === JOB && m.seq <= ackFloor));
-    // Stranded means acked: the worker acked every one of them.
-    expect(seqsOf(expected)).toEqual(seqsOf(found));
-    expect(seqsOf(expected).filter((s) => !acked.has(s))).toEqual([]);
-    expect(keep.map((m) => m.id)).toEqual([
-      'w-0',
-      'w-1',
-      'w-2',
-      'w-3',
-      'w-4',
-      'late-0',
-      'late-1',
-      'late-2',
-      'late-3',
-      'late-4',
-      'late-5',
-    ]);
-    for (const m of unacked) expect(m.seq).toBeGreaterThan(ackFloor);
-    console.log(
-      `stranded after ${kills} server kill -9: ${expected.length}; kept ${keep.length} waiting/pending`,
-    );
-
-    // Dry run: exactly the stranded set, nothing deleted. The CLI says the same.
-    const dry = await repairStream(jsm, STREAM, { dryRun: true });
-    expect(dry).toMatchObject({ stream: STREAM, dryRun: true, aborted: false, left: [], alreadyDeleted: [] });
-    expect(seqsOf(dry.removed)).toEqual(seqsOf(expected));
-    expect(dry.removed.every((m) => m.consumer === DURABLE && m.subject === JOB)).toBe(true);
-    const cli = await jetbusStreams('repair', STREAM, '--dry-run', '--json', '-s', server.url);
-    expect(cli).toMatchObject({ code: 0, stderr: '' });
-    expect(seqsOf((JSON.parse(cli.stdout) as StreamRepairReport).removed)).toEqual(seqsOf(expected));
-    expect(seqsOf(await storedMessages(jsm, STREAM))).toEqual(seqsOf(before));
-
-    // Repair: exactly that set goes, everything else stays.
-    const report = await repairStream(jsm, STREAM, { batchSize: 7 });
-    expect(report).toMatchObject({ dryRun: false, aborted: false, left: [], alreadyDeleted: [] });
-    expect(seqsOf(report.removed)).toEqual(seqsOf(expected));
-    expect(seqsOf(await storedMessages(jsm, STREAM))).toEqual(seqsOf(keep));
-    expect(seqsOf((await repairStream(jsm, STREAM)).removed)).toEqual([]);
-
-    // Every kept job is delivered: the unacked ones again after ack_wait, the waiting ones once a
-    // consumer takes their subject. Then the work queue is empty.
-    await jsm.consumers.add(STREAM, {
-      durable_name: 'waiting',
-      filter_subject: WAITING,
-      ack_policy: AckPolicy.Explicit,
+      expect(keep.map((m) => m.id).filter((id) => !delivered.has(id))).toEqual([]);
+      expect((await jsm.streams.info(STREAM)).state.messages).toBe(0);
     });
-    const waiting = await js.consumers.get(STREAM, 'waiting');
-    const delivered = new Set<string>();
-    await waitFor(
-      'every kept job delivered and the work queue empty',
-      async () => {
-        for (const c of [consumer, waiting]) {
-          for await (const m of await c.fetch({ max_messages: 1_000, expires: 1_000 })) {
-            delivered.add(m.json<{ id: string }>().id);
-            await m.ackAck();
+
+    it('leaves a batch whose consumer was recreated between the scan and the delete', async () => {
+      const stranded = found.get(race) ?? [];
+      expect(stranded.length).toBeGreaterThan(0);
+      const config = (await jsm.consumers.info(race.stream, DURABLE)).config;
+      // The first re-read of the consumer before a delete finds it deleted and recreated (same
+      // name, same filter): a new instance whose floor says nothing about these messages.
+      let recreated = false;
+      const consumers = {
+        list: (stream: string) => jsm.consumers.list(stream),
+        info: async (stream: string, name: string) => {
+          if (!recreated) {
+            recreated = true;
+            await jsm.consumers.delete(stream, name);
+            await jsm.consumers.add(stream, { ...config, ack_wait: 60_000_000_000 });
           }
-        }
-        return (await jsm.streams.info(STREAM)).state.messages === 0;
-      },
-      15_000,
-      0,
-    );
-    expect(keep.map((m) => m.id).filter((id) => !delivered.has(id))).toEqual([]);
-    expect((await jsm.streams.info(STREAM)).state.messages).toBe(0);
+          return jsm.consumers.info(stream, name);
+        },
+      };
+      const racing = Object.create(jsm, { consumers: { value: consumers } }) as JetStreamManager;
+
+      const report = await repairStream(racing, race.stream, { batchSize: 5 });
+      expect(recreated).toBe(true);
+      expect(report.removed).toEqual([]);
+      expect(report.left).toEqual(
+        stranded.map((m) => ({
+          seq: m.seq,
+          subject: race.subject,
+          consumer: DURABLE,
+          reason: RepairLeftReasons.ConsumerChanged,
+        })),
+      );
+      expect(seqsOf(await storedMessages(jsm, race.stream))).toEqual(seqsOf(stranded));
+    });
   });
 
   it('keeps a message below the floor that the server gave up on (max_deliver), for the reaper', async () => {

@@ -34,6 +34,7 @@ const snap = (
   ackFloor: 10,
   delivered: 12,
   maxDeliver: -1,
+  deliverPolicy: 'all',
   numPending: 0,
   numAckPending: 0,
   ...overrides,
@@ -50,6 +51,7 @@ describe('consumerSnapshot', () => {
       ackFloor: 10,
       delivered: 12,
       maxDeliver: 5,
+      deliverPolicy: 'all',
       numPending: 5,
       numAckPending: 2,
     });
@@ -107,5 +109,10 @@ describe('untrustedFloor', () => {
     expect(untrustedFloor(c)).toBe('ack floor 13 is above the last delivered sequence 12');
     expect(consumerView(c, untrustedFloor(c))).toMatchObject({ name: 'w', skipped: expect.any(String) });
     expect(consumerView(snap('w', []))).not.toHaveProperty('skipped');
+  });
+  it('when the consumer did not start at the first message: says why', () => {
+    expect(untrustedFloor(snap('w', [], { deliverPolicy: 'new' }))).toBe(
+      'deliver policy new: its ack floor does not cover messages before its start',
+    );
   });
 });

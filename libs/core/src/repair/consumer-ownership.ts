@@ -14,6 +14,7 @@ export interface ConsumerSnapshot {
   ackFloor: number;
   delivered: number;
   maxDeliver: number;
+  deliverPolicy: string;
   numPending: number;
   numAckPending: number;
 }
@@ -33,6 +34,7 @@ export function consumerSnapshot(info: ConsumerInfo): ConsumerSnapshot {
     ackFloor: info.ack_floor.stream_seq,
     delivered: info.delivered.stream_seq,
     maxDeliver: config.max_deliver ?? -1,
+    deliverPolicy: config.deliver_policy ?? 'all',
     numPending: info.num_pending,
     numAckPending: info.num_ack_pending,
   };
@@ -59,6 +61,12 @@ export const sameConsumer = (a: ConsumerSnapshot, b: ConsumerSnapshot): boolean 
  * a state that says otherwise was damaged (a crash of the server mid-write) and proves nothing.
  */
 export function untrustedFloor(c: ConsumerSnapshot): string | undefined {
+  // A consumer that started later than the stream's first message has a floor above messages it
+  // never delivered. nats-server 2.9 refuses anything but deliver-all on a work queue; should a
+  // server ever allow it, such a floor proves nothing.
+  if (c.deliverPolicy !== 'all') {
+    return `deliver policy ${c.deliverPolicy}: its ack floor does not cover messages before its start`;
+  }
   if (c.ackFloor > c.delivered) {
     return `ack floor ${c.ackFloor} is above the last delivered sequence ${c.delivered}`;
   }

@@ -138,21 +138,25 @@ class StreamRepair {
   }
 
   /**
-   * Deletes one batch after re-reading the owner's state, so a live consumer or an operator racing
-   * the repair cannot turn it into the deletion of an unsettled job. Why that is safe:
-   * - An ack floor only rises; nats-server 2.9 has no way to lower it short of deleting the
-   *   consumer. A sequence at or below the floor read now stays settled, whatever the consumer does.
+   * Deletes one batch after re-reading the owner's state, so a live consumer, a server restart or
+   * an operator racing the repair cannot turn it into the deletion of an unsettled job. Why that is
+   * safe:
+   * - A floor that was once read proves those acks happened. The server acks nothing on its own, so
+   *   a message at or below an observed floor was settled by a worker, whatever happens next, with
+   *   one exception: a message the server gave up on (`max_deliver`). The advisories are re-read
+   *   after the fresh floor, so a give-up that the fresh floor covers is known and the message kept.
+   * - A floor can still go down: a server `kill -9` loses recent acks (and redelivers those jobs),
+   *   a consumer reset (2.11+) moves it on purpose. Each message is compared with the fresh floor,
+   *   so one now above it is left to be delivered again rather than deleted under a worker.
    * - The same `created` for the consumer and the stream means the same instances: stream sequences
    *   are never reused within one stream, and a consumer recreated under the same name (its floor
    *   says nothing about the old one's messages) is caught here and its batch is left.
    * - Only the owner can have the message pending: a work queue refuses consumers with overlapping
    *   filters, so no other consumer ever sees it.
-   * - The advisories are re-read after the floor, so a give-up that the new floor covers is known.
-   * What remains is the few milliseconds between this re-check and the delete. A consumer
-   *   recreated in that window would be handed this message again; deleting it then only spares a
-   *   second run of a job its old consumer settled. A stream deleted, recreated and refilled up to
-   *   this sequence within that window is not defended against.
-   * - A consumer reset (2.11+) can lower a floor: sequences above the fresh floor are left.
+   * What remains is the few milliseconds between this re-check and the delete. A consumer recreated
+   * in that window would be handed this message again; deleting it then only spares a second run of
+   * a job its old consumer settled. A stream deleted, recreated and refilled up to this sequence
+   * within that window is not defended against.
    */
   private async settle(owner: ConsumerSnapshot, batch: StrandedMessage[]): Promise<void> {
     if (this.options.dryRun) {
