@@ -17,9 +17,11 @@ import {
   StreamNotFoundError,
   type StreamRepairReport,
   repairStream,
+  repairWorkQueues,
 } from '@jetbus/core';
 import { NatsServer } from '@jetbus/testing';
 import { failure } from '../support/failure';
+import { captureLogs } from '../support/jetbus-app';
 import { sleep, waitFor } from '../support/wait-for';
 
 const STREAM = 'STRANDED';
@@ -277,10 +279,29 @@ describe('stranded work-queue messages after nats-server kill -9', () => {
       expect(seqsOf((JSON.parse(cli.stdout) as StreamRepairReport).removed)).toEqual(seqsOf(expected));
       expect(seqsOf(await storedMessages(jsm, STREAM))).toEqual(seqsOf(before));
 
-      // Repair: exactly that set goes, everything else stays.
-      const report = await repairStream(jsm, STREAM, { batchSize: 7 });
-      expect(report).toMatchObject({ dryRun: false, aborted: false, left: [], alreadyDeleted: [] });
+      // Repair as a worker does at startup (other streams are skipped or warned about, never fatal):
+      // exactly that set goes, everything else stays.
+      await jsm.streams.add({ name: 'STR_LIMITS', subjects: ['strlim.>'] });
+      const { logger, records } = captureLogs();
+      const reports = await repairWorkQueues(jsm, [STREAM, 'STR_LIMITS', 'NO_SUCH_STREAM'], logger, {
+        batchSize: 7,
+      });
+      expect(reports).toHaveLength(1);
+      const [report] = reports;
+      expect(report).toMatchObject({
+        stream: STREAM,
+        dryRun: false,
+        aborted: false,
+        left: [],
+        alreadyDeleted: [],
+      });
       expect(seqsOf(report.removed)).toEqual(seqsOf(expected));
+      expect(records.map((r) => [r.level, r.stream, r.msg])).toEqual([
+        [30, STREAM, expect.stringContaining('removed stranded work-queue messages')],
+        [20, 'STR_LIMITS', expect.stringContaining('not a work queue, skipped')],
+        [40, 'NO_SUCH_STREAM', expect.stringContaining('could not repair stream')],
+      ]);
+      expect(records[0]).toMatchObject({ removed: expected.length });
       expect(seqsOf(await storedMessages(jsm, STREAM))).toEqual(seqsOf(keep));
       expect(seqsOf((await repairStream(jsm, STREAM)).removed)).toEqual([]);
 

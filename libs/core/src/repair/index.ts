@@ -12,3 +12,4 @@ export {
   type StrandedMessage,
   type StreamRepairReport,
 } from './stream-repair.report';
+export { repairWorkQueues } from './repair-work-queues';
