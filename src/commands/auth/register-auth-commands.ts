@@ -21,7 +21,9 @@ import {
   revokeAction,
 } from './auth-actions';
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+// No default list: commander would count an empty default as given and never report a missing
+// required `--role`.
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function common(cmd: Command): Command {
   return cmd
@@ -78,7 +80,7 @@ export function registerAuthCommands(program: Command, io: CommandIo = processIo
     .description('add a user to the policy and issue its creds')
     .argument('<account>', 'account name')
     .argument('<user>', 'user name')
-    .requiredOption('-r, --role <role>', 'role to grant (repeatable)', collect, [])
+    .requiredOption('-r, --role <role>', 'role to grant (repeatable)', collect)
     .option('--user-inbox-prefix <prefix>', 'inbox prefix the new user connects with, e.g. _INBOX_billing')
     .option('--expires <time>', 'expiry: ISO 8601 (2026-12-31T23:59:59Z) or from now (90m, 12h, 30d, 2w)')
     .option('--allow-cidr <cidr>', 'source network allowed to connect (repeatable)', collect, [])

@@ -1,5 +1,14 @@
 import { access } from 'node:fs/promises';
-import { authPaths, SYSTEM_ACCOUNT_NAME, SYSTEM_USER_NAME } from '@jetbus/auth';
+import {
+  AuthConnectionError,
+  AuthFileError,
+  authPaths,
+  InvalidOptionError,
+  KeyStoreError,
+  PolicyValidationError,
+  SYSTEM_ACCOUNT_NAME,
+  SYSTEM_USER_NAME,
+} from '@jetbus/auth';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { connectForCommand, natsConnectionOptions, type ServerCommandOptions } from '../connection.options';
 import { type AuthServerOptions } from './auth-command.options';
@@ -79,7 +88,11 @@ export async function withSystemConnection<T>(
         opened.push(nc);
         if (abort.signal.aborted) throw abort.signal.reason;
         arm(options.timeout, 'work');
-        return fn({ connection: nc, reconnect, signal: abort.signal });
+        try {
+          return await fn({ connection: nc, reconnect, signal: abort.signal });
+        } catch (e) {
+          throw aboutServer(e, server);
+        }
       })(),
       expired,
     ]);
@@ -88,6 +101,22 @@ export async function withSystemConnection<T>(
     if (!abort.signal.aborted) abort.abort(new Error('the command ended'));
     await Promise.all(opened.map(closeBounded));
   }
+}
+
+/**
+ * Errors of the server conversation (a refused claims request, a permission violation, a closed
+ * connection) name the server; local ones (files, keys, the policy) already name their path.
+ */
+function aboutServer(e: unknown, server: string): unknown {
+  const local =
+    e instanceof AuthFileError ||
+    e instanceof KeyStoreError ||
+    e instanceof PolicyValidationError ||
+    e instanceof InvalidOptionError ||
+    e instanceof AuthConnectionError ||
+    e instanceof AuthCommandTimeoutError;
+  if (local || !(e instanceof Error)) return e;
+  return new AuthConnectionError(server, e.message, { cause: e });
 }
 
 async function closeBounded(nc: NatsConnection): Promise<void> {

@@ -2,8 +2,9 @@ import { AuthErrorCodes } from './auth-error-codes';
 import { JetbusAuthError } from './jetbus-auth.error';
 
 /**
- * The system connection `jetbus auth` pushes through could not be opened or was lost: names the
- * server URL so an operator knows which one (the cause keeps the nats.js error).
+ * Talking to a server through the system connection failed (a refused or unanswered claims
+ * request, a lost connection): names the server URL so an operator knows which one; the cause keeps
+ * the original error.
  */
 export class AuthConnectionError extends JetbusAuthError {
   constructor(
@@ -11,6 +12,6 @@ export class AuthConnectionError extends JetbusAuthError {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(AuthErrorCodes.Connection, `cannot reach ${server}: ${detail}`, options);
+    super(AuthErrorCodes.Connection, `${detail} (server ${server})`, options);
   }
 }

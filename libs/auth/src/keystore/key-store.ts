@@ -223,7 +223,7 @@ export class KeyStore {
   async revokeUser(account: string, user: string, at: Date = new Date()): Promise<RevocationRecord> {
     const ref = this.userRef(account, user);
     const publicKey = await this.userPublicKey(account, user);
-    if (!publicKey) throw new KeyStoreError(`no key for user "${user}" of account ${account}`);
+    if (!publicKey) throw new KeyStoreError(`no key for user "${user}" of account ${account} in ${this.dir}`);
     const record: RevocationRecord = { account, user, publicKey, revokedAt: at.toISOString() };
     const all = [...(await this.revocations()), record];
     this.revoked = all;

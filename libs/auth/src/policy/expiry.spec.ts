@@ -23,12 +23,20 @@ describe('parseExpiry', () => {
     },
   );
 
-  it.each(['tomorrow', '30', '30y', '-5d', '1e3d', '', '2031-13-45T99:00:00Z', 'March 7'])(
-    'refuses %j with the option name and the accepted forms',
-    (value) => {
-      expect(() => parseExpiry(value, now, '--expires')).toThrow(
-        expect.objectContaining({ code: 'AUTH_INVALID_OPTION', option: '--expires' }),
-      );
-    },
-  );
+  it.each([
+    'tomorrow',
+    '30',
+    '30y',
+    '-5d',
+    '1e3d',
+    '',
+    '2031-13-45T99:00:00Z',
+    '2031-02-31T00:00:00Z',
+    '2032-02-30',
+    'March 7',
+  ])('refuses %j with the option name and the accepted forms', (value) => {
+    expect(() => parseExpiry(value, now, '--expires')).toThrow(
+      expect.objectContaining({ code: 'AUTH_INVALID_OPTION', option: '--expires' }),
+    );
+  });
 });

@@ -11,6 +11,19 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 
 /**
+ * An ISO 8601 time whose calendar date exists: `Date` rolls 2031-02-31 over to March 3rd, which
+ * would silently issue creds with another expiry than asked for. Undefined when it does not parse.
+ */
+export function parseIsoTime(text: string): Date | undefined {
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) return undefined;
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return undefined;
+  return at;
+}
+
+/**
  * A user's expiry as given on the command line: an ISO 8601 time (`2026-12-31T23:59:59Z`) or a
  * duration from `now` (`90m`, `12h`, `30d`, `2w`). A time that is not in the future is refused:
  * creds that are dead on arrival are a mistake, not a policy.
@@ -22,7 +35,7 @@ export function parseExpiry(value: string, now: Date = new Date(), option = 'exp
   if (relative) {
     at = new Date(now.getTime() + Number(relative[1]) * UNIT_MS[relative[2]]);
   } else if (ISO_TIME.test(text)) {
-    at = new Date(text);
+    at = parseIsoTime(text) ?? new Date(Number.NaN);
   } else {
     throw new InvalidOptionError(
       option,

@@ -68,10 +68,17 @@ export function parsePolicy(text: string, options: { source?: string } = {}): Au
       new PolicyError(path, `duplicate ${noun} "${key}"`, { location: locate(lineCounter, offset, source) }),
     );
   });
+  let input: unknown;
+  try {
+    input = document.toJS();
+  } catch (e) {
+    // The yaml library refuses alias bombs ("Excessive alias count…") and the like here.
+    throw new PolicyValidationError([new PolicyError([], `cannot read: ${(e as Error).message}`)], source);
+  }
   let policy: AuthPolicy | undefined;
   let errors: PolicyError[] = [];
   try {
-    policy = validatePolicy(document.toJS(), { source });
+    policy = validatePolicy(input, { source });
   } catch (e) {
     if (!(e instanceof PolicyValidationError)) throw e;
     errors = [...e.errors];

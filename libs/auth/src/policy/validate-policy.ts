@@ -27,6 +27,7 @@ import {
   type UserPolicy,
 } from './auth-policy.types';
 import { parseByteSize } from './byte-size';
+import { parseIsoTime } from './expiry';
 import {
   DEFAULT_ACCOUNT_LIMITS,
   DEFAULT_JETSTREAM_LIMITS,
@@ -521,8 +522,8 @@ function readExpires(c: Checker, value: unknown, path: PolicyPath): Date | undef
   if (value instanceof Date)
     return Number.isNaN(value.getTime()) ? c.fail(path, 'is not a valid time') : value;
   if (typeof value === 'string' && ISO_TIME.test(value.trim())) {
-    const d = new Date(value.trim());
-    if (!Number.isNaN(d.getTime())) return d;
+    const d = parseIsoTime(value.trim());
+    if (d) return d;
   }
   return c.fail(path, `must be an ISO 8601 time like 2026-12-31T23:59:59Z, got ${describe(value)}`);
 }
@@ -604,6 +605,9 @@ export function validatePolicy(input: unknown, options: { source?: string } = {}
 }
 
 function check(c: Checker, input: unknown): AuthPolicy | undefined {
+  if (input === null || input === undefined) {
+    return c.fail([], 'the policy is empty: it needs at least `operator` and `accounts`');
+  }
   const root = c.object(input, [], ['version', 'operator', 'roles', 'accounts']);
   if (!root) return undefined;
   if (root.version !== undefined && root.version !== POLICY_VERSION) {

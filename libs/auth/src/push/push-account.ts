@@ -57,10 +57,25 @@ export async function fetchAccountJwts(
   options: PushOptions = {},
 ): Promise<Record<string, string>> {
   const timeout = options.timeout ?? DEFAULT_CLAIMS_TIMEOUT;
-  const listed = JSON.parse((await nc.request('$SYS.REQ.CLAIMS.LIST', '', { timeout })).string()) as {
-    data?: string[];
-    error?: { description?: string };
+  const request = async (subject: string): Promise<string> => {
+    try {
+      return (await nc.request(subject, '', { timeout })).string();
+    } catch (e) {
+      throw new ClaimsUpdateError(
+        '*',
+        `no answer to ${subject} (${(e as Error).message}); is this a system account user?`,
+        undefined,
+        { cause: e },
+      );
+    }
   };
+  let listed: { data?: string[]; error?: { description?: string } };
+  try {
+    listed = JSON.parse(await request('$SYS.REQ.CLAIMS.LIST')) as typeof listed;
+  } catch (e) {
+    if (e instanceof ClaimsUpdateError) throw e;
+    throw new ClaimsUpdateError('*', 'unreadable answer to $SYS.REQ.CLAIMS.LIST', undefined, { cause: e });
+  }
   if (!listed.data)
     throw new ClaimsUpdateError(
       '*',
@@ -70,9 +85,7 @@ export async function fetchAccountJwts(
   const out: Record<string, string> = {};
   for (const key of publicKeys) {
     if (!present.has(key)) continue;
-    const reply = (await nc.request(`$SYS.REQ.ACCOUNT.${key}.CLAIMS.LOOKUP`, '', { timeout }))
-      .string()
-      .trim();
+    const reply = (await request(`$SYS.REQ.ACCOUNT.${key}.CLAIMS.LOOKUP`)).trim();
     if (reply.split('.').length === 3) out[key] = reply;
   }
   return out;

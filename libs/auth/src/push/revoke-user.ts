@@ -1,5 +1,6 @@
 import { type ApplyOptions, applyPolicy, type ApplyResult } from '../apply/apply-policy';
 import { authPaths } from '../artifacts/auth-paths';
+import { checkWritableDir } from '../files/check-writable';
 import { KeyStore, type RevocationRecord } from '../keystore/key-store';
 
 export interface RevokeUserOptions extends Omit<ApplyOptions, 'dryRun'> {
@@ -25,6 +26,8 @@ export interface RevokeUserResult extends ApplyResult {
  * policy to cut it off for good.
  */
 export async function revokeUser(options: RevokeUserOptions): Promise<RevokeUserResult> {
+  // A `dir` that cannot be written fails first, naming it (not as "no key" in a missing store).
+  if (!options.keys) await checkWritableDir(authPaths(options.dir).root);
   // Staged: the revocation reaches the disk only once the push (if any) succeeded.
   const keys =
     options.keys ??
