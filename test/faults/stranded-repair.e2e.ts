@@ -42,7 +42,7 @@ interface StoredJob {
   id: string;
 }
 
-/** A work-queue stream with one durable on `<prefix>.job`, and what its worker acked. */
+/** A work-queue stream with one durable taking `<prefix>.job`, and what its worker acked. */
 interface Lane {
   stream: string;
   subject: string;
@@ -56,11 +56,13 @@ async function addLane(
   js: JetStreamClient,
   stream: string,
   prefix: string,
+  /** The consumer's filter: its jobs are published on `<prefix>.job`. */
+  filter = `${prefix}.job`,
 ): Promise<Lane> {
   await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`], retention: RetentionPolicy.Workqueue });
   await jsm.consumers.add(stream, {
     durable_name: DURABLE,
-    filter_subject: `${prefix}.job`,
+    filter_subject: filter,
     ack_policy: AckPolicy.Explicit,
     // Short, so jobs whose ack died with the server come back within the test.
     ack_wait: 2_000_000_000,
@@ -193,7 +195,8 @@ describe('stranded work-queue messages after nats-server kill -9', () => {
 
     beforeAll(async () => {
       main = await addLane(jsm, js, STREAM, 'str');
-      race = await addLane(jsm, js, 'RACE', 'race');
+      // A wildcard filter: repair walks it with next_by_subj as the server matches it.
+      race = await addLane(jsm, js, 'RACE', 'race', 'race.*');
       // Kill the server while the workers ack, restart it on the same store, until each stream
       // keeps messages at or below its consumer's ack floor.
       while ([main, race].some((lane) => !found.get(lane)?.length)) {

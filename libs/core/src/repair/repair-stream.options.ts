@@ -22,8 +22,9 @@ export interface RepairStreamOptions {
   batchSize?: number;
   /**
    * The stream that captures `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>`, read to keep messages
-   * the server gave up on (they sit below the ack floor too, but were never acked). Without it,
-   * messages of consumers with a `max_deliver` limit are left and reported. @default 'JETBUS_ADVISORIES'
+   * the server gave up on (they sit below the ack floor too, but were never acked). When it does
+   * not exist, messages of consumers with a `max_deliver` limit are left and reported.
+   * @default 'JETBUS_ADVISORIES'
    */
   advisoryStream?: string;
 }

@@ -83,7 +83,7 @@ class StreamRepair {
     };
     // Advisories are read after the ack floors: a message the server gave up on is below a floor we
     // read only if the give-up, and so its advisory, came before that read.
-    if (consumers.some((c) => c.maxDeliver > 0)) await this.api(() => this.ledger.refresh());
+    if (consumers.length) await this.api(() => this.ledger.refresh());
 
     for (const c of consumers) {
       const problem = untrustedFloor(c);
@@ -131,10 +131,12 @@ class StreamRepair {
 
   /** Why `seq` may be a message the server gave up on rather than one `c` acked, if it may. */
   private maxDeliveredReason(c: ConsumerSnapshot, seq: number): RepairLeftReason | undefined {
-    // Without a `max_deliver` limit the server never gives up, so below the floor means acked.
-    if (c.maxDeliver <= 0) return undefined;
-    if (!this.ledger.available) return RepairLeftReasons.MaxDeliveriesUnknown;
-    return this.ledger.has(c.name, seq) ? RepairLeftReasons.MaxDelivered : undefined;
+    // Asked whatever today's `max_deliver`: it can be raised or lifted after a give-up (jetbus
+    // updates it when `maxAttempts` changes), and the message given up on is still there.
+    if (this.ledger.available && this.ledger.has(c.name, seq)) return RepairLeftReasons.MaxDelivered;
+    // Without the advisories, only a consumer that cannot give up proves its floor means acked.
+    if (!this.ledger.available && c.maxDeliver > 0) return RepairLeftReasons.MaxDeliveriesUnknown;
+    return undefined;
   }
 
   /**
@@ -173,7 +175,7 @@ class StreamRepair {
       for (const m of batch) this.leave(m, RepairLeftReasons.ConsumerChanged);
       return;
     }
-    if (fresh.maxDeliver > 0) await this.api(() => this.ledger.refresh());
+    await this.api(() => this.ledger.refresh());
     for (const m of batch) {
       if (m.seq > fresh.ackFloor) {
         this.leave(m, RepairLeftReasons.AboveAckFloor);
