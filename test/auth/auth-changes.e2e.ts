@@ -1,4 +1,5 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import {
@@ -130,6 +131,33 @@ describe('auth changes (operator mode, real CLI)', () => {
     expect(refused.stderr.split('\n')).toHaveLength(2);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     expect(await state()).toEqual(before);
+  });
+
+  it('$NATS_URL is the default server; --offline compiles without it', async () => {
+    const silent = await new Promise<Server>((resolve) => {
+      const srv = createServer(() => undefined).listen(0, '127.0.0.1', () => resolve(srv));
+    });
+    const url = `nats://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const before = await state();
+      const env = { NATS_URL: url };
+      const run = (...args: string[]) =>
+        jetbus(['auth', ...args, '--policy', policyFile, '--dir', nats.dir], { cwd: nats.dir, env });
+      const pushed = await run('apply', '--timeout', '300');
+      expect(pushed.code).toBe(1);
+      expect(pushed.stderr).toContain(url);
+      expect(await state()).toEqual(before);
+
+      const offline = await run('diff', '--offline');
+      expect(offline).toMatchObject({ code: 0, stderr: '' });
+      expect(offline.stdout).toContain('compared with the previous compile');
+      expect(await run('apply', '--offline', '--server', url)).toMatchObject({
+        code: 2,
+        stderr: 'error: --offline and --server exclude each other\n',
+      });
+    } finally {
+      silent.close();
+    }
   });
 
   it('init with a --dir it cannot use writes neither the policy nor anything else', async () => {

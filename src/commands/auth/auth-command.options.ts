@@ -38,6 +38,8 @@ export interface AuthServerOptions extends AuthCommonOptions {
   timeout: number;
   /** Full resolver directory written into server-auth.conf. @default `<dir>/resolver` */
   resolverDir?: string;
+  /** Compile only: `$NATS_URL` is ignored (the server option is cleared before the action). @default false */
+  offline?: boolean;
 }
 
 export interface AuthInitOptions extends AuthCommonOptions {

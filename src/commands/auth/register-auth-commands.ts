@@ -12,6 +12,7 @@ import {
 } from './auth-command.options';
 import { type CommandIo, processIo, runAction } from '../cli-io';
 import { addConnectionOptions } from '../connection.options';
+import { UsageError } from '../usage.error';
 import {
   addUserAction,
   applyAction,
@@ -44,9 +45,15 @@ function server(cmd: Command): Command {
     credsHelp: 'system account creds (default: <dir>/creds/SYS/sys.creds)',
   })
     .option('--resolver-dir <dir>', "the server's full resolver directory (default: <dir>/resolver)")
+    .option('--offline', 'compile only, push nothing, even when $NATS_URL is set (scripts)', false)
     .hook('preAction', (_program, action) => {
       for (const name of ['creds', 'inboxPrefix']) {
         if (action.getOptionValueSource(name) === 'default') action.setOptionValue(name, undefined);
+      }
+      if (action.getOptionValue('offline') === true) {
+        if (action.getOptionValueSource('server') === 'cli')
+          throw new UsageError('--offline and --server exclude each other');
+        action.setOptionValue('server', undefined);
       }
     });
 }
