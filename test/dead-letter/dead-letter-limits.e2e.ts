@@ -95,9 +95,11 @@ describe('dead letters at the limits: oversized payloads and writes that keep fa
     await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'], max_msg_size: 1_024 });
     const job = await js.publish('work.job', bytes(4_096));
     const minimal: string[] = [];
-    const reaper = new MaxDeliveriesReaper(jsm, sink(1024 * 1024), [], silent, undefined, (s) =>
-      minimal.push(s),
-    );
+    const reaper = new MaxDeliveriesReaper(jsm, sink(1024 * 1024), {
+      ignoreStreams: [],
+      logger: silent,
+      onMinimal: (s) => minimal.push(s),
+    });
     const advisory = { stream: 'WORK', consumer: 'w', stream_seq: job.seq, deliveries: 3 };
 
     expect(await failure(reaper.reap(advisory, 1))).toBeInstanceOf(StreamLimitError);
@@ -125,16 +127,12 @@ describe('dead letters at the limits: oversized payloads and writes that keep fa
   it('marks the dead letter of a job that had in fact completed, and replay skips it unless forced', async () => {
     await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
     const job = await js.publish('work.done', bytes(10));
-    const reaper = new MaxDeliveriesReaper(
-      jsm,
-      sink(1024 * 1024),
-      [],
-      silent,
-      undefined,
-      undefined,
+    const reaper = new MaxDeliveriesReaper(jsm, sink(1024 * 1024), {
+      ignoreStreams: [],
+      logger: silent,
       // The handler's idempotency record says this job completed; only its ack was lost.
-      (stream, _consumer, stored) => Promise.resolve(stream === 'WORK' && stored.seq === job.seq),
-    );
+      completed: (stream, _consumer, stored) => Promise.resolve(stream === 'WORK' && stored.seq === job.seq),
+    });
     await reaper.reap({ stream: 'WORK', consumer: 'w', stream_seq: job.seq, deliveries: 5 });
     const [entry] = (await store.list()) as DeadLetterRecord[];
     expect(entry).toMatchObject({ seq: job.seq, reason: 'max-deliveries', completed: true });

@@ -11,12 +11,14 @@ export {
 } from './dead-letter.headers';
 export {
   MaxDeliveriesReaper,
+  type MaxDeliveriesReaperOptions,
   REAPER_MAX_ATTEMPTS,
   REAPER_MINIMAL_FROM_ATTEMPT,
   MAX_DELIVERIES_ADVISORY_SUBJECT,
   maxDeliveriesAdvisorySubject,
   type MaxDeliveriesAdvisory,
 } from './max-deliveries.reaper';
+export { DeadLetterMarks, type DeadLetterMark, deadLetterMarksBucket } from './dead-letter-marks';
 export {
   DeadLetterPayloads,
   deadLetterPayloadBucket,

@@ -4,6 +4,7 @@ import { type Logger } from 'pino';
 import { storedHeaders } from '../codec/message-headers';
 import { NonRetryableError } from '../errors';
 import { type DeadLetterTarget } from './dead-letter.sink';
+import { type DeadLetterMarks } from './dead-letter-marks';
 import { type StreamDeadLetterSink } from './stream-dead-letter.sink';
 
 /** The part of `io.nats.jetstream.advisory.v1.max_deliver` the reaper reads (2.9 has no consumer_seq). */
@@ -43,26 +44,35 @@ const notFound = (e: unknown): boolean =>
  * worker killed mid-job never reaches its own dead-letter code; the server then gives up after
  * `max_deliver` and says so only in an advisory, which the advisory stream keeps for this reaper.
  */
+export interface MaxDeliveriesReaperOptions {
+  /** Streams whose advisories are ignored (the DLQ's, the advisories' own). */
+  ignoreStreams: string[];
+  logger: Logger;
+  /** A handler's own DLQ, by its stream and durable; the sink's default otherwise. */
+  targetFor?: (stream: string, consumer: string) => DeadLetterTarget | undefined;
+  /** Called when a minimal entry had to be written, for the error metric. */
+  onMinimal?: (stream: string) => void;
+  /** Whether the job had completed after all (its handler's `idempotency` record). */
+  completed?: (
+    stream: string,
+    consumer: string,
+    stored: { headers: MsgHdrs | undefined; seq: number },
+  ) => Promise<boolean>;
+  /** Which messages were dead-lettered already, whatever the time since (re-sent advisories). */
+  marks?: DeadLetterMarks;
+}
+
 export class MaxDeliveriesReaper {
   private readonly workQueues = new Map<string, boolean>();
+  private readonly logger: Logger;
 
   constructor(
     private readonly jsm: JetStreamManager,
     private readonly sink: StreamDeadLetterSink,
-    private readonly ignoreStreams: string[],
-    private readonly logger: Logger,
-    /** A handler's own DLQ, by its stream and durable; the sink's default otherwise. */
-    private readonly targetFor: (stream: string, consumer: string) => DeadLetterTarget | undefined = () =>
-      undefined,
-    /** Called when a minimal entry had to be written, for the error metric. */
-    private readonly onMinimal: (stream: string) => void = () => undefined,
-    /** Whether the job had completed after all (its handler's `idempotency` record). */
-    private readonly completed: (
-      stream: string,
-      consumer: string,
-      stored: { headers: MsgHdrs | undefined; seq: number },
-    ) => Promise<boolean> = () => Promise.resolve(false),
-  ) {}
+    private readonly options: MaxDeliveriesReaperOptions,
+  ) {
+    this.logger = options.logger;
+  }
 
   /**
    * Copies the job the advisory names into the DLQ. `attempt` is the advisory's delivery count:
@@ -75,7 +85,8 @@ export class MaxDeliveriesReaper {
       throw new NonRetryableError(`not a max-deliveries advisory: ${JSON.stringify(advisory)}`);
     }
     const { stream, stream_seq: seq, consumer, deliveries } = advisory;
-    if (this.ignoreStreams.includes(stream)) return;
+    const { ignoreStreams, targetFor, onMinimal, completed: isCompleted, marks } = this.options;
+    if (ignoreStreams.includes(stream)) return;
     let stored: StoredMsg | null;
     try {
       stored = await this.jsm.streams.getMessage(stream, { seq });
@@ -88,12 +99,25 @@ export class MaxDeliveriesReaper {
       this.logger.debug({ stream, seq, consumer }, 'max-deliveries advisory for a message no longer stored');
       return;
     }
+    const target = targetFor?.(stream, consumer);
+    const dlqStream = target?.stream ?? this.sink.stream;
+    const mark = await marks?.get(dlqStream, stream, seq);
+    if (mark) {
+      // A re-sent advisory (nats-server sends them again on restart) for a job already copied; a
+      // work-queue delete lost to a crash is finished now (unless the entry is minimal: the job stays).
+      this.logger.debug(
+        { stream, seq, consumer, dlqSeq: mark.dlqSeq },
+        'max-deliveries advisory for a job already dead-lettered',
+      );
+      if (!mark.minimal) await this.deleteFromWorkQueue(stream, seq);
+      return;
+    }
     const minimal = attempt >= REAPER_MINIMAL_FROM_ATTEMPT;
     const read = storedHeaders(stored);
-    const completed = await this.completed(stream, consumer, { headers: read.headers, seq }).catch(
-      () => false,
-    );
-    await this.sink.writeRecord({
+    const completed = isCompleted
+      ? await isCompleted(stream, consumer, { headers: read.headers, seq }).catch(() => false)
+      : false;
+    const dlqSeq = await this.sink.writeRecord({
       completed,
       subject: stored.subject,
       data: stored.data,
@@ -105,21 +129,28 @@ export class MaxDeliveriesReaper {
       consumer,
       attempts: deliveries,
       reason: 'max-deliveries',
-      target: this.targetFor(stream, consumer),
+      target,
       error: new MaxDeliveriesExceeded(
         `no worker settled the job in ${deliveries} deliveries (the worker crashed or ran past ack_wait)`,
       ),
     });
+    await marks?.add(dlqStream, stream, seq, { dlqSeq, minimal });
     if (minimal) {
-      this.onMinimal(stream);
+      onMinimal?.(stream);
       this.logger.error(
         { stream, seq, consumer, attempt },
         'could not copy a max-delivered job into the DLQ; wrote a minimal entry, the job stays in its stream',
       );
       return;
     }
-    // A work queue would keep the message forever (no consumer will take it again); other
-    // retentions may still owe it to other consumers, so only work queues are cleaned up.
+    await this.deleteFromWorkQueue(stream, seq);
+  }
+
+  /**
+   * A work queue would keep the message forever (no consumer will take it again); other
+   * retentions may still owe it to other consumers, so only work queues are cleaned up.
+   */
+  private async deleteFromWorkQueue(stream: string, seq: number): Promise<void> {
     if (await this.isWorkQueue(stream)) {
       await this.jsm.streams.deleteMessage(stream, seq).catch((e: unknown) => {
         if (!notFound(e)) throw e;

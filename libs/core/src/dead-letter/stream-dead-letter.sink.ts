@@ -70,6 +70,11 @@ export class StreamDeadLetterSink extends DeadLetterSink {
     this.payloads = new DeadLetterPayloads(js);
   }
 
+  /** The DLQ stream dead letters go to unless a handler has its own. */
+  get stream(): string {
+    return this.settings.stream;
+  }
+
   async write(deadLetter: DeadLetter): Promise<void> {
     const { msg, reason, error, handler, target } = deadLetter;
     const read = jobHeaders(msg);

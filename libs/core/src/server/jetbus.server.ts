@@ -7,6 +7,7 @@ import {
   LogDeadLetterSink,
   maxDeliveriesAdvisorySubject,
   type MaxDeliveriesAdvisory,
+  DeadLetterMarks,
   MaxDeliveriesReaper,
   REAPER_MAX_ATTEMPTS,
   StreamDeadLetterSink,
@@ -173,21 +174,20 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     const byConsumer = new Map(handlers.map((h) => [`${h.stream}/${h.options.durable}`, h]));
     const dl = this.options.deadLetter;
     if (!dl || !dl.reaper || !(this.deadLetters instanceof StreamDeadLetterSink)) return [];
-    const reaper = new MaxDeliveriesReaper(
-      this.connection.jsm,
-      this.deadLetters,
-      [dl.stream.name, dl.reaper.stream.name],
-      this.log,
-      (stream, consumer) => targets.get(`${stream}/${consumer}`),
-      (stream) => this.metrics.minimalDeadLetter(stream),
-      async (stream, consumer, stored) => {
+    const reaper = new MaxDeliveriesReaper(this.connection.jsm, this.deadLetters, {
+      ignoreStreams: [dl.stream.name, dl.reaper.stream.name],
+      logger: this.log,
+      targetFor: (stream, consumer) => targets.get(`${stream}/${consumer}`),
+      onMinimal: (stream) => this.metrics.minimalDeadLetter(stream),
+      completed: async (stream, consumer, stored) => {
         const h = byConsumer.get(`${stream}/${consumer}`);
         const key = h?.options.idempotency?.key;
         if (!h?.completed || typeof key === 'function') return false;
         const custom = key && stored.headers?.has(key) ? stored.headers.get(key) : '';
         return h.completed.has(custom || defaultJobId(stored.headers, stream, stored.seq));
       },
-    );
+      marks: new DeadLetterMarks(this.connection.js, this.log),
+    });
     const advisories = dl.reaper.stream.name;
     const prepared: PreparedHandler[] = [];
     for (const source of new Set(streams)) {

@@ -1,0 +1,79 @@
+import { type JetStreamClient } from '@nats-io/jetstream';
+import { type KV } from '@nats-io/kv';
+import { type Logger } from 'pino';
+import { kvKeyPart, openOrCreateKv } from '../provisioning/kv-bucket';
+
+/** The KV bucket recording which source messages the reaper already dead-lettered into `dlqStream`. */
+export const deadLetterMarksBucket = (dlqStream: string): string => `${dlqStream}_MARKS`;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Where a message went: its dead letter's sequence, and whether that entry is minimal (the job stayed). */
+export interface DeadLetterMark {
+  dlqSeq: number;
+  minimal: boolean;
+}
+
+/**
+ * Which source messages the reaper already copied into the DLQ, kept without expiry. nats-server
+ * re-sends `MAX_DELIVERIES` advisories for old max-delivered messages on every restart, and the
+ * DLQ's dedup id only helps within its duplicate window (2 min by default): without a mark, a
+ * message still in its stream (any retention but a work queue, or a work-queue delete lost to a
+ * crash) would be dead-lettered again.
+ */
+export class DeadLetterMarks {
+  private readonly buckets = new Map<string, Promise<KV>>();
+  private warned = false;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * The mark of a message already dead-lettered, or undefined; undefined too when the bucket cannot
+   * be read (the DLQ's dedup id still applies).
+   */
+  async get(dlqStream: string, stream: string, seq: number): Promise<DeadLetterMark | undefined> {
+    try {
+      const entry = await (await this.bucket(dlqStream)).get(key(stream, seq));
+      if (!entry || entry.operation !== 'PUT') return undefined;
+      const [dlqSeq, kind] = decoder.decode(entry.value).split(' ');
+      return { dlqSeq: Number(dlqSeq), minimal: kind === 'minimal' };
+    } catch (e) {
+      this.warn(e);
+      return undefined;
+    }
+  }
+
+  async add(dlqStream: string, stream: string, seq: number, mark: DeadLetterMark): Promise<void> {
+    const value = `${mark.dlqSeq}${mark.minimal ? ' minimal' : ''}`;
+    try {
+      await (await this.bucket(dlqStream)).put(key(stream, seq), encoder.encode(value));
+    } catch (e) {
+      this.warn(e);
+    }
+  }
+
+  private bucket(dlqStream: string): Promise<KV> {
+    let kv = this.buckets.get(dlqStream);
+    if (!kv) {
+      kv = openOrCreateKv(this.js, deadLetterMarksBucket(dlqStream), { history: 1 });
+      kv.catch(() => this.buckets.delete(dlqStream));
+      this.buckets.set(dlqStream, kv);
+    }
+    return kv;
+  }
+
+  private warn(e: unknown): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.log.warn(
+      { err: e },
+      'dead-letter marks unavailable: re-sent advisories rely on the DLQ duplicate window',
+    );
+  }
+}
+
+const key = (stream: string, seq: number): string => `${kvKeyPart(stream)}.${seq}`;
