@@ -3,9 +3,10 @@
 import { type Command } from 'commander';
 import { type CommandIo, processIo, runAction } from '../cli-io';
 import { type ServerCommandOptions, addConnectionOptions } from '../connection.options';
+import { registerStreamRepairCommand } from './repair-command';
 import { infoAction, lsAction } from './stream-actions';
 
-/** `jetbus streams ls|info`. */
+/** `jetbus streams ls|info|repair`. */
 export function registerStreamCommands(program: Command, io: CommandIo = processIo): Command {
   const streams = program.command('streams').description('inspect JetStream streams');
   const withServer = (c: Command) => addConnectionOptions(c).option('--json', 'machine-readable output');
@@ -17,5 +18,6 @@ export function registerStreamCommands(program: Command, io: CommandIo = process
   withServer(
     streams.command('info').argument('<stream>').description('config, state and consumers of a stream'),
   ).action(runAction(io, (name: string, options: ServerCommandOptions) => infoAction(name, options, io)));
+  registerStreamRepairCommand(streams, io);
   return streams;
 }

@@ -12,8 +12,10 @@ describe('resolveJobHandlerOptions', () => {
       concurrency: 8,
       prefetch: 8,
       maxAttempts: 5,
+      crashLimit: 2,
       maxInFlight: 1000,
       ackWaitMs: 30000,
+      idempotency: undefined,
       validate: true,
       confirmAck: false,
       timeoutMs: undefined,
@@ -32,8 +34,21 @@ describe('resolveJobHandlerOptions', () => {
     expect(resolve({ maxAttempts: Infinity }).maxAttempts).toBe(Infinity);
   });
 
+  it('resolves idempotency with a 24 h default TTL', () => {
+    expect(resolve({ idempotency: {} }).idempotency).toEqual({ key: undefined, ttlMs: 86_400_000 });
+    expect(resolve({ idempotency: { key: 'X-Order-Id', ttl: '1h' } }).idempotency).toEqual({
+      key: 'X-Order-Id',
+      ttlMs: 3_600_000,
+    });
+  });
+
   it.each([
     [{ concurrency: -1 }, 'OrderJobs.reserve.concurrency'],
+    [{ crashLimit: -1 }, 'OrderJobs.reserve.crashLimit'],
+    [{ crashLimit: 1.5 }, 'OrderJobs.reserve.crashLimit'],
+    [{ idempotency: true }, 'OrderJobs.reserve.idempotency'],
+    [{ idempotency: { key: 'has space' } }, 'OrderJobs.reserve.idempotency.key'],
+    [{ idempotency: { ttl: '10ms' } }, 'OrderJobs.reserve.idempotency.ttl'],
     [{ concurrency: 1.5 }, 'OrderJobs.reserve.concurrency'],
     [{ maxAttempts: 0 }, 'OrderJobs.reserve.maxAttempts'],
     [{ prefetch: 0 }, 'OrderJobs.reserve.prefetch'],

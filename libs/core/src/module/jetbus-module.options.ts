@@ -55,6 +55,12 @@ export interface JetbusModuleOptions {
    * still terminated, so prefer the stream). @default { stream: 'JETBUS_DLQ', subjectPrefix: 'dlq', reaper: true }
    */
   deadLetter?: DeadLetterOptions | false;
+  /**
+   * At worker startup, before the first pull, remove work-queue messages a server crash left below
+   * their consumer's ack floor (`repairStream`), in every stream the handlers consume; logged, never
+   * fatal. Needs `$JS.API.STREAM.MSG.DELETE.<stream>`. @default false
+   */
+  repairStranded?: boolean;
   /** Registry for jetbus's Prometheus metrics. @default a registry of its own (`JetbusMetrics.registry`) */
   metricsRegistry?: Registry;
   /** Payload codec. @default JSON */

@@ -21,6 +21,7 @@ describe('resolveModuleOptions', () => {
     expect(o.publishWindow).toBe(256);
     expect(o.maxReconnectAttempts).toBe(-1);
     expect(o.shutdownGracePeriodMs).toBe(10000);
+    expect(o.repairStranded).toBe(false);
     expect(o.streams[0]).toEqual({
       name: 'ORDERS',
       subjects: ['orders.>'],
@@ -60,6 +61,7 @@ describe('resolveModuleOptions', () => {
       },
       'streams[1].name',
     ],
+    [{ ...valid, repairStranded: 'yes' }, 'repairStranded'],
   ])('rejects %p naming %s', (options, option) => {
     expect(optionOf(() => resolveModuleOptions(options as never))).toBe(option);
   });

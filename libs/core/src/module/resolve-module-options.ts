@@ -58,6 +58,7 @@ export interface ResolvedModuleOptions {
   codec: Codec;
   logger: Logger | false | undefined;
   deadLetter: ResolvedDeadLetterOptions | false;
+  repairStranded: boolean;
   metricsRegistry: Registry | undefined;
 }
 
@@ -220,6 +221,14 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
     codec: options.codec ?? new JsonCodec(),
     logger: options.logger,
     deadLetter,
+    repairStranded: bool(options.repairStranded, 'repairStranded'),
     metricsRegistry: options.metricsRegistry,
   };
+}
+
+function bool(value: unknown, option: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean')
+    throw new JetbusConfigError(option, `must be true or false, got ${JSON.stringify(value)}`);
+  return value;
 }

@@ -20,6 +20,7 @@ import { JetbusConnection } from '../module/jetbus.connection';
 import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { type ResolvedModuleOptions, reaperDurable } from '../module/resolve-module-options';
 import { ensureConsumer, resolveStream, toConsumerConfig } from '../provisioning';
+import { repairWorkQueues } from '../repair';
 import { createBackoff } from '../retry';
 import { AttemptLedger } from '../retry/attempt-ledger';
 import { PayloadValidator, isDtoClass } from '../validation';
@@ -67,6 +68,15 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
 
   private async startRunners(): Promise<void> {
     const prepared = await this.prepareHandlers();
+    if (this.options.repairStranded) {
+      const dl = this.options.deadLetter;
+      await repairWorkQueues(
+        this.connection.jsm,
+        prepared.map((h) => h.stream),
+        this.log,
+        { advisoryStream: dl && dl.reaper ? dl.reaper.stream.name : undefined },
+      );
+    }
     const base = {
       js: this.connection.js,
       codec: this.options.codec,
