@@ -41,7 +41,9 @@ const charged: string[] = [];
 
 @Injectable()
 class ChargeJobs {
-  @JobHandler('billing.charge', { stream: 'BILLING', maxAttempts: 1, ackWait: ACK_WAIT_MS })
+  // crashLimit 0: the server's max_deliver and the reaper handle workers that die (with poison
+  // isolation on, the job would instead run again alone and complete).
+  @JobHandler('billing.charge', { stream: 'BILLING', maxAttempts: 1, crashLimit: 0, ackWait: ACK_WAIT_MS })
   charge(@Payload() c: { id: string }): void {
     charged.push(c.id);
   }
