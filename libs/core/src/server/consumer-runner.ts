@@ -18,6 +18,11 @@ import { Semaphore } from './semaphore';
 
 /** When recording a dead letter fails, the job comes back after this delay to try again. */
 const DEAD_LETTER_RETRY_MS = 5_000;
+/**
+ * How long a suspect waits for the other jobs of its process to finish so it can run alone. Past
+ * it (a job that never ends) the suspect is handed back and comes round again.
+ */
+const EXCLUSIVE_WAIT_MS = 30_000;
 /** Pause before pulling again after a pull failed (server away, consumer deleted). */
 const RESUBSCRIBE_DELAY_MS = 1_000;
 /**
@@ -164,7 +169,18 @@ export class ConsumerRunner {
         return;
       }
       if (lane.kind === 'exclusive') {
-        await gate!.enterExclusive();
+        if (!(await gate!.enterExclusive(EXCLUSIVE_WAIT_MS))) {
+          // Other jobs kept running (one may hang): give it back, unrecorded, so it stays a suspect.
+          if (!entry.settled) {
+            entry.settled = true;
+            msg.nak(RESUBSCRIBE_DELAY_MS);
+            this.log.warn(
+              { subject: msg.subject, seq: msg.seq },
+              'could not run a suspect job alone in time; returned it',
+            );
+          }
+          return;
+        }
         entered = 'exclusive';
         if (entry.settled) return; // released by shutdown while it waited
         await this.triage.beginExclusive(msg, lane);

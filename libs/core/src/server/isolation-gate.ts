@@ -8,7 +8,7 @@
 export class IsolationGate {
   private shared = 0;
   private exclusive = false;
-  private readonly exclusiveQueue: (() => void)[] = [];
+  private exclusiveQueue: (() => void)[] = [];
   private sharedQueue: (() => void)[] = [];
 
   /** Undefined when entered at once, else a promise that resolves once entered. */
@@ -30,13 +30,23 @@ export class IsolationGate {
     this.next();
   }
 
-  /** Resolves once every shared run has left and no other exclusive run is in progress. */
-  enterExclusive(): Promise<void> {
+  /**
+   * Resolves true once every shared run has left and no other exclusive run is in progress, or
+   * false after `timeoutMs` (a shared job that never ends must not stall the process for good).
+   */
+  enterExclusive(timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
-      this.exclusiveQueue.push(() => {
+      const enter = () => {
+        clearTimeout(timer);
         this.exclusive = true;
-        resolve();
-      });
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.exclusiveQueue = this.exclusiveQueue.filter((e) => e !== enter);
+        this.next();
+        resolve(false);
+      }, timeoutMs);
+      this.exclusiveQueue.push(enter);
       this.next();
     });
   }
