@@ -5,11 +5,11 @@ export {
   type JetbusTlsOptions,
 } from './module/jetbus-module.options';
 export { type JetbusStreamOptions } from './module/jetbus-stream.options';
-export { JetbusConnection } from './module/jetbus.connection';
+export { JetbusConnection } from './connection/jetbus.connection';
 export { JETBUS_LOGGER, JETBUS_MODULE_OPTIONS } from './constants';
 export { JetbusClient, JetbusClientProxy, type PublishOptions, type PublishRequest } from './client';
 export { JetbusServer } from './server/jetbus.server';
-export { JetbusContext } from './server/jetbus.context';
+export { JetbusContext } from './context/jetbus.context';
 export { JobHandler } from './handlers/job-handler.decorator';
 export { type JobHandlerOptions } from './handlers/job-handler.options';
 export {

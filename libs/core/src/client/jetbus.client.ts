@@ -5,12 +5,12 @@ import { type Logger } from 'pino';
 import { type Observable, from } from 'rxjs';
 import { type Codec } from '../codec';
 import { type JetbusError, NotConnectedError, PayloadTooLargeError, PublishManyError } from '../errors';
-import { type JetbusConnection } from '../module/jetbus.connection';
+import { type JetbusConnection } from '../connection/jetbus.connection';
 import { type JetbusMetrics } from '../observability/jetbus-metrics';
 import { TRACEPARENT, childTraceparent } from '../observability/trace-context';
 import { parseDuration } from '../retry';
 import { PayloadValidator } from '../validation';
-import { mapPublishError } from './map-publish-error';
+import { mapPublishError } from '../connection/map-publish-error';
 import { PubAckWindow } from './pub-ack-window';
 import { type PublishOptions, type PublishRequest } from './publish.options';
 

@@ -1,7 +1,7 @@
 import { type JetStreamClient } from '@nats-io/jetstream';
 import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
-import { kvKeyPart, openOrCreateKv } from '../provisioning/kv-bucket';
+import { kvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
 
 /** The KV bucket recording which source messages the reaper already dead-lettered into `dlqStream`. */
 export const deadLetterMarksBucket = (dlqStream: string): string => `${dlqStream}_MARKS`;

@@ -5,6 +5,7 @@ import {
   type StoredMsg,
   type StreamInfo,
 } from '@nats-io/jetstream';
+import { isMessageGone, isStreamNotFound } from '../connection/jetstream-api-errors';
 import { DeadLetterPayloadMissingError, DeadLetterStreamNotFoundError, JetbusConfigError } from '../errors';
 import { DeadLetterPayloads, deadLetterPayloadBucket } from './dead-letter-payloads';
 import { type DeadLetterFilter, matchesDeadLetterFilter, parseDeadLetterFilter } from './dead-letter-filter';
@@ -23,15 +24,6 @@ export interface DeadLetterStoreOptions {
    */
   subjectPrefix?: string;
 }
-
-/** JetStream API error codes the store tells apart (nats-server 2.9.10). */
-const API_CODE = {
-  StreamNotFound: 10059,
-  /** Deleting a sequence that was already deleted. */
-  SequenceNotFound: 10043,
-  /** Deleting a sequence past the last one. */
-  StoreEof: 10057,
-} as const;
 
 /**
  * Reads and deletes dead letters in the DLQ stream: the one place the CLI, the admin app and
@@ -151,8 +143,7 @@ export class DeadLetterStore {
     try {
       deleted = await this.call(() => this.jsm.streams.deleteMessage(this.stream, dlqSeq));
     } catch (e) {
-      const code = (e as { code?: unknown }).code;
-      if (code !== API_CODE.SequenceNotFound && code !== API_CODE.StoreEof) throw e;
+      if (!isMessageGone(e)) throw e;
       deleted = false;
     }
     // After the entry: an object without its entry is litter; an entry without its object is a loss.
@@ -208,8 +199,7 @@ export class DeadLetterStore {
     try {
       return await request();
     } catch (e) {
-      if ((e as { code?: unknown }).code === API_CODE.StreamNotFound)
-        throw new DeadLetterStreamNotFoundError(this.stream, { cause: e });
+      if (isStreamNotFound(e)) throw new DeadLetterStreamNotFoundError(this.stream, { cause: e });
       throw e;
     }
   }

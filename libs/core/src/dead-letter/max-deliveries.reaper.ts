@@ -2,6 +2,7 @@ import { type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { type MsgHdrs } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { storedHeaders } from '../codec/message-headers';
+import { isMessageGone, isStreamNotFound } from '../connection/jetstream-api-errors';
 import { NonRetryableError } from '../errors';
 import { type DeadLetterTarget } from './dead-letter.sink';
 import { type DeadLetterMarks } from './dead-letter-marks';
@@ -36,8 +37,7 @@ export class MaxDeliveriesExceeded extends Error {
   override name = 'MaxDeliveriesExceeded';
 }
 
-const notFound = (e: unknown): boolean =>
-  /no message found|message not found|stream not found/i.test((e as Error)?.message ?? '');
+const notFound = (e: unknown): boolean => isMessageGone(e) || isStreamNotFound(e);
 
 /**
  * Moves jobs whose worker died (or hung past ack_wait) on their last delivery into the DLQ. A

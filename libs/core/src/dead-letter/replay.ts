@@ -1,6 +1,6 @@
 import { type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { mapPublishError } from '../client/map-publish-error';
+import { mapPublishError } from '../connection/map-publish-error';
 import {
   JetbusConfigError,
   type JetbusError,
@@ -12,6 +12,7 @@ import {
 } from '../errors';
 import { type Duration, parseDuration } from '../retry';
 import { JOB_ID_HEADER } from '../codec/job-id';
+import { isStreamNotFound } from '../connection/jetstream-api-errors';
 import { replayMsgId } from './dead-letter.headers';
 import {
   type DeadLetterFilter,
@@ -360,10 +361,7 @@ class ReplayTargets {
     try {
       stream = await this.store.jsm.streams.find(subject);
     } catch (e) {
-      // 10059: "no stream matches subject".
-      return (e as { code?: unknown }).code === 10059
-        ? new NoStreamForSubjectError(subject, { cause: e })
-        : (e as Error);
+      return isStreamNotFound(e) ? new NoStreamForSubjectError(subject, { cause: e }) : (e as Error);
     }
     if (stream === this.store.stream)
       return new ReplayTargetError(subject, `the dead-letter stream ${stream} captures it`);

@@ -1,7 +1,7 @@
 import { type JetStreamClient } from '@nats-io/jetstream';
 import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
-import { mapPublishError } from '../client/map-publish-error';
+import { mapPublishError } from '../connection/map-publish-error';
 import { escapeControl, jobHeaders } from '../codec/message-headers';
 import { traceFrom } from '../observability/trace-context';
 import { type DeadLetterInput } from './dead-letter-record.input';

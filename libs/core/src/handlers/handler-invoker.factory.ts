@@ -4,7 +4,7 @@ import { PARAM_ARGS_METADATA } from '@nestjs/microservices/constants.js';
 import { RpcParamtype } from '@nestjs/microservices/enums/rpc-paramtype.enum.js';
 import { RpcParamsFactory } from '@nestjs/microservices/factories/rpc-params-factory.js';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { type JetbusContext } from '../server/jetbus.context';
+import { type JetbusContext } from '../context/jetbus.context';
 import { type DiscoveredJobHandler } from './job-handler.explorer';
 
 export type HandlerInvoker = (payload: unknown, ctx: JetbusContext) => Promise<unknown>;

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { JetbusConnection } from './jetbus.connection';
+import { JetbusConnection } from '../connection/jetbus.connection';
 
 /** Closes the connection last: consumers drained in `beforeApplicationShutdown` already. */
 @Injectable()

@@ -12,7 +12,7 @@ import { createJetbusLogger, silentLogger } from '../observability/logger';
 import { ensureStreams } from '../provisioning';
 import { JetbusServer } from '../server/jetbus.server';
 import { type JetbusModuleAsyncOptions, type JetbusModuleOptions } from './jetbus-module.options';
-import { JetbusConnection } from './jetbus.connection';
+import { JetbusConnection } from '../connection/jetbus.connection';
 import { JetbusLifecycle } from './jetbus.lifecycle';
 import { type ResolvedModuleOptions, resolveModuleOptions } from './resolve-module-options';
 

@@ -1,6 +1,7 @@
 import { AckPolicy, type ConsumerConfig, DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
+import { isConsumerNotFound, isStreamNotFound } from '../connection/jetstream-api-errors';
 import { ConsumerDriftError, JetbusConfigError, NoStreamForSubjectError } from '../errors';
 import { type ResolvedJobHandlerOptions } from '../handlers/job-handler.options';
 
@@ -58,8 +59,8 @@ export async function ensureConsumer(
   const live = await jsm.consumers.info(stream, durable).then(
     (i) => i.config,
     (e: Error) => {
-      if (e.name === 'ConsumerNotFoundError') return undefined;
-      if (e.name === 'StreamNotFoundError') {
+      if (isConsumerNotFound(e)) return undefined;
+      if (isStreamNotFound(e)) {
         throw new JetbusConfigError(`${where}.stream`, `stream "${stream}" does not exist`);
       }
       throw e;

@@ -7,6 +7,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
+import { isStreamNotFound } from '../connection/jetstream-api-errors';
 import { JetbusConfigError } from '../errors';
 import { type ResolvedStreamOptions } from '../module/resolve-module-options';
 
@@ -70,7 +71,7 @@ export async function ensureStreams(
     const live = await jsm.streams.info(s.name).then(
       (info) => info.config,
       (e: Error) => {
-        if (e.name === 'StreamNotFoundError') return undefined;
+        if (isStreamNotFound(e)) return undefined;
         throw e;
       },
     );

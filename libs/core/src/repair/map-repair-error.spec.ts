@@ -5,8 +5,8 @@ import {
   isMessageGone,
   isStreamNotFound,
   jetStreamApiCode,
-  mapRepairError,
-} from './map-repair-error';
+} from '../connection/jetstream-api-errors';
+import { mapRepairError } from './map-repair-error';
 
 const apiError = (status: number, errCode: number, description: string) =>
   new JetStreamApiError({ code: status, err_code: errCode, description });

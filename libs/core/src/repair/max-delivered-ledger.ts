@@ -3,7 +3,7 @@ import {
   type MaxDeliveriesAdvisory,
   maxDeliveriesAdvisorySubject,
 } from '../dead-letter/max-deliveries.reaper';
-import { isStreamNotFound } from './map-repair-error';
+import { isStreamNotFound } from '../connection/jetstream-api-errors';
 import { nextMessage } from './next-message';
 
 /**

@@ -1,5 +1,5 @@
 import { type JetStreamManager, type MsgRequest, type StoredMsg } from '@nats-io/jetstream';
-import { isMessageGone } from './map-repair-error';
+import { isMessageGone } from '../connection/jetstream-api-errors';
 
 /**
  * The first message stored at or after `seq` whose subject matches `subject` (wildcards allowed),

@@ -9,7 +9,8 @@ import {
   sameConsumer,
   untrustedFloor,
 } from './consumer-ownership';
-import { isConsumerNotFound, isMessageGone, mapRepairError } from './map-repair-error';
+import { isConsumerNotFound, isMessageGone } from '../connection/jetstream-api-errors';
+import { mapRepairError } from './map-repair-error';
 import { MaxDeliveredLedger } from './max-delivered-ledger';
 import { nextMessage } from './next-message';
 import {

@@ -1,7 +1,7 @@
 import { type JetStreamClient } from '@nats-io/jetstream';
 import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
-import { kvKeyPart, openOrCreateKv } from '../provisioning/kv-bucket';
+import { kvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
 
 /** The KV bucket where jetbus records how deliveries of retried or suspect jobs ended. */
 export const ATTEMPT_LEDGER_BUCKET = 'JETBUS_ATTEMPTS';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type JetStreamClient } from '@nats-io/jetstream';
 import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
-import { openOrCreateKv } from '../provisioning/kv-bucket';
+import { openOrCreateKv } from '../connection/kv-bucket';
 
 /** The KV bucket of one handler's completed job keys. */
 export const completedJobsBucket = (durable: string): string =>

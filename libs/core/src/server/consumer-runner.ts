@@ -11,7 +11,7 @@ import { type AttemptLedger } from '../retry/attempt-ledger';
 import { defaultJobId } from '../codec/job-id';
 import { DeliveryTriage, type Lane } from './delivery-triage';
 import { type IsolationGate } from './isolation-gate';
-import { JetbusContext } from './jetbus.context';
+import { JetbusContext } from '../context/jetbus.context';
 import { type PreparedHandler } from './prepared-handler';
 import { MessageWindow } from './message-window';
 import { Semaphore } from './semaphore';

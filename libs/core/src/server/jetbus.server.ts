@@ -16,7 +16,7 @@ import { JetbusConfigError } from '../errors';
 import { HandlerInvokerFactory } from '../handlers/handler-invoker.factory';
 import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
 import { resolveJobHandlerOptions } from '../handlers/resolve-job-handler-options';
-import { JetbusConnection } from '../module/jetbus.connection';
+import { JetbusConnection } from '../connection/jetbus.connection';
 import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { type ResolvedModuleOptions, reaperDurable } from '../module/resolve-module-options';
 import { ensureConsumer, resolveStream, toConsumerConfig } from '../provisioning';

@@ -1,5 +1,6 @@
 import { type JetStreamClient, StorageType } from '@nats-io/jetstream';
 import { type KV, type KvOptions, Kvm } from '@nats-io/kv';
+import { isStreamNotFound } from './jetstream-api-errors';
 
 /**
  * Opens a KV bucket, creating it when it does not exist. `Kvm.open` only binds (it never checks
@@ -16,7 +17,7 @@ export async function openOrCreateKv(
   const exists = await jsm.streams.info(`KV_${bucket}`).then(
     () => true,
     (e: Error) => {
-      if (e.name === 'StreamNotFoundError') return false;
+      if (isStreamNotFound(e)) return false;
       throw e;
     },
   );

@@ -6,7 +6,7 @@ import {
   PublishTimeoutError,
   StreamLimitError,
 } from '../errors';
-import { toPermissionDeniedError } from '../module/map-connection-error';
+import { toPermissionDeniedError } from './map-connection-error';
 
 export interface PublishErrorContext {
   subject: string;

@@ -25,7 +25,7 @@ import {
   toAuthenticationError,
   toPermissionDeniedError,
 } from './map-connection-error';
-import { type ResolvedModuleOptions } from './resolve-module-options';
+import { type ConnectionSettings } from './connection-settings';
 
 /** How long close() waits for a drain before it closes hard: drain can hang when the server is gone. */
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -82,7 +82,7 @@ export class JetbusConnection {
     void this.watchClose();
   }
 
-  static async open(options: ResolvedModuleOptions, logger: Logger): Promise<JetbusConnection> {
+  static async open(options: ConnectionSettings, logger: Logger): Promise<JetbusConnection> {
     const connectOptions: ConnectionOptions = {
       servers: options.servers,
       name: options.name,
@@ -190,7 +190,7 @@ export class JetbusConnection {
 
   private static jetStreamUnavailable(
     e: unknown,
-    options: ResolvedModuleOptions,
+    options: ConnectionSettings,
     user: string | undefined,
   ): JetbusError {
     if (e instanceof PermissionDeniedError) {

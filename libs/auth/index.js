@@ -1,2 +1,0 @@
-// Compiled entry point: the monorepo builds every library into the top-level dist/ folder.
-module.exports = require('../../dist/libs/auth/src/index.js');

@@ -1,0 +1,40 @@
+import { JetStreamApiCodes } from '@nats-io/jetstream';
+
+/**
+ * The JetStream API error codes (`err_code`) jetbus tells apart. nats.js names a few
+ * (`JetStreamApiCodes`); the others are from nats-server's `errors.json`, checked on 2.9.10.
+ */
+export const JetStreamApiCode = {
+  ...JetStreamApiCodes,
+  /** Deleting a sequence that was already deleted. */
+  SequenceNotFound: 10043,
+  /** Deleting a sequence past the last one. */
+  StoreEof: 10057,
+} as const;
+
+/**
+ * The JetStream API error code nats.js attached, if any: the one way jetbus recognises JetStream
+ * API errors (never by message text). Duck-typed because nats.js has a subclass per code and
+ * Jest's vm gives errors another realm. API codes are five digits; a status code (404, 408) is not one.
+ */
+export function jetStreamApiCode(e: unknown): number | undefined {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'number' && code >= 10_000 ? code : undefined;
+}
+
+/** 10059: no such stream (and, for `streams.find`, no stream captures the subject). */
+export const isStreamNotFound = (e: unknown): boolean =>
+  jetStreamApiCode(e) === JetStreamApiCode.StreamNotFound;
+
+export const isConsumerNotFound = (e: unknown): boolean =>
+  jetStreamApiCode(e) === JetStreamApiCode.ConsumerNotFound;
+
+/** The message is not stored: 10037 "no message found" (get), 10043 / 10057 (delete). */
+export const isMessageGone = (e: unknown): boolean => {
+  const code = jetStreamApiCode(e);
+  return (
+    code === JetStreamApiCode.NoMessageFound ||
+    code === JetStreamApiCode.SequenceNotFound ||
+    code === JetStreamApiCode.StoreEof
+  );
+};
