@@ -1,4 +1,5 @@
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import { PermissionDeniedError } from '../errors/permission-denied.error';
 import { authErrors } from '../client/connect-user';
 import { toAuthError } from '../client/to-auth-error';
@@ -243,6 +244,29 @@ describe('built-in roles on nats-server', () => {
       // Dead letters of the subjects it reaps only.
       expect(await rejection(jetstream(nc).publish('dlq.orders.shipped', 'x'), 'reaper')).toMatchObject({
         subject: 'dlq.orders.shipped',
+      });
+    });
+
+    it('creates, writes and reads its dead-letter marks for its own streams only', async () => {
+      const { nc } = await env.connect('ORDERS', 'reaper');
+      const js = jetstream(nc);
+      // As @jetbus/core's DeadLetterMarks: look the bucket up, create it on first use, bind later.
+      const kvm = new Kvm(js);
+      const created = await kvm.create('JETBUS_DLQ_MARKS', { history: 1 });
+      await created.put('ORDERS.7', '12');
+      expect((await created.get('ORDERS.7'))?.string()).toBe('12');
+      const bound = await kvm.open('JETBUS_DLQ_MARKS');
+      expect((await bound.get('ORDERS.7'))?.string()).toBe('12');
+      expect(await rejection(bound.put('OTHER.7', '13'), 'reaper')).toMatchObject({
+        subject: '$KV.JETBUS_DLQ_MARKS.OTHER.7',
+      });
+      expect(
+        await rejection(
+          jetstreamManager(nc).then((m) => m.streams.delete('KV_JETBUS_DLQ_MARKS')),
+          'reaper',
+        ),
+      ).toMatchObject({
+        subject: '$JS.API.STREAM.DELETE.KV_JETBUS_DLQ_MARKS',
       });
     });
   });

@@ -336,6 +336,7 @@ function readRole(c: Checker, value: unknown, path: PolicyPath): RolePermissions
         'advisoryStream',
         'durable',
         'dlqSubjects',
+        'deadLetterStream',
       ]);
       if (!o) return undefined;
       const streams: string[] = [];
@@ -359,7 +360,12 @@ function readRole(c: Checker, value: unknown, path: PolicyPath): RolePermissions
           'is required: the subjects of its streams, whose jobs it may dead-letter (as dlq.<subject>); dlq.> is no longer granted',
         );
       }
-      return build(c, at, () => reaper({ streams, advisoryStream, durable, dlqSubjects, ...dead }));
+      const deadLetterStream = c.string(o.deadLetterStream, [...at, 'deadLetterStream']);
+      if (deadLetterStream !== undefined && !c.name('stream', deadLetterStream, [...at, 'deadLetterStream']))
+        return undefined;
+      return build(c, at, () =>
+        reaper({ streams, advisoryStream, durable, dlqSubjects, deadLetterStream, ...dead }),
+      );
     }
   }
 }

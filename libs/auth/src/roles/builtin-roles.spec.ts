@@ -102,6 +102,11 @@ describe('built-in roles', () => {
         '$JS.API.STREAM.MSG.DELETE.ORDERS',
         'dlq.orders.created',
         'dlq.orders.paid',
+        '$JS.API.STREAM.INFO.KV_JETBUS_DLQ_MARKS',
+        '$JS.API.STREAM.CREATE.KV_JETBUS_DLQ_MARKS',
+        '$JS.API.STREAM.MSG.GET.KV_JETBUS_DLQ_MARKS',
+        '$JS.API.DIRECT.GET.KV_JETBUS_DLQ_MARKS.$KV.JETBUS_DLQ_MARKS.ORDERS.*',
+        '$KV.JETBUS_DLQ_MARKS.ORDERS.*',
       ]);
     });
 

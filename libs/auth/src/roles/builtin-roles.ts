@@ -1,5 +1,11 @@
 import { nameSyntaxError, subjectSyntaxError } from '../policy/subject';
-import { DEFAULT_ADVISORY_STREAM, DEFAULT_DLQ_PREFIX, reaperDurable } from './role-defaults';
+import {
+  DEFAULT_ADVISORY_STREAM,
+  DEFAULT_DLQ_PREFIX,
+  DEFAULT_DLQ_STREAM,
+  deadLetterMarksBucket,
+  reaperDurable,
+} from './role-defaults';
 import {
   type PermissionList,
   type ResponsePermission,
@@ -152,6 +158,8 @@ export interface ReaperRoleOptions {
   deadLetterPrefix?: string;
   /** The exact dead-letter subjects it may publish, instead of deriving them from `subjects`. */
   dlqSubjects?: readonly string[];
+  /** The dead-letter stream (the module's `deadLetter.stream`): names its marks bucket. @default 'JETBUS_DLQ' */
+  deadLetterStream?: string;
 }
 
 /**
@@ -182,10 +190,35 @@ export function reaper(options: ReaperRoleOptions): RolePermissions {
   ]);
   return {
     kind: RoleKinds.Reaper,
-    publish: list([...advisories.publish.allow, ...perStream, ...dlq]),
+    publish: list([
+      ...advisories.publish.allow,
+      ...perStream,
+      ...dlq,
+      ...marks(checkName('stream', options.deadLetterStream ?? DEFAULT_DLQ_STREAM), streams),
+    ]),
     subscribe: list(),
     inbox: true,
   };
+}
+
+/**
+ * The reaper's marks of what it already dead-lettered (so a re-sent advisory does not dead-letter
+ * a job twice): a KV bucket it opens, or creates on first use, and whose keys `<stream>.<seq>` it
+ * writes for its own streams only. Reads go through `STREAM.MSG.GET` (a bound bucket) or a direct
+ * get by key (a bucket it created); the former cannot be narrowed by key, and marks are not secret.
+ */
+function marks(dlqStream: string, streams: readonly string[]): string[] {
+  const bucket = deadLetterMarksBucket(dlqStream);
+  const kvStream = `KV_${bucket}`;
+  return [
+    `$JS.API.STREAM.INFO.${kvStream}`,
+    `$JS.API.STREAM.CREATE.${kvStream}`,
+    `$JS.API.STREAM.MSG.GET.${kvStream}`,
+    ...streams.flatMap((s) => [
+      `$JS.API.DIRECT.GET.${kvStream}.$KV.${bucket}.${s}.*`,
+      `$KV.${bucket}.${s}.*`,
+    ]),
+  ];
 }
 
 export interface CustomRoleOptions {

@@ -7,6 +7,11 @@ export const DEFAULT_ADVISORY_STREAM = 'JETBUS_ADVISORIES';
 export const reaperDurable = (stream: string): string => `jetbus-reaper_${stream}`;
 /** The dead-letter stream @jetbus/core declares (`deadLetter.stream`). */
 export const DEFAULT_DLQ_STREAM = 'JETBUS_DLQ';
+/**
+ * The KV bucket in which the reaper marks the source messages it already dead-lettered into
+ * `dlqStream`, as @jetbus/core names it (`DeadLetterMarks`); its stream is `KV_<bucket>`.
+ */
+export const deadLetterMarksBucket = (dlqStream: string): string => `${dlqStream}_MARKS`;
 /** Dead letters of a job on `orders.created` go to `dlq.orders.created` (`deadLetter.subjectPrefix`). */
 export const DEFAULT_DLQ_PREFIX = 'dlq';
 /**
