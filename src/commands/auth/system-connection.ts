@@ -85,8 +85,12 @@ export async function withSystemConnection<T>(
     return await Promise.race([
       (async () => {
         const nc = await connectForCommand(connectionOptions);
+        if (abort.signal.aborted) {
+          // Connected after the deadline: the command already failed and closed what it had.
+          void closeBounded(nc);
+          throw abort.signal.reason;
+        }
         opened.push(nc);
-        if (abort.signal.aborted) throw abort.signal.reason;
         arm(options.timeout, 'work');
         try {
           return await fn({ connection: nc, reconnect, signal: abort.signal });
