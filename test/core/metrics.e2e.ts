@@ -1,14 +1,6 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
-import {
-  JetbusClient,
-  JetbusConnection,
-  JetbusMetrics,
-  JobHandler,
-  NonRetryableError,
-  Payload,
-} from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { startJetbusApp } from '../support/jetbus-app';
+import { Injectable } from '@nestjs/common';
+import { JetbusMetrics, JobHandler, NonRetryableError, Payload } from '@jetbus/core';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 @Injectable()
@@ -21,33 +13,22 @@ class MeteredJobs {
 }
 
 describe('Prometheus metrics', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'met',
-        logger: false,
-        streams: [{ name: 'MET', subjects: ['metered.>'] }],
-      },
-      [MeteredJobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus(
+    {
+      name: 'met',
+      logger: false,
+      streams: [{ name: 'MET', subjects: ['metered.>'] }],
+    },
+    [MeteredJobs],
+  );
 
   it('counts outcomes per handler and reports consumer backlog at scrape time', async () => {
-    const bus = app.get(JetbusClient);
+    const bus = t.bus;
     await bus.publish('metered.job', { n: 0 }, { msgId: 'm0' });
     await bus.publish('metered.job', { n: 0 }, { msgId: 'm0' });
     await bus.publish('metered.job', { n: 1 });
     await bus.publish('metered.job', { n: 2 });
-    const { jsm } = app.get(JetbusConnection);
+    const { jsm } = t.connection;
     await waitFor(
       'settled',
       async () =>
@@ -55,7 +36,7 @@ describe('Prometheus metrics', () => {
         (await jsm.streams.info('JETBUS_DLQ')).state.messages === 2,
     );
 
-    const registry = app.get(JetbusMetrics).registry;
+    const registry = t.app.get(JetbusMetrics).registry;
     const value = async (name: string, labels: Record<string, string>) => {
       const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
       const entry = (metric?.values ?? []).find((v) =>

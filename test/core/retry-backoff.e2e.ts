@@ -1,7 +1,6 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
-import { Ctx, type JetbusContext, JetbusClient, JetbusConnection, JobHandler, Payload } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { captureLogs, startJetbusApp } from '../support/jetbus-app';
+import { Injectable } from '@nestjs/common';
+import { Ctx, type JetbusContext, JobHandler, Payload } from '@jetbus/core';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 const attempts: { attempt: number; at: number }[] = [];
@@ -18,29 +17,16 @@ class FlakyJobs {
 }
 
 describe('retries with backoff', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-  const logs = captureLogs();
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'svc',
-        logger: logs.logger,
-        streams: [{ name: 'FLAKY', subjects: ['flaky.>'] }],
-      },
-      [FlakyJobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus(
+    {
+      name: 'svc',
+      streams: [{ name: 'FLAKY', subjects: ['flaky.>'] }],
+    },
+    [FlakyJobs],
+  );
 
   it('fails twice, succeeds on attempt 3, with redelivery gaps no shorter than the backoff', async () => {
-    const ack = await app.get(JetbusClient).publish('flaky.run', { id: 'a' });
+    const ack = await t.bus.publish('flaky.run', { id: 'a' });
     await waitFor('third attempt', () => completed === 1);
 
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
@@ -49,13 +35,13 @@ describe('retries with backoff', () => {
     expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(700 - 10);
 
     const info = await waitFor('acked', async () => {
-      const i = await app.get(JetbusConnection).jsm.consumers.info('FLAKY', 'svc_flaky-run');
+      const i = await t.connection.jsm.consumers.info('FLAKY', 'svc_flaky-run');
       return i.num_ack_pending === 0 ? i : undefined;
     });
     expect(info.ack_floor.stream_seq).toBe(ack.seq);
     expect(info.delivered.consumer_seq).toBe(3);
 
-    const retries = logs.records.filter((r) => r.msg === 'job failed; will retry');
+    const retries = t.logs.records.filter((r) => r.msg === 'job failed; will retry');
     expect(retries.map((r) => [r.subject, r.seq, r.attempt, r.retryInMs])).toEqual([
       ['flaky.run', ack.seq, 1, 300],
       ['flaky.run', ack.seq, 2, 700],

@@ -1,15 +1,6 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
-import {
-  Ctx,
-  type JetbusContext,
-  JetbusClient,
-  JetbusConnection,
-  JobHandler,
-  Payload,
-  parseTraceparent,
-} from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { captureLogs, startJetbusApp } from '../support/jetbus-app';
+import { Injectable } from '@nestjs/common';
+import { Ctx, type JetbusContext, JetbusClient, JobHandler, Payload, parseTraceparent } from '@jetbus/core';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 const seen: { id: string; traceparent: string | undefined }[] = [];
@@ -31,31 +22,20 @@ class ChainJobs {
 }
 
 describe('trace context through a chain of jobs', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-  const logs = captureLogs();
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'chain',
-        logger: logs.logger,
-        streams: [{ name: 'CHAIN', subjects: ['chain.>'] }],
-      },
-      [ChainJobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus(
+    {
+      name: 'chain',
+      streams: [{ name: 'CHAIN', subjects: ['chain.>'] }],
+    },
+    [ChainJobs],
+  );
 
   it('continues the trace of a job in the jobs it causes, and logs its trace id', async () => {
     const root = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    await app.get(JetbusClient).publish('chain.first', { id: 'traced' }, { headers: { traceparent: root } });
-    await app.get(JetbusClient).publish('chain.first', { id: 'untraced' });
+    await t.app
+      .get(JetbusClient)
+      .publish('chain.first', { id: 'traced' }, { headers: { traceparent: root } });
+    await t.bus.publish('chain.first', { id: 'untraced' });
     await waitFor('both second hops ran twice', () => seen.length === 4);
 
     const traced = seen.filter((s) => s.id === 'traced');
@@ -65,9 +45,9 @@ describe('trace context through a chain of jobs', () => {
     expect(traced[1].traceparent).toBe(traced[0].traceparent);
     expect(seen.filter((s) => s.id === 'untraced').map((s) => s.traceparent)).toEqual([undefined, undefined]);
 
-    const retries = logs.records.filter((r) => r.msg === 'job failed; will retry');
+    const retries = t.logs.records.filter((r) => r.msg === 'job failed; will retry');
     expect(retries.map((r) => r.traceId).sort()).toEqual(['4bf92f3577b34da6a3ce929d0e0e4736', undefined]);
-    const { jsm } = app.get(JetbusConnection);
+    const { jsm } = t.connection;
     await waitFor(
       'acked',
       async () => (await jsm.consumers.info('CHAIN', 'chain_chain-second')).num_ack_pending === 0,

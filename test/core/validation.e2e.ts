@@ -1,8 +1,7 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { IsInt, IsString } from 'class-validator';
-import { JetbusClient, JetbusConnection, JobHandler, Payload } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { captureLogs, startJetbusApp } from '../support/jetbus-app';
+import { JobHandler, Payload } from '@jetbus/core';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 class ResizeImage {
@@ -24,35 +23,22 @@ class ImageJobs {
 }
 
 describe('payloads that can never succeed', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-  const logs = captureLogs();
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'img',
-        logger: logs.logger,
-        streams: [{ name: 'IMAGES', subjects: ['images.>'] }],
-      },
-      [ImageJobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus(
+    {
+      name: 'img',
+      streams: [{ name: 'IMAGES', subjects: ['images.>'] }],
+    },
+    [ImageJobs],
+  );
 
   it('handles an invalid DTO and malformed JSON exactly once, without retry, logging subject and seq', async () => {
-    const js = app.get(JetbusConnection).js;
-    const invalid = await app.get(JetbusClient).publish('images.resize', { id: 'x', width: 'wide' });
+    const js = t.connection.js;
+    const invalid = await t.bus.publish('images.resize', { id: 'x', width: 'wide' });
     const malformed = await js.publish('images.resize', new TextEncoder().encode('{"id": "y", width'));
-    const good = await app.get(JetbusClient).publish('images.resize', { id: 'z', width: 640 });
+    const good = await t.bus.publish('images.resize', { id: 'z', width: 640 });
 
     const info = await waitFor('all three settled', async () => {
-      const i = await app.get(JetbusConnection).jsm.consumers.info('IMAGES', 'img_images-resize');
+      const i = await t.connection.jsm.consumers.info('IMAGES', 'img_images-resize');
       return i.ack_floor.stream_seq === good.seq && i.num_ack_pending === 0 ? i : undefined;
     });
     expect(info.delivered.consumer_seq).toBe(3);
@@ -64,7 +50,7 @@ describe('payloads that can never succeed', () => {
     expect(handled[0]).toEqual({ id: 'z', width: 640 });
 
     // Both are dead-lettered concurrently: compare in stream order.
-    const dead = logs.records
+    const dead = t.logs.records
       .filter((r) => r.msg === 'job dead-lettered')
       .sort((a, b) => (a.seq as number) - (b.seq as number));
     expect(dead.map((r) => [r.subject, r.seq, r.reason, r.attempts])).toEqual([
@@ -73,6 +59,6 @@ describe('payloads that can never succeed', () => {
     ]);
     expect((dead[0].err as { message: string }).message).toContain('width: width must be an integer number');
     expect((dead[1].err as { type: string }).type).toBe('DecodeError');
-    expect(logs.records.filter((r) => r.msg === 'job failed; will retry')).toHaveLength(0);
+    expect(t.logs.records.filter((r) => r.msg === 'job failed; will retry')).toHaveLength(0);
   });
 });

@@ -1,8 +1,7 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
-import { Ctx, type JetbusContext, JetbusClient, JetbusConnection, JobHandler, Payload } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
+import { Injectable } from '@nestjs/common';
+import { Ctx, type JetbusContext, JetbusClient, JobHandler, Payload } from '@jetbus/core';
 import { readDeadLetters } from '../support/dead-letters';
-import { startJetbusApp } from '../support/jetbus-app';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 const JOBS = 10_000;
@@ -26,33 +25,22 @@ class CountedJobs {
 }
 
 describe('10,000 jobs: 5% always failing, 5% failing twice', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'acct',
-        logger: false,
-        streams: [{ name: 'ACCT', subjects: ['acct.>'], retention: 'workqueue' }],
-      },
-      [CountedJobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus(
+    {
+      name: 'acct',
+      logger: false,
+      streams: [{ name: 'ACCT', subjects: ['acct.>'], retention: 'workqueue' }],
+    },
+    [CountedJobs],
+  );
 
   it('ends with every id either completed or dead-lettered with the right reason and attempts', async () => {
     const ids = Array.from({ length: JOBS }, (_, i) => ({ id: `j-${i}`, i }));
-    const acks = await app
+    const acks = await t.app
       .get(JetbusClient)
       .publishMany(ids.map((data) => ({ subject: 'acct.job', data, options: { msgId: data.id } })));
     const idBySeq = new Map(acks.map((a, i) => [a.seq, ids[i].id]));
-    const { jsm } = app.get(JetbusConnection);
+    const { jsm } = t.connection;
 
     await waitFor(
       'all settled',

@@ -1,7 +1,6 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
-import { JetbusClient, JetbusConnection, JobHandler, Payload, StreamLimitError } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { startJetbusApp } from '../support/jetbus-app';
+import { Injectable } from '@nestjs/common';
+import { JobHandler, Payload, StreamLimitError } from '@jetbus/core';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 const handled = new Set<string>();
@@ -16,32 +15,21 @@ class SlowSink {
 }
 
 describe('flooding a bounded stream', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'flood',
-        logger: false,
-        streams: [
-          { name: 'FLOOD', subjects: ['flood.job'], retention: 'workqueue', maxMsgs: 200, discard: 'new' },
-          { name: 'TENANTS', subjects: ['tenant.*'], maxMsgsPerSubject: 3, discard: 'new' },
-          { name: 'BLOBS', subjects: ['blob.>'], maxBytes: 4096, discard: 'new' },
-        ],
-      },
-      [SlowSink],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus(
+    {
+      name: 'flood',
+      logger: false,
+      streams: [
+        { name: 'FLOOD', subjects: ['flood.job'], retention: 'workqueue', maxMsgs: 200, discard: 'new' },
+        { name: 'TENANTS', subjects: ['tenant.*'], maxMsgsPerSubject: 3, discard: 'new' },
+        { name: 'BLOBS', subjects: ['blob.>'], maxBytes: 4096, discard: 'new' },
+      ],
+    },
+    [SlowSink],
+  );
 
   it('refuses what does not fit with StreamLimitError and processes every job it accepted', async () => {
-    const bus = app.get(JetbusClient);
+    const bus = t.bus;
     const accepted: string[] = [];
     const refused: string[] = [];
     // Fire 3,000 publishes as fast as possible at a 200-message work queue drained at ~2k/s.
@@ -64,8 +52,8 @@ describe('flooding a bounded stream', () => {
   });
 
   it('applies per-subject and byte limits the same way, keeping what was stored', async () => {
-    const bus = app.get(JetbusClient);
-    const { jsm } = app.get(JetbusConnection);
+    const bus = t.bus;
+    const { jsm } = t.connection;
     for (let i = 0; i < 3; i++) await bus.publish('tenant.acme', { i });
     await expect(bus.publish('tenant.acme', { i: 3 })).rejects.toBeInstanceOf(StreamLimitError);
     await bus.publish('tenant.other', { i: 0 });

@@ -1,17 +1,15 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
 import {
   DeadLetterHeaders as H,
   DeadLetterStore,
   type DeadLetterRecord,
-  JetbusConnection,
   JobHandler,
   Payload,
 } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { captureLogs, startJetbusApp } from '../support/jetbus-app';
 import { type RawMessage, rawPublish } from '../support/raw-publisher';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 class Detail {
@@ -217,29 +215,17 @@ function shuffle<T>(items: T[], seed = 8): T[] {
 }
 
 describe('hostile input at a running worker', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-  const logs = captureLogs();
-
-  beforeAll(async () => {
-    server = await NatsServer.start({ config: `max_payload: ${MAX_PAYLOAD}` });
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'fuzz',
-        logger: logs.logger,
-        streams: [
-          { name: 'HOSTILE', subjects: ['hostile.>'], retention: 'workqueue' },
-          { name: 'VICTIM', subjects: ['victim.>'] },
-        ],
-      },
-      [Jobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus(
+    {
+      name: 'fuzz',
+      streams: [
+        { name: 'HOSTILE', subjects: ['hostile.>'], retention: 'workqueue' },
+        { name: 'VICTIM', subjects: ['victim.>'] },
+      ],
+    },
+    [Jobs],
+    { server: { config: `max_payload: ${MAX_PAYLOAD}` } },
+  );
 
   it('dead-letters every hostile message once, with its true metadata, and runs every valid job once', async () => {
     const rssBefore = process.memoryUsage().rss;
@@ -262,12 +248,13 @@ describe('hostile input at a running worker', () => {
     }
     shuffle(messages);
     // In slices, so the worker is already busy while the rest arrives.
-    for (let i = 0; i < messages.length; i += 500) await rawPublish(server.port, messages.slice(i, i + 500));
+    for (let i = 0; i < messages.length; i += 500)
+      await rawPublish(t.server.port, messages.slice(i, i + 500));
     const hostileCount = expected.size;
     expect(hostileCount).toBeGreaterThanOrEqual(20_000);
     expect(KINDS.length).toBeGreaterThanOrEqual(14);
 
-    const { jsm } = app.get(JetbusConnection);
+    const { jsm } = t.connection;
     // The server took every one (it stores asynchronously after the PING/PONG).
     const stored = await waitFor(
       'every message stored',
@@ -351,8 +338,8 @@ describe('hostile input at a running worker', () => {
 
     // No prototype pollution, nothing stuck, and the noise stayed bounded.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(logs.records.filter((r) => r.msg === 'could not settle job')).toEqual([]);
-    expect(logs.records.filter((r) => r.msg === 'job failed; will retry')).toEqual([]);
+    expect(t.logs.records.filter((r) => r.msg === 'could not settle job')).toEqual([]);
+    expect(t.logs.records.filter((r) => r.msg === 'job failed; will retry')).toEqual([]);
     const consumer = await jsm.consumers.info('HOSTILE', 'fuzz_hostile-job');
     expect(consumer.num_ack_pending).toBe(0);
     expect(consumer.num_redelivered).toBe(0);
