@@ -38,7 +38,7 @@ const FRAMEWORK = new Set(['jetbus', '@nestjs/core', '@nestjs/microservices']);
 /** Where a script belongs: jetbus, the bench itself, an npm package, or Node. */
 function packageOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
-  if (url.includes('/dist/libs/core/')) return 'jetbus';
+  if (url.includes('/libs/core/dist/')) return 'jetbus';
   if (url.includes('/dist/bench/')) return 'bench harness';
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (m) return m[1];

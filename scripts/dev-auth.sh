@@ -19,7 +19,7 @@ ensure_dev_auth() {
   mkdir -p .jetbus
   chmod 700 .jetbus
   local out
-  if ! out=$(node dist/src/main.js auth apply --policy "$DEV_AUTH_POLICY" --dir "$DEV_AUTH_DIR" 2>&1); then
+  if ! out=$(node libs/cli/dist/main.js auth apply --policy "$DEV_AUTH_POLICY" --dir "$DEV_AUTH_DIR" 2>&1); then
     echo "$out" >&2
     echo "jetbus: compiling $DEV_AUTH_POLICY failed" >&2
     return 1
@@ -35,7 +35,7 @@ ensure_dev_auth() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -euo pipefail
   cd "$(dirname "$0")/.."
-  [ -f dist/src/main.js ] || npm run --silent build
+  [ -f libs/cli/dist/main.js ] || npm run --silent build
   ensure_dev_auth
   echo "dev auth in $JETBUS_AUTH_DIR (policy $DEV_AUTH_POLICY); creds:"
   ls "$JETBUS_AUTH_DIR"/creds/APP/*.creds | sed 's/^/  /'

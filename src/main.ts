@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth';
 import { exitCodeFor } from './commands/cli-io';
@@ -10,10 +11,15 @@ import { registerStreamCommands } from './commands/streams';
 /** Help commander prints for a group command called without a subcommand; it becomes one line. */
 let errorHelp = '';
 
+/** The version of the `@jetbus/cli` package, read from its package.json (one place to bump). */
+const { version } = JSON.parse(readFileSync(require.resolve('@jetbus/cli/package.json'), 'utf8')) as {
+  version: string;
+};
+
 /** The `jetbus` command line. */
 const program = new Command('jetbus')
   .description('jetbus: reliable NestJS jobs and events on NATS JetStream')
-  .version('0.1.0')
+  .version(version)
   // Before any command is added: subcommands inherit both. Commander then throws instead of
   // exiting, and its usage errors are printed below, as one line, with exit code 2.
   .exitOverride()
