@@ -1,4 +1,3 @@
-import { type INestApplicationContext } from '@nestjs/common';
 import { IsString } from 'class-validator';
 import { lastValueFrom } from 'rxjs';
 import {
@@ -12,9 +11,8 @@ import {
   NotConnectedError,
   StreamLimitError,
 } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
 import { failure } from '../support/failure';
-import { startJetbusApp } from '../support/jetbus-app';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 class Signup {
@@ -23,34 +21,22 @@ class Signup {
 }
 
 describe('JetbusClient against a real server', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
+  const t = useJetbus(
+    {
+      name: 'client',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 100,
+      streams: [
+        { name: 'EVENTS', subjects: ['events.>'], duplicateWindow: '1m' },
+        { name: 'SMALL', subjects: ['small.>'], maxMsgs: 2, discard: 'new' },
+      ],
+    },
+    [],
+    { server: { config: 'max_payload: 4096' } },
+  );
   let client: JetbusClient;
-  const count = async (stream: string) =>
-    (await app.get(JetbusConnection).jsm.streams.info(stream)).state.messages;
-
-  beforeAll(async () => {
-    server = await NatsServer.start({ config: 'max_payload: 4096' });
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'client',
-        logger: false,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 100,
-        streams: [
-          { name: 'EVENTS', subjects: ['events.>'], duplicateWindow: '1m' },
-          { name: 'SMALL', subjects: ['small.>'], maxMsgs: 2, discard: 'new' },
-        ],
-      },
-      [],
-    );
-    client = app.get(JetbusClient);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const count = async (stream: string) => (await t.jsm.streams.info(stream)).state.messages;
+  beforeAll(() => (client = t.bus));
 
   it('resolves with the PubAck, and a repeated msgId is stored once', async () => {
     const first = await client.publish('events.signup', { email: 'a@x.io' }, { msgId: 'signup-a' });
@@ -65,7 +51,7 @@ describe('JetbusClient against a real server', () => {
       {},
       { headers: { 'X-Tenant': 'acme', 'X-Tags': ['a', 'b'] } },
     );
-    const stored = await app.get(JetbusConnection).jsm.streams.getMessage('EVENTS', { seq: ack.seq });
+    const stored = await t.connection.jsm.streams.getMessage('EVENTS', { seq: ack.seq });
     expect(stored?.header.get('X-Tenant')).toBe('acme');
     expect(stored?.header.values('X-Tags')).toEqual(['a', 'b']);
   });
@@ -118,20 +104,20 @@ describe('JetbusClient against a real server', () => {
   });
 
   it('works as a Nest ClientProxy: emit() stores the event', async () => {
-    const ack = await lastValueFrom(app.get(JetbusClientProxy).emit('events.proxy', { via: 'proxy' }));
-    const stored = await app
+    const ack = await lastValueFrom(t.app.get(JetbusClientProxy).emit('events.proxy', { via: 'proxy' }));
+    const stored = await t.app
       .get(JetbusConnection)
       .jsm.streams.getMessage('EVENTS', { seq: (ack as { seq: number }).seq });
     expect(stored?.json()).toEqual({ via: 'proxy' });
   });
 
   it('never reports success while the server is down, and recovers after it returns', async () => {
-    await server.kill();
-    const connection = app.get(JetbusConnection);
+    await t.server.kill();
+    const connection = t.connection;
     await waitFor('client saw the disconnect', () => !connection.isConnected);
     const e = await failure(client.publish('events.outage', { n: 1 }, { timeout: 500 }));
     expect(e).toBeInstanceOf(NotConnectedError);
-    await server.restart();
+    await t.server.restart();
     // Published right after the restart, possibly before the client reconnected: it waits.
     const ack = await client.publish('events.outage', { n: 2 }, { timeout: 10_000 });
     expect(ack.stream).toBe('EVENTS');

@@ -1,8 +1,7 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
-import { Ctx, type JetbusContext, JetbusClient, JetbusConnection, JobHandler, Payload } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
+import { Injectable } from '@nestjs/common';
+import { Ctx, type JetbusContext, JobHandler, Payload } from '@jetbus/core';
 import { readDeadLetters } from '../support/dead-letters';
-import { startJetbusApp } from '../support/jetbus-app';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 const runs: { id: string; attempt: number; aborted?: string }[] = [];
@@ -39,24 +38,11 @@ class LongJobs {
 }
 
 describe('long-running jobs', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      { servers: server.url, name: 'long', logger: false, streams: [{ name: 'LONG', subjects: ['long.>'] }] },
-      [LongJobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus({ name: 'long', streams: [{ name: 'LONG', subjects: ['long.>'] }] }, [LongJobs]);
 
   it('keeps a job that outlives ackWait alive with working() heartbeats: delivered once', async () => {
-    await app.get(JetbusClient).publish('long.report', { id: 'r1' });
-    const { jsm } = app.get(JetbusConnection);
+    await t.bus.publish('long.report', { id: 'r1' });
+    const { jsm } = t.connection;
     const info = await waitFor('acked', async () => {
       const c = await jsm.consumers.info('LONG', 'long_long-report');
       return c.delivered.consumer_seq === 1 && c.num_ack_pending === 0 ? c : undefined;
@@ -66,8 +52,8 @@ describe('long-running jobs', () => {
   });
 
   it('aborts a handler past its timeout through ctx.signal and retries, then dead-letters', async () => {
-    const ack = await app.get(JetbusClient).publish('long.stuck', { id: 's1' });
-    const { jsm } = app.get(JetbusConnection);
+    const ack = await t.bus.publish('long.stuck', { id: 's1' });
+    const { jsm } = t.connection;
     const dead = await waitFor('dead-lettered', async () => {
       const d = await readDeadLetters(jsm);
       return d.find((x) => x.seq === ack.seq);

@@ -1,18 +1,15 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { IsInt } from 'class-validator';
 import {
   Ctx,
   type DeadLetter,
   type JetbusContext,
-  JetbusClient,
-  JetbusConnection,
   JobHandler,
   NonRetryableError,
   Payload,
 } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
 import { readDeadLetters } from '../support/dead-letters';
-import { startJetbusApp } from '../support/jetbus-app';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 class Charge {
@@ -33,35 +30,23 @@ class PaymentJobs {
 }
 
 describe('dead letters: the live path', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
   const hooked: { seq: number; reason: string; dlqSeq: number }[] = [];
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'pay',
-        logger: false,
-        streams: [{ name: 'PAY', subjects: ['pay.>'], retention: 'workqueue' }],
-        deadLetter: {
-          onDeadLetter: (d: DeadLetter, dlqSeq: number) => {
-            hooked.push({ seq: d.msg.info.streamSequence, reason: d.reason, dlqSeq });
-          },
+  const t = useJetbus(
+    {
+      name: 'pay',
+      streams: [{ name: 'PAY', subjects: ['pay.>'], retention: 'workqueue' }],
+      deadLetter: {
+        onDeadLetter: (d: DeadLetter, dlqSeq: number) => {
+          hooked.push({ seq: d.msg.info.streamSequence, reason: d.reason, dlqSeq });
         },
       },
-      [PaymentJobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+    },
+    [PaymentJobs],
+  );
 
   it('stores each job that will not succeed in the DLQ with its reason and error, then removes the original', async () => {
-    const bus = app.get(JetbusClient);
-    const { js, jsm } = app.get(JetbusConnection);
+    const bus = t.bus;
+    const { js, jsm } = t.connection;
     await bus.publish('pay.charge', { cents: 100 });
     const nonRetryable = await bus.publish('pay.charge', { cents: -5 }, { headers: { 'X-Order': 'o-1' } });
     const exhausted = await bus.publish('pay.charge', { cents: 13 }, { msgId: 'charge-13' });
@@ -125,8 +110,8 @@ describe('dead letters: the live path', () => {
   });
 
   it('naks the job when the DLQ cannot be written, and stores it once the DLQ is back', async () => {
-    const bus = app.get(JetbusClient);
-    const { jsm } = app.get(JetbusConnection);
+    const bus = t.bus;
+    const { jsm } = t.connection;
     const dlqConfig = (await jsm.streams.info('JETBUS_DLQ')).config;
     await jsm.streams.delete('JETBUS_DLQ');
     const poison = await bus.publish('pay.charge', { cents: -1 });
