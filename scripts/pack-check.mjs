@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Packs every package and installs the tarballs in two fresh Nest apps outside the repository, one
+// CommonJS and one ES module, with their peers from the npm registry at the versions the repository
+// tests (the root package.json). Each app is type-checked under `strict` (libraries' .d.ts included),
+// runs a @JobHandler end to end against its own nats-server (@jetbus/testing, a free loopback port)
+// and `npx jetbus` in its own directory; `npm ls @nestjs/core` must show one copy.
+// Usage: node scripts/pack-check.mjs [--keep]   (--keep leaves the temp dir for a look)
+import { execFile as execFileCb } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFile = promisify(execFileCb);
+const root = resolve(import.meta.dirname, '..');
+const keep = process.argv.includes('--keep');
+const started = Date.now();
+const PACKAGES = ['libs/testing', 'libs/core', 'libs/auth', 'libs/cli'];
+/** What a tarball may hold besides compiled JavaScript, declarations and source maps. */
+const ALLOWED = /^(package\.json|README\.md|LICENSE)$|\.(js|d\.ts|js\.map)$/;
+
+const log = (line) => console.log(`pack-check [${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+
+async function run(cmd, args, cwd, env = {}) {
+  try {
+    const { stdout } = await execFile(cmd, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 240_000,
+    });
+    return stdout;
+  } catch (e) {
+    throw new Error(
+      `${cmd} ${args.join(' ')} (in ${cwd}) failed:\n${e.stdout ?? ''}${e.stderr ?? ''}${e.message}`,
+      { cause: e },
+    );
+  }
+}
+
+const rootPkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+const tested = (name) =>
+  rootPkg.dependencies[name] ?? rootPkg.devDependencies[name] ?? fail(`no tested version of ${name}`);
+function fail(message) {
+  throw new Error(message);
+}
+
+/** Builds the packages and packs them into `dir`; returns { name: tarball path }. */
+async function pack(dir) {
+  await mkdir(dir, { recursive: true });
+  await run('npx', ['tsc', '-b', ...PACKAGES.map((p) => `${p}/tsconfig.build.json`)], root);
+  const out = JSON.parse(
+    await run(
+      'npm',
+      ['pack', '--json', '--pack-destination', dir, ...PACKAGES.flatMap((p) => ['-w', p])],
+      root,
+    ),
+  );
+  const tarballs = {};
+  for (const t of out) {
+    const stray = t.files
+      .map((f) => f.path)
+      .filter((p) => !ALLOWED.test(p) || /\.(spec|e2e)\.|__tests__/.test(p));
+    if (stray.length) fail(`${t.name}: the tarball holds more than JS, .d.ts and maps: ${stray.join(', ')}`);
+    if (!t.files.some((f) => f.path === 'dist/index.d.ts' || f.path === 'dist/main.js'))
+      fail(`${t.name}: no dist`);
+    tarballs[t.name] = join(dir, t.filename);
+    log(`packed ${t.filename}: ${t.entryCount} files, ${(t.size / 1024).toFixed(0)} kB`);
+  }
+  return tarballs;
+}
+
+/** A fresh Nest app (minimal files, no generator): `type` is 'commonjs' or 'module'. */
+async function createApp(dir, type, tarballs) {
+  await mkdir(dir, { recursive: true });
+  await cp(join(root, 'scripts/pack-check/app'), dir, { recursive: true });
+  const peers = [
+    '@nestjs/common',
+    '@nestjs/core',
+    '@nestjs/microservices',
+    'class-transformer',
+    'class-validator',
+    'reflect-metadata',
+    'rxjs',
+  ];
+  const pkg = {
+    name: `jetbus-pack-check-${type}`,
+    version: '1.0.0',
+    private: true,
+    type,
+    dependencies: {
+      ...Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`])),
+      ...Object.fromEntries(peers.map((p) => [p, tested(p)])),
+    },
+    devDependencies: { typescript: tested('typescript'), '@types/node': tested('@types/node') },
+  };
+  await writeFile(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+}
+
+async function checkApp(dir, type) {
+  const label = type === 'module' ? 'ESM' : 'CommonJS';
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  log(`${label}: installed the tarballs and peers`);
+  const copies = (await run('npm', ['ls', '@nestjs/core', '--all', '--parseable'], dir))
+    .split('\n')
+    .filter(Boolean);
+  if (new Set(copies).size !== 1)
+    fail(`${label}: @nestjs/core is installed ${new Set(copies).size} times: ${copies}`);
+  await run('npx', ['tsc', '-p', 'tsconfig.json'], dir);
+  log(`${label}: type-checks under strict and compiles`);
+  const out = await run('node', ['dist/check.js'], dir, { NODE_NO_WARNINGS: '1' });
+  log(`${label}: ${out.trim()}; npm ls @nestjs/core: one copy`);
+}
+
+const work = await mkdtemp(join(tmpdir(), 'jetbus-pack-check-'));
+let ok = false;
+try {
+  const tarballs = await pack(join(work, 'tarballs'));
+  await createApp(join(work, 'app-cjs'), 'commonjs', tarballs);
+  await createApp(join(work, 'app-esm'), 'module', tarballs);
+  await Promise.all([checkApp(join(work, 'app-cjs'), 'commonjs'), checkApp(join(work, 'app-esm'), 'module')]);
+  ok = true;
+  log('ok');
+} catch (e) {
+  console.error(`pack-check failed: ${e.message}`);
+} finally {
+  if (keep || !ok) log(`kept ${work}`);
+  else await rm(work, { recursive: true, force: true });
+}
+process.exit(ok ? 0 : 1);
