@@ -1,24 +1,22 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   Ctx,
   DeadLetterStore,
-  JetbusClient,
-  JetbusConnection,
   type JetbusContext,
   JetbusMetrics,
   JobHandler,
   Payload,
   replayDeadLetters,
 } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { ChildWorker } from '../support/child-worker';
 import { readDeadLetters } from '../support/dead-letters';
-import { startJetbusApp, uniqueName } from '../support/jetbus-app';
+import { uniqueName } from '../support/jetbus-app';
+import { useJetbus } from '../support/use-jetbus';
 import { sleep, waitFor } from '../support/wait-for';
+import { WorkerFleet } from '../support/worker-fleet';
 
 const runs: string[] = [];
 
@@ -36,53 +34,39 @@ class InvoiceJobs {
 }
 
 describe('effectively-once handlers (idempotency)', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'billing',
-        logger: false,
-        // A 1 s duplicate window: a publisher retry after it is stored again, as after an outage.
-        streams: [
-          { name: 'INVOICES', subjects: ['invoice.>'], retention: 'workqueue', duplicateWindow: '1s' },
-        ],
-      },
-      [InvoiceJobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus(
+    {
+      name: 'billing',
+      // A 1 s duplicate window: a publisher retry after it is stored again, as after an outage.
+      streams: [{ name: 'INVOICES', subjects: ['invoice.>'], retention: 'workqueue', duplicateWindow: '1s' }],
+    },
+    [InvoiceJobs],
+  );
 
   it('acks a publisher retry of a completed job without running it again, and counts it', async () => {
-    const bus = app.get(JetbusClient);
+    const bus = t.bus;
     const first = await bus.publish('invoice.send', { id: 'inv-1' }, { msgId: 'inv-1' });
     await waitFor('the first run', () => runs.includes('inv-1'));
     await sleep(1_200); // past the stream's duplicate window
     const retry = await bus.publish('invoice.send', { id: 'inv-1' }, { msgId: 'inv-1' });
     expect(retry.duplicate).toBe(false);
     expect(retry.seq).toBeGreaterThan(first.seq);
-    const { jsm } = app.get(JetbusConnection);
+    const { jsm } = t.connection;
     await waitFor('the retry settled', async () => (await jsm.streams.info('INVOICES')).state.messages === 0);
     expect(runs.filter((id) => id === 'inv-1')).toEqual(['inv-1']);
-    const metrics = await app.get(JetbusMetrics).registry.getSingleMetricAsString('jetbus_jobs_total');
+    const metrics = await t.app.get(JetbusMetrics).registry.getSingleMetricAsString('jetbus_jobs_total');
     expect(metrics).toMatch(/outcome="skipped_completed"} 1/);
   });
 
   it('still retries a job that failed: only completions are remembered', async () => {
-    app.get(InvoiceJobs).failNext = 2;
-    await app.get(JetbusClient).publish('invoice.send', { id: 'inv-2' }, { msgId: 'inv-2' });
+    t.app.get(InvoiceJobs).failNext = 2;
+    await t.bus.publish('invoice.send', { id: 'inv-2' }, { msgId: 'inv-2' });
     await waitFor('the third attempt', () => runs.includes('inv-2'));
     expect(runs.filter((id) => id === 'inv-2')).toEqual(['inv-2']);
   });
 
   it('skips a replay of a completed job, and runs a replay of one that never completed', async () => {
-    const { jsm, js } = app.get(JetbusConnection);
+    const { jsm, js } = t.connection;
     const store = new DeadLetterStore(jsm);
     // Dead letters as a worker writes them: one of a job that completed (inv-1), one that did not.
     for (const [id, seq] of [
@@ -118,51 +102,26 @@ function deadLetterHeaders(msgId: string, seq: number) {
 }
 
 describe('effectively-once handlers: jobs that finished before a crash', () => {
-  let server: NatsServer;
-  let producer: INestApplicationContext;
-  let worker: ChildWorker | undefined;
-  let supervising = true;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    producer = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'producer',
-        logger: false,
-        streams: [{ name: 'CRASH', subjects: ['crash.>'], retention: 'workqueue' }],
-      },
-      [],
-    );
+  const t = useJetbus({
+    name: 'producer',
+    streams: [{ name: 'CRASH', subjects: ['crash.>'], retention: 'workqueue' }],
   });
-  afterAll(async () => {
-    supervising = false;
-    await worker?.crash();
-    await producer?.close();
-    await server?.stop();
-  });
+  let fleet: WorkerFleet | undefined;
+  t.onStop(async () => fleet?.stop());
 
   it('runs each of the 7 jobs that finished before the crash once, and the 8 in flight once more', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'jetbus-idem-')), 'done.txt');
-    const env = { NATS_URL: server.url, OUT: out, MAX_ATTEMPTS: '3', CONCURRENCY: '16', IDEMPOTENCY: '1' };
-    worker = await ChildWorker.start('crash-worker.ts', env);
-    const supervisor = (async () => {
-      while (supervising) {
-        if (!worker || worker.child.exitCode !== null || worker.child.signalCode !== null)
-          worker = await ChildWorker.start('crash-worker.ts', env).catch(() => undefined);
-        await sleep(50);
-      }
-    })();
+    const env = { NATS_URL: t.server.url, OUT: out, MAX_ATTEMPTS: '3', CONCURRENCY: '16', IDEMPOTENCY: '1' };
+    fleet = new WorkerFleet('crash-worker.ts', 1, env);
+    await fleet.start();
     const run = uniqueName('i');
     const quick = Array.from({ length: 7 }, (_, i) => ({ id: `${run}-quick-${i}`, sleepMs: 20 }));
     const slow = Array.from({ length: 8 }, (_, i) => ({ id: `${run}-slow-${i}`, sleepMs: 400 }));
     const crash = { id: `${run}-crash`, poison: true, crashAfterMs: 150 };
-    await producer
-      .get(JetbusClient)
-      .publishMany([...quick, crash, ...slow].map((data) => ({ subject: 'crash.job', data })));
+    await t.bus.publishMany([...quick, crash, ...slow].map((data) => ({ subject: 'crash.job', data })));
 
     const lines = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []);
-    const { jsm } = producer.get(JetbusConnection);
+    const { jsm } = t;
     await waitFor(
       'all 15 done and the crash job dead-lettered',
       async () =>
@@ -171,8 +130,7 @@ describe('effectively-once handlers: jobs that finished before a crash', () => {
       60_000,
       100,
     );
-    supervising = false;
-    await supervisor;
+    await fleet.stop();
     const ids = lines().map((l) => l.split(' ')[0]);
     expect(ids.sort()).toEqual([...quick, ...slow].map((j) => j.id).sort()); // every handler run once
     const [dead] = await readDeadLetters(jsm);

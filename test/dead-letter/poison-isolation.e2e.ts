@@ -1,13 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type INestApplicationContext } from '@nestjs/common';
-import { JetbusClient, JetbusConnection } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { ChildWorker } from '../support/child-worker';
 import { readDeadLetters } from '../support/dead-letters';
-import { startJetbusApp, uniqueName } from '../support/jetbus-app';
-import { sleep, waitFor } from '../support/wait-for';
+import { uniqueName } from '../support/jetbus-app';
+import { useJetbus } from '../support/use-jetbus';
+import { waitFor } from '../support/wait-for';
+import { WorkerFleet } from '../support/worker-fleet';
 
 /**
  * One crash job among slow jobs on a worker that runs them all at once. After a crash the server
@@ -15,56 +13,27 @@ import { sleep, waitFor } from '../support/wait-for';
  * process again each time and takes every bystander with it to `max-deliveries`.
  */
 describe('poison isolation: one crash job among 15 slow ones at concurrency 16', () => {
-  let server: NatsServer;
-  let producer: INestApplicationContext;
-  let worker: ChildWorker | undefined;
-  let supervising = true;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    producer = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'producer',
-        logger: false,
-        streams: [{ name: 'CRASH', subjects: ['crash.>'], retention: 'workqueue' }],
-      },
-      [],
-    );
+  const t = useJetbus({
+    name: 'producer',
+    streams: [{ name: 'CRASH', subjects: ['crash.>'], retention: 'workqueue' }],
   });
-  afterAll(async () => {
-    supervising = false;
-    await worker?.crash();
-    await producer?.close();
-    await server?.stop();
-  });
+  let fleet: WorkerFleet | undefined;
+  t.onStop(async () => fleet?.stop());
 
   it('completes all 15 bystanders once each and dead-letters only the crash job', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'jetbus-isolation-')), 'done.txt');
-    const env = { NATS_URL: server.url, OUT: out, MAX_ATTEMPTS: '3', CONCURRENCY: '16', SLEEP_MS: '300' };
-    worker = await ChildWorker.start('crash-worker.ts', env);
-    let crashes = 0;
-    const supervisor = (async () => {
-      while (supervising) {
-        if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {
-          await sleep(50);
-          continue;
-        }
-        crashes++;
-        worker = await ChildWorker.start('crash-worker.ts', env).catch(() => undefined);
-      }
-    })();
+    const env = { NATS_URL: t.server.url, OUT: out, MAX_ATTEMPTS: '3', CONCURRENCY: '16', SLEEP_MS: '300' };
+    fleet = new WorkerFleet('crash-worker.ts', 1, env);
+    await fleet.start();
 
     const run = uniqueName('r');
     const slow = Array.from({ length: 15 }, (_, i) => ({ id: `${run}-slow-${i}` }));
     const jobs = [...slow.slice(0, 8), { id: `${run}-crash`, poison: true }, ...slow.slice(8)];
-    const acks = await producer
-      .get(JetbusClient)
-      .publishMany(jobs.map((data) => ({ subject: 'crash.job', data })));
+    const acks = await t.bus.publishMany(jobs.map((data) => ({ subject: 'crash.job', data })));
     const crashSeq = acks[8].seq;
 
     const lines = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []);
-    const { jsm } = producer.get(JetbusConnection);
+    const { jsm } = t;
     await waitFor(
       'the bystanders done and the crash job dead-lettered',
       async () =>
@@ -73,8 +42,8 @@ describe('poison isolation: one crash job among 15 slow ones at concurrency 16',
       60_000,
       100,
     );
-    supervising = false;
-    await supervisor;
+    const crashes = fleet.restarts;
+    await fleet.stop();
 
     const completed = lines().map((l) => l.split(' ')[0]);
     expect(completed.sort()).toEqual(slow.map((j) => j.id).sort()); // each exactly once

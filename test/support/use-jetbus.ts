@@ -33,6 +33,8 @@ export interface JetbusFixture extends NatsFixture {
   readonly logs: CapturedLogs;
   /** Starts another app on the same server; it is closed with the fixture, before the server stops. */
   startApp(options: AppOptions, providers?: Type[], extras?: AppExtras): Promise<INestApplicationContext>;
+  /** Runs `fn` in `afterAll`, before the apps close and the server stops (e.g. kill worker processes). */
+  onStop(fn: () => Promise<unknown>): void;
 }
 
 export interface NatsFixtureOptions {
@@ -47,9 +49,9 @@ const ready = <T>(what: string, value: T | undefined): T => {
 
 /**
  * Starts a nats-server (free loopback port, temp store) and a client connection in `beforeAll`,
- * and in `afterAll` runs `cleanups` (newest first), then closes both. Call it in a `describe`.
+ * and in `afterAll` runs `beforeStop`, then closes both. Call it in a `describe`.
  */
-function natsFixture(options: NatsFixtureOptions, cleanups: (() => Promise<unknown>)[]): NatsFixture {
+function natsFixture(options: NatsFixtureOptions, beforeStop: () => Promise<void>): NatsFixture {
   let server: NatsServer | undefined;
   let nc: NatsConnection | undefined;
   let jsm: JetStreamManager | undefined;
@@ -60,9 +62,8 @@ function natsFixture(options: NatsFixtureOptions, cleanups: (() => Promise<unkno
     jsm = await jetstreamManager(nc);
     js = jetstream(nc);
   });
-  // One afterAll, so the order is certain: apps (and whatever else) first, the server last.
   afterAll(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    await beforeStop();
     await nc?.close();
     await server?.stop();
   });
@@ -83,13 +84,8 @@ function natsFixture(options: NatsFixtureOptions, cleanups: (() => Promise<unkno
 }
 
 /** A real nats-server for the `describe` it is called in, and a client connection to it. */
-export const useNats = (
-  options: NatsFixtureOptions = {},
-): NatsFixture & { onStop(fn: () => Promise<unknown>): void } => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const nats = natsFixture(options, cleanups);
-  return Object.assign(nats, { onStop: (fn: () => Promise<unknown>) => void cleanups.push(fn) });
-};
+export const useNats = (options: NatsFixtureOptions = {}): NatsFixture =>
+  natsFixture(options, () => Promise.resolve());
 
 /**
  * `useNats()` plus a Nest application context around `JetbusModule.forRoot(options)` and
@@ -101,8 +97,13 @@ export function useJetbus(
   providers: Type[] = [],
   extras: NatsFixtureOptions & AppExtras = {},
 ): JetbusFixture {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const nats = natsFixture(extras, cleanups);
+  const stops: (() => Promise<unknown>)[] = [];
+  const apps: INestApplicationContext[] = [];
+  // One afterAll, so the order is certain: onStop work, then the apps (newest first), then the server.
+  const nats = natsFixture(extras, async () => {
+    for (const stop of stops.splice(0)) await stop();
+    for (const app of apps.splice(0).reverse()) await app.close();
+  });
   const logs = captureLogs();
   let first: INestApplicationContext | undefined;
   const startApp: JetbusFixture['startApp'] = async (appOptions, appProviders = [], more = {}) => {
@@ -111,7 +112,7 @@ export function useJetbus(
       appProviders,
       more,
     );
-    cleanups.push(() => app.close());
+    apps.push(app);
     return app;
   };
   beforeAll(async () => {
@@ -141,5 +142,6 @@ export function useJetbus(
     },
     logs,
     startApp,
+    onStop: (fn) => void stops.push(fn),
   };
 }
