@@ -71,6 +71,7 @@ for (const lib of libs) {
       for (const [b, files] of edges.get(a) ?? [])
         if (comp.includes(b)) console.error(`  ${a} -> ${b}: ${[...new Set(files)].join(', ')}`);
   }
-  if (cycles.length === 0) console.log(`libs/${lib}: no folder import cycle (${edges.size} folders with imports)`);
+  if (cycles.length === 0)
+    console.log(`libs/${lib}: no folder import cycle (${edges.size} folders with imports)`);
 }
 process.exit(failed ? 1 : 0);

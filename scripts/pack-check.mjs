@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Packs every package and installs the tarballs in two fresh Nest apps outside the repository, one
 // CommonJS and one ES module, with their peers from the npm registry at the versions the repository
-// tests (the root package.json). Each app is type-checked under `strict` (libraries' .d.ts included),
+// tests (the root package.json). Each app is type-checked under `strict` (libraries' .d.ts included;
+// the CommonJS app with the root README's ```ts blocks, scripts/check-readme-snippets.mjs --emit),
 // runs a @JobHandler end to end against its own nats-server (@jetbus/testing, a free loopback port)
 // and `npx jetbus` in its own directory; `npm ls @nestjs/core` must show one copy.
-// Usage: node scripts/pack-check.mjs [--keep]   (--keep leaves the temp dir for a look)
+// Usage: node scripts/pack-check.mjs [--keep] [--no-readme]   (--keep leaves the temp dir for a look;
+// --no-readme leaves the README's snippets out)
 import { execFile as execFileCb } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { promisify } from 'node:util';
 const execFile = promisify(execFileCb);
 const root = resolve(import.meta.dirname, '..');
 const keep = process.argv.includes('--keep');
+const withReadme = !process.argv.includes('--no-readme');
 const started = Date.now();
 const PACKAGES = ['libs/testing', 'libs/core', 'libs/auth', 'libs/cli'];
 /** What a tarball may hold besides compiled JavaScript, declarations and source maps. */
@@ -71,9 +74,10 @@ async function pack(dir) {
 }
 
 /** A fresh Nest app (minimal files, no generator): `type` is 'commonjs' or 'module'. */
-async function createApp(dir, type, tarballs) {
+async function createApp(dir, type, tarballs, snippets) {
   await mkdir(dir, { recursive: true });
   await cp(join(root, 'scripts/pack-check/app'), dir, { recursive: true });
+  if (snippets) await cp(snippets, join(dir, 'src/readme'), { recursive: true });
   const peers = [
     '@nestjs/common',
     '@nestjs/core',
@@ -107,7 +111,9 @@ async function checkApp(dir, type) {
   if (new Set(copies).size !== 1)
     fail(`${label}: @nestjs/core is installed ${new Set(copies).size} times: ${copies}`);
   await run('npx', ['tsc', '-p', 'tsconfig.json'], dir);
-  log(`${label}: type-checks under strict and compiles`);
+  log(
+    `${label}: type-checks under strict and compiles${type === 'commonjs' && withReadme ? ' (with the README snippets)' : ''}`,
+  );
   const out = await run('node', ['dist/check.js'], dir, { NODE_NO_WARNINGS: '1' });
   log(`${label}: ${out.trim()}; npm ls @nestjs/core: one copy`);
 }
@@ -116,7 +122,10 @@ const work = await mkdtemp(join(tmpdir(), 'jetbus-pack-check-'));
 let ok = false;
 try {
   const tarballs = await pack(join(work, 'tarballs'));
-  await createApp(join(work, 'app-cjs'), 'commonjs', tarballs);
+  const snippets = withReadme ? join(work, 'readme-snippets') : undefined;
+  if (snippets)
+    await run('node', [join(root, 'scripts/check-readme-snippets.mjs'), '--emit', snippets], root);
+  await createApp(join(work, 'app-cjs'), 'commonjs', tarballs, snippets);
   await createApp(join(work, 'app-esm'), 'module', tarballs);
   await Promise.all([checkApp(join(work, 'app-cjs'), 'commonjs'), checkApp(join(work, 'app-esm'), 'module')]);
   ok = true;
