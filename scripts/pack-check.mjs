@@ -51,6 +51,8 @@ function fail(message) {
 /** Builds the packages and packs them into `dir`; returns { name: tarball path }. */
 async function pack(dir) {
   await mkdir(dir, { recursive: true });
+  // A clean build: tsc -b leaves the outputs of deleted or moved sources behind, and npm would pack them.
+  for (const p of PACKAGES) await rm(join(root, p, 'dist'), { recursive: true, force: true });
   await run('npx', ['tsc', '-b', ...PACKAGES.map((p) => `${p}/tsconfig.build.json`)], root);
   const out = JSON.parse(
     await run(
