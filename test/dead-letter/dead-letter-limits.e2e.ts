@@ -69,8 +69,8 @@ describe('dead letters at the limits: oversized payloads and writes that keep fa
     const entry = (await store.get(first)) as DeadLetterRecord;
     expect(entry.payload).toEqual({
       kind: 'object',
-      bucket: 'JETBUS_DLQ_PAYLOADS',
-      name: 'WORK.1',
+      bucket: 'JETBUS_DLQ_PAYLOADS_WORK',
+      name: '1',
       size: 3_000,
     });
     expect(entry.data.byteLength).toBe(0);
@@ -83,11 +83,11 @@ describe('dead letters at the limits: oversized payloads and writes that keep fa
     const replayed = await jsm.streams.getMessage('WORK', { seq: 1 });
     expect(Buffer.from(replayed!.data).equals(Buffer.from(data))).toBe(true);
 
-    const bucket = await new Objm(js).open(deadLetterPayloadBucket('JETBUS_DLQ'));
-    expect(await bucket.getBlob('WORK.1')).toBeNull(); // replayed: its object went with the entry
-    expect(await bucket.getBlob('WORK.2')).not.toBeNull();
+    const bucket = await new Objm(js).open(deadLetterPayloadBucket('JETBUS_DLQ', 'WORK'));
+    expect(await bucket.getBlob('1')).toBeNull(); // replayed: its object went with the entry
+    expect(await bucket.getBlob('2')).not.toBeNull();
     expect(await store.purge()).toBe(1);
-    expect(await bucket.getBlob('WORK.2')).toBeNull(); // a whole-DLQ purge removes the objects too
+    expect(await bucket.getBlob('2')).toBeNull(); // a whole-DLQ purge removes the objects too
   });
 
   it('bounds the reaper: a dead letter the DLQ keeps refusing ends as a minimal entry, the job left in its stream', async () => {

@@ -1,5 +1,6 @@
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
+import { Objm } from '@nats-io/obj';
 import { PermissionDeniedError } from '../errors/permission-denied.error';
 import { authErrors } from '../client/connect-user';
 import { toAuthError } from '../client/to-auth-error';
@@ -138,8 +139,19 @@ describe('built-in roles on nats-server', () => {
 
     it('may not create consumers', async () => {
       const { nc } = await env.connect('ORDERS', 'billing');
-      const error = await rejection(jetstreamManager(nc), 'billing');
-      expect(error).toMatchObject({ subject: '$JS.API.INFO', operation: 'publish' });
+      const jsm = await jetstreamManager(nc);
+      const error = await rejection(
+        jsm.consumers.add('ORDERS', {
+          durable_name: 'billing2',
+          filter_subject: 'orders.x',
+          ack_policy: AckPolicy.Explicit,
+        }),
+        'billing',
+      );
+      expect(error).toMatchObject({
+        subject: '$JS.API.CONSUMER.CREATE.ORDERS.billing2.orders.x',
+        operation: 'publish',
+      });
     });
 
     it("dead-letters its own subjects only: another service's DLQ subject is refused", async () => {
@@ -151,6 +163,37 @@ describe('built-in roles on nats-server', () => {
         expect(error).toBeInstanceOf(PermissionDeniedError);
         expect(error).toMatchObject({ user: 'billing', subject, operation: 'publish' });
       }
+    });
+
+    it("keeps poison isolation's attempt records and its completed jobs, for its own consumer only", async () => {
+      const { nc } = await env.connect('ORDERS', 'billing');
+      const kvm = new Kvm(jetstream(nc));
+      // As @jetbus/core: the ledger is created by the first worker that needs it, then bound.
+      const ledger = await kvm.create('JETBUS_ATTEMPTS', { history: 1 });
+      await ledger.put('ORDERS.billing.7', '{"settledAt":1,"failures":1}');
+      expect((await (await kvm.open('JETBUS_ATTEMPTS')).get('ORDERS.billing.7'))?.string()).toContain(
+        'failures',
+      );
+      expect(await rejection(ledger.put('ORDERS.shipping.7', '{}'), 'billing')).toMatchObject({
+        subject: '$KV.JETBUS_ATTEMPTS.ORDERS.shipping.7',
+      });
+      const done = await kvm.create('JETBUS_DONE_billing', { history: 1 });
+      await done.put('abc', 'now');
+      expect((await done.get('abc'))?.string()).toBe('now');
+      expect(await rejection(kvm.create('JETBUS_DONE_shipping'), 'billing')).toMatchObject({
+        subject: '$JS.API.STREAM.INFO.KV_JETBUS_DONE_shipping',
+      });
+    });
+
+    it("stores its oversized dead-letter payloads in its own stream's bucket only", async () => {
+      const { nc } = await env.connect('ORDERS', 'billing');
+      const objm = new Objm(jetstream(nc));
+      const bucket = await objm.create('JETBUS_DLQ_PAYLOADS_ORDERS');
+      await bucket.putBlob({ name: '42' }, new Uint8Array(300_000));
+      expect((await bucket.getBlob('42'))?.byteLength).toBe(300_000);
+      expect(await rejection(objm.create('JETBUS_DLQ_PAYLOADS_OTHER'), 'billing')).toMatchObject({
+        user: 'billing',
+      });
     });
   });
 

@@ -306,7 +306,13 @@ function readRole(c: Checker, value: unknown, path: PolicyPath): RolePermissions
     }
     case 'worker':
     case 'service': {
-      const o = c.object(args, at, ['stream', 'consumer', 'subjects', 'deadLetterPrefix']);
+      const o = c.object(args, at, [
+        'stream',
+        'consumer',
+        'subjects',
+        'deadLetterPrefix',
+        'deadLetterStream',
+      ]);
       if (!o) return undefined;
       const stream = c.string(o.stream, [...at, 'stream'], true);
       const consumer = c.string(o.consumer, [...at, 'consumer'], true);
@@ -360,12 +366,8 @@ function readRole(c: Checker, value: unknown, path: PolicyPath): RolePermissions
           'is required: the subjects of its streams, whose jobs it may dead-letter (as dlq.<subject>); dlq.> is no longer granted',
         );
       }
-      const deadLetterStream = c.string(o.deadLetterStream, [...at, 'deadLetterStream']);
-      if (deadLetterStream !== undefined && !c.name('stream', deadLetterStream, [...at, 'deadLetterStream']))
-        return undefined;
-      return build(c, at, () =>
-        reaper({ streams, advisoryStream, durable, dlqSubjects, deadLetterStream, ...dead }),
-      );
+      // `dead` carries deadLetterStream too (read with the other dead-letter options).
+      return build(c, at, () => reaper({ streams, advisoryStream, durable, dlqSubjects, ...dead }));
     }
   }
 }
@@ -386,6 +388,11 @@ function readDeadLetterOptions(
       return c.fail([...at, 'deadLetterPrefix'], problem ?? `"${prefix}" may not contain wildcards`);
     }
     out.deadLetterPrefix = prefix;
+  }
+  if (o.deadLetterStream !== undefined) {
+    const stream = c.string(o.deadLetterStream, [...at, 'deadLetterStream'], true);
+    if (stream === undefined || !c.name('stream', stream, [...at, 'deadLetterStream'])) return undefined;
+    out.deadLetterStream = stream;
   }
   return out;
 }

@@ -19,10 +19,22 @@ describe('built-in roles', () => {
 
   describe('worker', () => {
     it('may only read, pull and ack its own durable', () => {
+      // With its state: poison isolation's ledger (its own keys) and its idempotency bucket.
       expect(worker('ORDERS', 'billing').publish.allow).toEqual([
         '$JS.API.CONSUMER.INFO.ORDERS.billing',
         '$JS.API.CONSUMER.MSG.NEXT.ORDERS.billing',
         '$JS.ACK.ORDERS.billing.>',
+        '$JS.API.INFO',
+        '$JS.API.STREAM.INFO.KV_JETBUS_ATTEMPTS',
+        '$JS.API.STREAM.CREATE.KV_JETBUS_ATTEMPTS',
+        '$JS.API.STREAM.MSG.GET.KV_JETBUS_ATTEMPTS',
+        '$JS.API.DIRECT.GET.KV_JETBUS_ATTEMPTS.$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
+        '$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
+        '$JS.API.STREAM.INFO.KV_JETBUS_DONE_billing',
+        '$JS.API.STREAM.CREATE.KV_JETBUS_DONE_billing',
+        '$JS.API.STREAM.MSG.GET.KV_JETBUS_DONE_billing',
+        '$JS.API.DIRECT.GET.KV_JETBUS_DONE_billing.$KV.JETBUS_DONE_billing.>',
+        '$KV.JETBUS_DONE_billing.>',
       ]);
       expect(worker('ORDERS', 'billing').inbox).toBe(true);
     });
@@ -40,6 +52,16 @@ describe('built-in roles', () => {
         '$JS.API.CONSUMER.MSG.NEXT.ORDERS.billing',
         '$JS.ACK.ORDERS.billing.>',
         '$JS.API.INFO',
+        '$JS.API.STREAM.INFO.KV_JETBUS_ATTEMPTS',
+        '$JS.API.STREAM.CREATE.KV_JETBUS_ATTEMPTS',
+        '$JS.API.STREAM.MSG.GET.KV_JETBUS_ATTEMPTS',
+        '$JS.API.DIRECT.GET.KV_JETBUS_ATTEMPTS.$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
+        '$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
+        '$JS.API.STREAM.INFO.KV_JETBUS_DONE_billing',
+        '$JS.API.STREAM.CREATE.KV_JETBUS_DONE_billing',
+        '$JS.API.STREAM.MSG.GET.KV_JETBUS_DONE_billing',
+        '$JS.API.DIRECT.GET.KV_JETBUS_DONE_billing.$KV.JETBUS_DONE_billing.>',
+        '$KV.JETBUS_DONE_billing.>',
         '$JS.API.STREAM.INFO.ORDERS',
         '$JS.API.CONSUMER.CREATE.ORDERS.billing',
         '$JS.API.CONSUMER.CREATE.ORDERS.billing.>',

@@ -1,9 +1,12 @@
 import { nameSyntaxError, subjectSyntaxError } from '../policy/subject';
 import {
+  ATTEMPT_LEDGER_BUCKET,
   DEFAULT_ADVISORY_STREAM,
   DEFAULT_DLQ_PREFIX,
   DEFAULT_DLQ_STREAM,
+  completedJobsBucket,
   deadLetterMarksBucket,
+  deadLetterPayloadBucket,
   reaperDurable,
 } from './role-defaults';
 import {
@@ -45,6 +48,8 @@ export interface DeadLetterOptions {
   subjects?: readonly string[];
   /** The module's `deadLetter.subjectPrefix`. @default 'dlq' */
   deadLetterPrefix?: string;
+  /** The module's `deadLetter.stream`: names the bucket of its oversized payloads. @default 'JETBUS_DLQ' */
+  deadLetterStream?: string;
 }
 
 /**
@@ -83,24 +88,48 @@ export function producer(subjects: readonly string[]): RolePermissions {
 export function worker(stream: string, consumer: string, options: DeadLetterOptions = {}): RolePermissions {
   const s = checkName('stream', stream);
   const c = checkName('consumer', consumer);
+  const dlq = deadLetters(options);
   return {
     kind: RoleKinds.Worker,
     publish: list([
-      `$JS.API.CONSUMER.INFO.${s}.${c}`,
-      `$JS.API.CONSUMER.MSG.NEXT.${s}.${c}`,
-      `$JS.ACK.${s}.${c}.>`,
-      ...deadLetters(options),
+      ...durableAccess(s, c),
+      ...dlq,
+      // nats.js checks the API before it opens or creates a KV or object store bucket.
+      '$JS.API.INFO',
+      ...kvBucket(ATTEMPT_LEDGER_BUCKET, `${s}.${c}.*`),
+      ...kvBucket(completedJobsBucket(c), '>'),
+      ...(dlq.length
+        ? objectBucket(
+            deadLetterPayloadBucket(checkName('stream', options.deadLetterStream ?? DEFAULT_DLQ_STREAM), s),
+          )
+        : []),
     ]),
     subscribe: list(),
     inbox: true,
   };
 }
 
+/** Reads, pulls from and settles (ack/nak/term/working) the durable `c` of `s`. */
+const durableAccess = (s: string, c: string): string[] => [
+  `$JS.API.CONSUMER.INFO.${s}.${c}`,
+  `$JS.API.CONSUMER.MSG.NEXT.${s}.${c}`,
+  `$JS.ACK.${s}.${c}.>`,
+];
+
 /**
- * A worker that also creates (or updates) its own durable at startup, as `@JobHandler` services do:
- * nats.js checks the API (`$JS.API.INFO`), looks the stream up, then creates the consumer through
- * the 2.9 filtered-create subject (`CREATE.S.C.<filter>`), the named one, or the legacy durable one.
+ * Creates or updates the durable `c` of `s`: nats.js checks the API (`$JS.API.INFO`), looks the
+ * stream up, then creates through the 2.9 filtered-create subject (`CREATE.S.C.<filter>`), the
+ * named one, or the legacy durable one.
  */
+const durableCreate = (s: string, c: string): string[] => [
+  '$JS.API.INFO',
+  `$JS.API.STREAM.INFO.${s}`,
+  `$JS.API.CONSUMER.CREATE.${s}.${c}`,
+  `$JS.API.CONSUMER.CREATE.${s}.${c}.>`,
+  `$JS.API.CONSUMER.DURABLE.CREATE.${s}.${c}`,
+];
+
+/** A worker that also creates (or updates) its own durable at startup, as `@JobHandler` services do. */
 export function service(stream: string, consumer: string, options: DeadLetterOptions = {}): RolePermissions {
   const s = checkName('stream', stream);
   const c = checkName('consumer', consumer);
@@ -108,14 +137,7 @@ export function service(stream: string, consumer: string, options: DeadLetterOpt
   return {
     ...base,
     kind: RoleKinds.Service,
-    publish: list([
-      ...base.publish.allow,
-      '$JS.API.INFO',
-      `$JS.API.STREAM.INFO.${s}`,
-      `$JS.API.CONSUMER.CREATE.${s}.${c}`,
-      `$JS.API.CONSUMER.CREATE.${s}.${c}.>`,
-      `$JS.API.CONSUMER.DURABLE.CREATE.${s}.${c}`,
-    ]),
+    publish: list([...new Set([...base.publish.allow, ...durableCreate(s, c)])]),
   };
 }
 
@@ -172,8 +194,14 @@ export function reaper(options: ReaperRoleOptions): RolePermissions {
   const streams = options.streams.map((s) => checkName('stream', s));
   const advisoryStream = checkName('stream', options.advisoryStream ?? DEFAULT_ADVISORY_STREAM);
   const durables = options.durable ? [checkName('consumer', options.durable)] : streams.map(reaperDurable);
+  // The reaper's durables keep no attempt ledger (jetbus runs them without poison isolation).
   const advisories = {
-    publish: { allow: durables.flatMap((d) => service(advisoryStream, d).publish.allow) },
+    publish: {
+      allow: durables.flatMap((d) => [
+        ...durableAccess(advisoryStream, d),
+        ...durableCreate(advisoryStream, d),
+      ]),
+    },
   };
   if (!options.dlqSubjects?.length && !options.subjects?.length) {
     throw new TypeError(
@@ -199,6 +227,42 @@ export function reaper(options: ReaperRoleOptions): RolePermissions {
     subscribe: list(),
     inbox: true,
   };
+}
+
+/**
+ * A KV bucket of @jetbus/core's, opened or created on first use, with write access to the keys
+ * `keys` only: poison isolation's attempt ledger (the keys of the worker's own consumer) and the
+ * completed-job keys of `idempotency` (the worker's own bucket). Reads by key through a direct get;
+ * a bound bucket reads through `STREAM.MSG.GET`, which cannot be narrowed by key (records hold
+ * delivery counts and job-id hashes, nothing secret).
+ */
+function kvBucket(bucket: string, keys: string): string[] {
+  const kvStream = `KV_${bucket}`;
+  return [
+    `$JS.API.STREAM.INFO.${kvStream}`,
+    `$JS.API.STREAM.CREATE.${kvStream}`,
+    `$JS.API.STREAM.MSG.GET.${kvStream}`,
+    `$JS.API.DIRECT.GET.${kvStream}.$KV.${bucket}.${keys}`,
+    `$KV.${bucket}.${keys}`,
+  ];
+}
+
+/**
+ * The object store bucket of the payloads too large for the worker's own dead letters: one per
+ * source stream, so the worker cannot replace another service's payload.
+ */
+function objectBucket(bucket: string): string[] {
+  const objStream = `OBJ_${bucket}`;
+  return [
+    `$JS.API.STREAM.INFO.${objStream}`,
+    `$JS.API.STREAM.CREATE.${objStream}`,
+    `$JS.API.STREAM.MSG.GET.${objStream}`,
+    `$JS.API.DIRECT.GET.${objStream}.>`,
+    `$JS.API.STREAM.PURGE.${objStream}`,
+    `$JS.API.CONSUMER.CREATE.${objStream}`,
+    `$JS.API.CONSUMER.CREATE.${objStream}.>`,
+    `$O.${bucket}.>`,
+  ];
 }
 
 /**

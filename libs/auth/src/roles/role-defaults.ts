@@ -12,6 +12,19 @@ export const DEFAULT_DLQ_STREAM = 'JETBUS_DLQ';
  * `dlqStream`, as @jetbus/core names it (`DeadLetterMarks`); its stream is `KV_<bucket>`.
  */
 export const deadLetterMarksBucket = (dlqStream: string): string => `${dlqStream}_MARKS`;
+/**
+ * The KV bucket of @jetbus/core's attempt ledger (poison isolation): keys `<stream>.<consumer>.<seq>`.
+ */
+export const ATTEMPT_LEDGER_BUCKET = 'JETBUS_ATTEMPTS';
+/** The KV bucket of a handler's completed job keys (`idempotency`), as @jetbus/core names it. */
+export const completedJobsBucket = (durable: string): string =>
+  `JETBUS_DONE_${durable.replace(/[^-_a-zA-Z0-9]/g, '_')}`;
+/**
+ * The object store bucket of `sourceStream`'s dead-letter payloads too large to travel with their
+ * dead letter, as @jetbus/core names it; its stream is `OBJ_<bucket>`.
+ */
+export const deadLetterPayloadBucket = (dlqStream: string, sourceStream: string): string =>
+  `${dlqStream}_PAYLOADS_${sourceStream.replace(/[^-_a-zA-Z0-9]/g, '_')}`;
 /** Dead letters of a job on `orders.created` go to `dlq.orders.created` (`deadLetter.subjectPrefix`). */
 export const DEFAULT_DLQ_PREFIX = 'dlq';
 /**

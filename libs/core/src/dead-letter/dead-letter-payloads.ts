@@ -2,11 +2,19 @@ import { type JetStreamClient } from '@nats-io/jetstream';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import { StorageType } from '@nats-io/jetstream';
 
-/** The object store bucket that keeps payloads too large for a dead letter of `dlqStream`. */
-export const deadLetterPayloadBucket = (dlqStream: string): string => `${dlqStream}_PAYLOADS`;
+/**
+ * The object store bucket that keeps payloads too large for a dead letter of `dlqStream`, one per
+ * source stream: least-privilege roles can then grant a service its own streams' bucket only, so
+ * no service can replace another's payload (which an operator might later replay).
+ */
+export const deadLetterPayloadBucket = (dlqStream: string, sourceStream: string): string =>
+  `${deadLetterPayloadBucketPrefix(dlqStream)}${sourceStream.replace(/[^-_a-zA-Z0-9]/g, '_')}`;
 
-/** Object name of one job's payload: its source stream and sequence, like the dead letter's dedup id. */
-export const deadLetterPayloadName = (stream: string, seq: number): string => `${stream}.${seq}`;
+/** What every payload bucket of `dlqStream` starts with. */
+export const deadLetterPayloadBucketPrefix = (dlqStream: string): string => `${dlqStream}_PAYLOADS_`;
+
+/** Object name of one job's payload in its source stream's bucket: its sequence. */
+export const deadLetterPayloadName = (seq: number): string => String(seq);
 
 /** Where a payload kept outside its dead letter is: the `Jetbus-Dlq-Payload` header's `object` form. */
 export interface PayloadObjectRef {
@@ -56,18 +64,19 @@ export class DeadLetterPayloads {
   }
 
   /**
-   * Deletes every object last written before `before`: after a whole-DLQ purge, the payloads of the
-   * purged dead letters (a dead letter written after the purge began has a newer object).
+   * Deletes every object last written before `before` in the buckets whose names start with
+   * `prefix`: after a whole-DLQ purge, the payloads of the purged dead letters (a dead letter
+   * written after the purge began has a newer object).
    */
-  async deleteOlderThan(bucket: string, before: Date): Promise<void> {
-    let store: ObjectStore;
-    try {
-      store = await this.bucket(bucket, false);
-    } catch {
-      return; // no bucket: no large payloads were ever kept
-    }
-    for (const info of await store.list()) {
-      if (new Date(info.mtime) < before) await store.delete(info.name);
+  async deleteOlderThan(prefix: string, before: Date): Promise<void> {
+    const names: string[] = [];
+    for await (const status of this.objm.list())
+      if (status.bucket.startsWith(prefix)) names.push(status.bucket);
+    for (const name of names) {
+      const store = await this.bucket(name, false);
+      for (const info of await store.list()) {
+        if (new Date(info.mtime) < before) await store.delete(info.name);
+      }
     }
   }
 

@@ -129,12 +129,12 @@ describe('parseDeadLetter', () => {
     it('reads where it is', () => {
       const withRef = [
         ...FULL,
-        [H.Payload, 'object JETBUS_DLQ_PAYLOADS ORDERS.42'],
+        [H.Payload, 'object JETBUS_DLQ_PAYLOADS_ORDERS 42'],
         [H.PayloadSize, '1048570'],
       ];
       expect(parseDeadLetter(storedMsg(7, withRef as [string, string][]))).toMatchObject({
         kind: 'dead-letter',
-        payload: { kind: 'object', bucket: 'JETBUS_DLQ_PAYLOADS', name: 'ORDERS.42', size: 1048570 },
+        payload: { kind: 'object', bucket: 'JETBUS_DLQ_PAYLOADS_ORDERS', name: '42', size: 1048570 },
       });
       const minimal = [...FULL, [H.Payload, 'source'], [H.PayloadSize, '12']];
       expect(parseDeadLetter(storedMsg(7, minimal as [string, string][]))).toMatchObject({

@@ -7,7 +7,7 @@ import {
 } from '@nats-io/jetstream';
 import { isMessageGone, isStreamNotFound } from '../connection/jetstream-api-errors';
 import { DeadLetterPayloadMissingError, DeadLetterStreamNotFoundError, JetbusConfigError } from '../errors';
-import { DeadLetterPayloads, deadLetterPayloadBucket } from './dead-letter-payloads';
+import { DeadLetterPayloads, deadLetterPayloadBucketPrefix } from './dead-letter-payloads';
 import { type DeadLetterFilter, matchesDeadLetterFilter, parseDeadLetterFilter } from './dead-letter-filter';
 import { type DeadLetterEntry, type DeadLetterRecord, parseDeadLetter } from './dead-letter-record';
 
@@ -166,7 +166,7 @@ export class DeadLetterStore {
       const { purged } = await this.call(() =>
         this.jsm.streams.purge(this.stream, { seq: state.last_seq + 1 }),
       );
-      await this.payloads.deleteOlderThan(deadLetterPayloadBucket(this.stream), startedAt);
+      await this.payloads.deleteOlderThan(deadLetterPayloadBucketPrefix(this.stream), startedAt);
       return purged;
     }
     let deleted = 0;

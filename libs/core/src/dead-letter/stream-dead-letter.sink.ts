@@ -113,8 +113,8 @@ export class StreamDeadLetterSink extends DeadLetterSink {
     } else if (this.tooLarge(h, data)) {
       // The job fit alone; with the dead-letter metadata it does not. Keep it whole elsewhere.
       const ref = await this.payloads.put(
-        deadLetterPayloadBucket(stream),
-        deadLetterPayloadName(input.stream, input.seq),
+        deadLetterPayloadBucket(stream, input.stream),
+        deadLetterPayloadName(input.seq),
         data,
       );
       h.set(H.Payload, formatPayloadRef(ref));
