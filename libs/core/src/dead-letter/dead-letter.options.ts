@@ -7,9 +7,12 @@ export interface DeadLetterOptions {
   stream?: string;
   /** Dead letters are published to `<prefix>.<original subject>`. @default 'dlq' */
   subjectPrefix?: string;
-  /** How long dead letters are kept; 0 keeps them until replayed or deleted. @default 0 */
+  /**
+   * How long dead letters are kept: 0 keeps them until replayed or deleted, else at least 100ms.
+   * The DLQ's one-hour deduplication window shrinks to a shorter `maxAge`. @default 0
+   */
   maxAge?: Duration;
-  /** @default 1 */
+  /** Replicas of the DLQ (and advisory) stream, 1 to 5. @default 1 */
   replicas?: number;
   /**
    * Run the reaper in this process: it moves jobs whose worker died on their last delivery into the

@@ -2,7 +2,10 @@ import { type Type } from '@nestjs/common';
 import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
 import { type BackoffOptions, type Duration } from '../retry';
 
-/** Options of one `@JobHandler`; unset ones come from `handlerDefaults`, then from these defaults. */
+/**
+ * Options of one `@JobHandler`; unset ones come from `handlerDefaults`, then from these defaults.
+ * Checked at startup: an unknown key or a wrong type fails naming the handler and the option.
+ */
 export interface JobHandlerOptions {
   /** Durable consumer name. @default `<service name>_<subject with . * > replaced>` */
   durable?: string;
@@ -10,7 +13,10 @@ export interface JobHandlerOptions {
   stream?: string;
   /** Handlers this process runs at once for this subject. @default 8 */
   concurrency?: number;
-  /** Messages pulled ahead of the handlers. Raise for tiny, fast jobs. @default concurrency */
+  /**
+   * Messages pulled ahead of the handlers. Raise for tiny, fast jobs. Not below `concurrency`, which
+   * it would silently cap. @default concurrency
+   */
   prefetch?: number;
   /**
    * Handler runs before dead-lettering: failures count, deliveries to a worker that died do not
@@ -25,15 +31,18 @@ export interface JobHandlerOptions {
    * server's `max_deliver` plus the reaper catch crashing jobs. @default 2
    */
   crashLimit?: number;
-  /** Unacked messages across all instances (the consumer's `max_ack_pending`). @default 1000 */
+  /**
+   * Unacked messages across all instances (the consumer's `max_ack_pending`). Not below
+   * `concurrency`: to run at most N jobs at once in the whole service, set both to N. @default 1000
+   */
   maxInFlight?: number;
   /** Redelivery after silence (`ack_wait`); long handlers are kept alive by heartbeats. @default '30s' */
   ackWait?: Duration;
   /** Delay before each retry. @default { type: 'exponential', delay: '1s', factor: 2, maxDelay: '5m', jitter: 0.2 } */
   backoff?: BackoffOptions;
-  /** Abort the handler (through `ctx.signal`) after this long; the attempt counts as failed. @default none */
+  /** Abort the handler (through `ctx.signal`) after this long, more than 0; the attempt counts as failed. @default none */
   timeout?: Duration;
-  /** DTO class to validate the payload against. @default the handler's `@Payload()` parameter type */
+  /** DTO class (a class, not an instance or a type name) to validate the payload against. @default the handler's `@Payload()` parameter type */
   dto?: Type<object>;
   /** Validate the payload with class-validator when a DTO class is known. @default true */
   validate?: boolean;
@@ -59,7 +68,7 @@ export interface IdempotencyOptions {
    * @default the `Jetbus-Job-Id` header (set by replay), else `Nats-Msg-Id`, else `<stream>:<seq>`
    */
   key?: string | ((payload: unknown) => string | undefined);
-  /** How long a completed key is remembered. @default '24h' */
+  /** How long a completed key is remembered; at least 1s. @default '24h' */
   ttl?: Duration;
 }
 

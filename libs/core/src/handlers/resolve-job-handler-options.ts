@@ -1,6 +1,21 @@
-import { JetbusConfigError } from '../errors';
-import { createBackoff, parseDuration } from '../retry';
+import { type Type } from '@nestjs/common';
 import {
+  booleanOption,
+  checkOptions,
+  integerOption,
+  isName,
+  isSubject,
+  optionNames,
+  optionPath,
+  positiveInteger,
+  shown,
+} from '../config';
+import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
+import { JetbusConfigError } from '../errors';
+import { type BackoffOptions, createBackoff } from '../retry';
+import { parseDurationAtLeast } from '../retry/duration';
+import {
+  type IdempotencyOptions,
   type JobHandlerOptions,
   type ResolvedIdempotency,
   type ResolvedJobHandlerOptions,
@@ -18,24 +33,111 @@ export const JOB_HANDLER_DEFAULTS = {
   confirmAck: false,
 } as const satisfies JobHandlerOptions;
 
-function positiveInt(value: number, option: string, allowInfinity = false): number {
-  if (allowInfinity && value === Infinity) return value;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new JetbusConfigError(option, `must be a positive integer, got ${value}`);
-  }
-  return value;
-}
+const HANDLER_OPTIONS = optionNames<JobHandlerOptions>({
+  durable: true,
+  stream: true,
+  concurrency: true,
+  prefetch: true,
+  maxAttempts: true,
+  crashLimit: true,
+  maxInFlight: true,
+  ackWait: true,
+  backoff: true,
+  timeout: true,
+  dto: true,
+  validate: true,
+  confirmAck: true,
+  deadLetter: true,
+  idempotency: true,
+});
+const IDEMPOTENCY_OPTIONS = optionNames<IdempotencyOptions>({ key: true, ttl: true });
+const DEAD_LETTER_TARGET_OPTIONS = optionNames<DeadLetterTarget>({ stream: true, subjectPrefix: true });
 
-function nonNegativeInt(value: number, option: string): number {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new JetbusConfigError(option, `must be 0 or a positive integer, got ${value}`);
-  }
-  return value;
-}
+/** One options object checked and converted (durations in ms); options it does not give stay absent. */
+type ParsedJobHandlerOptions = Partial<ResolvedJobHandlerOptions>;
+
+const NAME_RULE = '(no spaces, . * > / \\)';
 
 /**
- * Merges handler options over module defaults over built-in defaults and validates them once.
- * `where` (e.g. `OrderJobs.reserve`) prefixes option names so the error points at the handler.
+ * The one validation of a `JobHandlerOptions` object: a handler's own (`path` names the handler) or
+ * the module's `handlerDefaults`. Checks every key and type. A key given as `undefined` is kept, so
+ * it still overrides a module default the way an object spread does.
+ */
+export function parseJobHandlerOptions(value: unknown, path: string): ParsedJobHandlerOptions {
+  const o = checkOptions(value, path, HANDLER_OPTIONS);
+  const at = (name: keyof JobHandlerOptions) => optionPath(path, name);
+  const given = (name: keyof JobHandlerOptions) => name in o;
+  const parsed: ParsedJobHandlerOptions = {};
+  if (given('durable')) {
+    if (o.durable !== undefined && (typeof o.durable !== 'string' || !isValidDurableName(o.durable))) {
+      throw new JetbusConfigError(
+        at('durable'),
+        `${shown(o.durable)} is not a valid consumer name ${NAME_RULE}`,
+      );
+    }
+    parsed.durable = o.durable;
+  }
+  if (given('stream')) {
+    if (o.stream !== undefined && !isName(o.stream)) {
+      throw new JetbusConfigError(at('stream'), `must be a stream name ${NAME_RULE}, got ${shown(o.stream)}`);
+    }
+    parsed.stream = o.stream;
+  }
+  if (given('concurrency')) parsed.concurrency = positiveInteger(o.concurrency, at('concurrency'));
+  if (given('prefetch')) parsed.prefetch = positiveInteger(o.prefetch, at('prefetch'));
+  if (given('maxAttempts')) {
+    parsed.maxAttempts =
+      o.maxAttempts === Infinity
+        ? Infinity
+        : integerOption(o.maxAttempts, at('maxAttempts'), 'a positive integer or Infinity', (n) => n >= 1);
+  }
+  if (given('crashLimit')) {
+    parsed.crashLimit = integerOption(
+      o.crashLimit,
+      at('crashLimit'),
+      '0 or a positive integer',
+      (n) => n >= 0,
+    );
+  }
+  if (given('maxInFlight')) parsed.maxInFlight = positiveInteger(o.maxInFlight, at('maxInFlight'));
+  if (given('ackWait')) parsed.ackWaitMs = parseDurationAtLeast(o.ackWait, at('ackWait'), 1000);
+  if (given('backoff')) {
+    // validated now rather than on the first failure
+    if (o.backoff !== undefined) createBackoff(o.backoff as BackoffOptions, at('backoff'));
+    parsed.backoff = o.backoff as BackoffOptions | undefined;
+  }
+  if (given('timeout')) parsed.timeoutMs = parseDurationAtLeast(o.timeout, at('timeout'), 1);
+  if (given('dto')) {
+    // a class has a prototype; an arrow function, a string or an instance does not pass
+    if (o.dto !== undefined && (typeof o.dto !== 'function' || o.dto.prototype === undefined)) {
+      throw new JetbusConfigError(at('dto'), `must be a class (a DTO), got ${shown(o.dto)}`);
+    }
+    parsed.dto = o.dto as Type<object> | undefined;
+  }
+  if (given('validate')) parsed.validate = booleanOption(o.validate, at('validate'));
+  if (given('confirmAck')) parsed.confirmAck = booleanOption(o.confirmAck, at('confirmAck'));
+  if (given('deadLetter')) parsed.deadLetter = parseDeadLetterTarget(o.deadLetter, at('deadLetter'));
+  if (given('idempotency')) parsed.idempotency = parseIdempotency(o.idempotency, at('idempotency'));
+  return parsed;
+}
+
+const BUILT_IN = parseJobHandlerOptions(JOB_HANDLER_DEFAULTS, 'JOB_HANDLER_DEFAULTS') as Pick<
+  ResolvedJobHandlerOptions,
+  | 'concurrency'
+  | 'maxAttempts'
+  | 'crashLimit'
+  | 'maxInFlight'
+  | 'ackWaitMs'
+  | 'backoff'
+  | 'validate'
+  | 'confirmAck'
+>;
+
+/**
+ * Merges handler options over module defaults over built-in defaults, each object validated once by
+ * `parseJobHandlerOptions`, then checks what only the merged options show (prefetch and maxInFlight
+ * against concurrency). `where` (e.g. `OrderJobs.reserve`) prefixes option names so the error
+ * points at the handler.
  */
 export function resolveJobHandlerOptions(
   subject: string,
@@ -44,78 +146,92 @@ export function resolveJobHandlerOptions(
   defaults: JobHandlerOptions,
   where: string,
 ): ResolvedJobHandlerOptions {
-  const o = { ...JOB_HANDLER_DEFAULTS, ...defaults, ...options };
-  const at = (name: string) => `${where}.${name}`;
-  if (typeof subject !== 'string' || !/^[^\s]+$/.test(subject) || subject.split('.').some((t) => t === '')) {
+  const at = (name: string) => optionPath(where, name);
+  if (!isSubject(subject)) {
     throw new JetbusConfigError(
       at('subject'),
-      `must be a NATS subject like "orders.created", got "${subject}"`,
+      `must be a NATS subject like "orders.created", got ${shown(subject)}`,
     );
   }
+  const fromDefaults = parseJobHandlerOptions(defaults ?? {}, 'handlerDefaults');
+  const own = parseJobHandlerOptions(options ?? {}, where);
+  const o = { ...fromDefaults, ...own };
+  const origin = (key: keyof ParsedJobHandlerOptions) => (key in own ? '' : ' (from handlerDefaults)');
+
   const durable = o.durable ?? deriveDurableName(serviceName, subject);
   if (!isValidDurableName(durable)) {
+    throw new JetbusConfigError(at('durable'), `"${durable}" is not a valid consumer name ${NAME_RULE}`);
+  }
+  const concurrency = o.concurrency ?? BUILT_IN.concurrency;
+  const prefetch = o.prefetch ?? concurrency;
+  if (prefetch < concurrency) {
     throw new JetbusConfigError(
-      at('durable'),
-      `"${durable}" is not a valid consumer name (no spaces, . * > / \\)`,
+      at('prefetch'),
+      `${prefetch}${origin('prefetch')} is below concurrency ${concurrency}: no more than ${prefetch} ` +
+        'handlers could ever run at once; raise prefetch or lower concurrency',
     );
   }
-  const concurrency = positiveInt(o.concurrency, at('concurrency'));
-  const ackWaitMs = parseDuration(o.ackWait, at('ackWait'));
-  if (ackWaitMs < 1000)
-    throw new JetbusConfigError(at('ackWait'), `must be at least 1s, got ${ackWaitMs} ms`);
-  createBackoff(o.backoff, at('backoff')); // validates now rather than on the first failure
-  const dl = o.deadLetter;
-  if (dl !== undefined && dl !== false) {
-    if (typeof dl?.stream !== 'string' || !isValidDurableName(dl.stream)) {
-      throw new JetbusConfigError(
-        at('deadLetter.stream'),
-        `must be a stream name, got ${JSON.stringify(dl?.stream)}`,
-      );
-    }
-    if (
-      typeof dl.subjectPrefix !== 'string' ||
-      !/^[^\s*>]+$/.test(dl.subjectPrefix) ||
-      dl.subjectPrefix.split('.').includes('')
-    ) {
-      throw new JetbusConfigError(
-        at('deadLetter.subjectPrefix'),
-        `must be subject tokens without wildcards, got ${JSON.stringify(dl.subjectPrefix)}`,
-      );
-    }
+  const maxInFlight = o.maxInFlight ?? BUILT_IN.maxInFlight;
+  if (maxInFlight < concurrency) {
+    throw new JetbusConfigError(
+      at('maxInFlight'),
+      `${maxInFlight}${origin('maxInFlight')} is below concurrency ${concurrency}: the server never hands ` +
+        `out more than ${maxInFlight} unacked jobs across all instances, so lower concurrency to ${maxInFlight} as well`,
+    );
   }
   return {
     durable,
     stream: o.stream,
     concurrency,
-    prefetch: positiveInt(o.prefetch ?? concurrency, at('prefetch')),
-    maxAttempts: positiveInt(o.maxAttempts, at('maxAttempts'), true),
-    crashLimit: nonNegativeInt(o.crashLimit, at('crashLimit')),
-    maxInFlight: positiveInt(o.maxInFlight, at('maxInFlight')),
-    ackWaitMs,
-    backoff: o.backoff,
-    timeoutMs: o.timeout === undefined ? undefined : parseDuration(o.timeout, at('timeout')),
+    prefetch,
+    maxAttempts: o.maxAttempts ?? BUILT_IN.maxAttempts,
+    crashLimit: o.crashLimit ?? BUILT_IN.crashLimit,
+    maxInFlight,
+    ackWaitMs: o.ackWaitMs ?? BUILT_IN.ackWaitMs,
+    backoff: o.backoff ?? BUILT_IN.backoff,
+    timeoutMs: o.timeoutMs,
     dto: o.dto,
-    validate: o.validate,
-    confirmAck: o.confirmAck,
-    deadLetter: dl,
-    idempotency: resolveIdempotency(o.idempotency, at('idempotency')),
+    validate: o.validate ?? BUILT_IN.validate,
+    confirmAck: o.confirmAck ?? BUILT_IN.confirmAck,
+    deadLetter: o.deadLetter,
+    idempotency: o.idempotency,
   };
 }
 
-function resolveIdempotency(
-  value: JobHandlerOptions['idempotency'],
-  where: string,
-): ResolvedIdempotency | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null)
-    throw new JetbusConfigError(where, 'must be an object: { key?, ttl? }');
-  const { key } = value;
-  if (key !== undefined && typeof key !== 'function' && (typeof key !== 'string' || !/^[!-9;-~]+$/.test(key)))
+function parseDeadLetterTarget(value: unknown, path: string): DeadLetterTarget | false | undefined {
+  if (value === undefined || value === false) return value;
+  const { stream, subjectPrefix } = checkOptions(
+    value,
+    path,
+    DEAD_LETTER_TARGET_OPTIONS,
+    'an object { stream, subjectPrefix } or false',
+  );
+  if (!isName(stream)) {
+    throw new JetbusConfigError(optionPath(path, 'stream'), `must be a stream name, got ${shown(stream)}`);
+  }
+  if (!isSubject(subjectPrefix, false)) {
     throw new JetbusConfigError(
-      `${where}.key`,
-      `must be a header name or a function, got ${JSON.stringify(key)}`,
+      optionPath(path, 'subjectPrefix'),
+      `must be subject tokens without wildcards, got ${shown(subjectPrefix)}`,
     );
-  const ttlMs = parseDuration(value.ttl ?? '24h', `${where}.ttl`);
-  if (ttlMs < 1000) throw new JetbusConfigError(`${where}.ttl`, `must be at least 1s, got ${ttlMs} ms`);
-  return { key, ttlMs };
+  }
+  return { stream, subjectPrefix };
+}
+
+function parseIdempotency(value: unknown, path: string): ResolvedIdempotency | undefined {
+  if (value === undefined) return undefined;
+  const o = checkOptions(value, path, IDEMPOTENCY_OPTIONS, 'an object: { key?, ttl? }');
+  const { key } = o;
+  if (
+    key !== undefined &&
+    typeof key !== 'function' &&
+    (typeof key !== 'string' || !/^[!-9;-~]+$/.test(key))
+  ) {
+    throw new JetbusConfigError(
+      optionPath(path, 'key'),
+      `must be a header name or a function, got ${shown(key)}`,
+    );
+  }
+  const ttlMs = parseDurationAtLeast(o.ttl ?? '24h', optionPath(path, 'ttl'), 1000) as number;
+  return { key: key as ResolvedIdempotency['key'], ttlMs };
 }

@@ -8,7 +8,7 @@ import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { type Duration } from '../retry';
 import { type JetbusStreamOptions } from './jetbus-stream.options';
 
-/** TLS for the client connection. Files are read by nats.js; PEM strings may be given instead. */
+/** TLS for the client connection. Files are read by nats.js; PEM strings may be given instead. All strings. */
 export interface JetbusTlsOptions {
   caFile?: string;
   /** Client certificate for mutual TLS. */
@@ -19,8 +19,13 @@ export interface JetbusTlsOptions {
   key?: string;
 }
 
+/**
+ * Options of `JetbusModule.forRoot`, checked once at startup by `resolveModuleOptions`: an unknown
+ * key (at any depth: `streams[]`, `deadLetter`, `handlerDefaults`, `tls`) or a value of the wrong
+ * type fails with a `JetbusConfigError` naming its path, and a near-miss key with a did-you-mean.
+ */
 export interface JetbusModuleOptions {
-  /** NATS server URL(s), e.g. `nats://127.0.0.1:4222`. Required. */
+  /** NATS server URL(s), e.g. `nats://127.0.0.1:4222`; a string or a non-empty list of non-blank strings. Required. */
   servers: string | string[];
   /**
    * Service name: the connection name and the prefix of derived durable consumer names, so
@@ -32,23 +37,29 @@ export interface JetbusModuleOptions {
   /** Any nats.js authenticator; used instead of `credsFile`. */
   authenticator?: Authenticator;
   tls?: JetbusTlsOptions;
-  /** Reply subject prefix; least-privilege users get their own (`_INBOX_<user>`). @default '_INBOX' */
+  /**
+   * Reply subject prefix; least-privilege users get their own (`_INBOX_<user>`). Subject tokens
+   * without spaces or wildcards. @default '_INBOX'
+   */
   inboxPrefix?: string;
   /** Streams ensured at startup. @default [] */
   streams?: JetbusStreamOptions[];
-  /** @default '5s' */
+  /** How long the first connection may take; more than 0. @default '5s' */
   connectTimeout?: Duration;
   /** Reconnect forever (-1) by default: a worker must outlive a server restart. @default -1 */
   maxReconnectAttempts?: number;
-  /** @default '1s' */
+  /** Pause between reconnect attempts to one server; 0 retries at once (nats.js still adds jitter). @default '1s' */
   reconnectTimeWait?: Duration;
-  /** How long `publish` waits for the PubAck. @default '5s' */
+  /** How long `publish` waits for the PubAck; more than 0. @default '5s' */
   publishTimeout?: Duration;
   /** Outstanding PubAcks `publishMany` keeps in flight. @default 256 */
   publishWindow?: number;
   /** Defaults for every `@JobHandler` of this module; each handler may override them. */
   handlerDefaults?: JobHandlerOptions;
-  /** On shutdown, how long in-flight handlers may finish before they are aborted and nak'ed. @default '10s' */
+  /**
+   * On shutdown, how long in-flight handlers may finish before they are aborted and nak'ed; 0 aborts
+   * them at once. @default '10s'
+   */
   shutdownGracePeriod?: Duration;
   /**
    * The dead-letter stream and the reaper. `false` keeps dead letters in the log only (they are
@@ -63,9 +74,12 @@ export interface JetbusModuleOptions {
   repairStranded?: boolean;
   /** Registry for jetbus's Prometheus metrics. @default a registry of its own (`JetbusMetrics.registry`) */
   metricsRegistry?: Registry;
-  /** Payload codec. @default JSON */
+  /** Payload codec: an object with a `contentType` string and `encode`/`decode` functions. @default JSON */
   codec?: Codec;
-  /** A pino logger, or `false` for silence. @default a pino logger at level `info`, secrets redacted */
+  /**
+   * A pino logger, or `false` for silence. Not a level: the default logger's level comes from the
+   * `JETBUS_LOG_LEVEL` environment variable. @default a pino logger at level `info`, secrets redacted
+   */
   logger?: Logger | false;
 }
 

@@ -1,6 +1,9 @@
 import { type Duration } from '../retry';
 
-/** A stream jetbus ensures exists at startup (created if missing, updated if its config changed). */
+/**
+ * A stream jetbus ensures exists at startup (created if missing, updated if its config changed).
+ * Unknown keys and wrong types are refused at startup, naming `streams[<i>].<option>`.
+ */
 export interface JetbusStreamOptions {
   name: string;
   subjects: string[];
@@ -10,7 +13,7 @@ export interface JetbusStreamOptions {
   storage?: 'file' | 'memory';
   /** R1 on a single server, R3 in a 3-node cluster. @default 1 */
   replicas?: number;
-  /** Oldest message age kept; 0 keeps forever. @default 0 */
+  /** Oldest message age kept; 0 keeps forever, else at least 100ms (the NATS minimum). @default 0 */
   maxAge?: Duration;
   /** -1 is unlimited. @default -1 */
   maxMsgs?: number;
@@ -26,6 +29,10 @@ export interface JetbusStreamOptions {
    * @default 'new'
    */
   discard?: 'old' | 'new';
-  /** How long a `msgId` is remembered for deduplication. @default '2m' */
+  /**
+   * How long a `msgId` is remembered for deduplication; at least 100ms (NATS would read 0 as its
+   * own default) and not longer than a non-zero `maxAge`. Left unset, it shrinks to a `maxAge`
+   * below 2m. @default '2m'
+   */
   duplicateWindow?: Duration;
 }

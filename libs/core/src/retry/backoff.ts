@@ -1,3 +1,4 @@
+import { checkOptions, optionNames, shown } from '../config';
 import { JetbusConfigError } from '../errors';
 import { type Duration, parseDuration } from './duration';
 
@@ -43,11 +44,24 @@ export type BackoffOptions = ExponentialBackoff | FixedBackoff | ListBackoff | B
 const withJitter = (base: number, jitter: number, random: () => number): number =>
   Math.round(base * (1 + jitter * random()));
 
-function checkJitter(jitter: number, option: string): number {
-  if (!(jitter >= 0 && jitter <= 1))
-    throw new JetbusConfigError(option, `must be between 0 and 1, got ${jitter}`);
+function checkJitter(jitter: unknown, option: string): number {
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))
+    throw new JetbusConfigError(option, `must be a number between 0 and 1, got ${shown(jitter)}`);
   return jitter;
 }
+
+const KNOWN = {
+  exponential: optionNames<ExponentialBackoff>({
+    type: true,
+    delay: true,
+    factor: true,
+    maxDelay: true,
+    jitter: true,
+  }),
+  fixed: optionNames<FixedBackoff>({ type: true, delay: true, jitter: true }),
+  list: optionNames<ListBackoff>({ type: true, delays: true }),
+};
+const ANY_KEY = [...new Set(Object.values(KNOWN).flat())];
 
 /** Validates backoff options once, at startup, and returns the strategy as a plain function. */
 export function createBackoff(
@@ -62,17 +76,23 @@ export function createBackoff(
       return Number.isFinite(delay) && delay >= 0 ? Math.round(delay) : 0;
     };
   }
-  switch (options?.type) {
+  const { type } = checkOptions(options, option, ANY_KEY, 'an object { type, … } or a function');
+  if (type === 'exponential' || type === 'fixed' || type === 'list')
+    checkOptions(options, option, KNOWN[type]);
+  switch (options.type) {
     case 'exponential': {
       const delay = parseDuration(options.delay ?? '1s', `${option}.delay`);
       const maxDelay = parseDuration(options.maxDelay ?? '5m', `${option}.maxDelay`);
       const factor = options.factor ?? 2;
-      if (!(factor >= 1)) throw new JetbusConfigError(`${option}.factor`, `must be >= 1, got ${factor}`);
+      if (typeof factor !== 'number' || !(factor >= 1 && factor < Infinity))
+        throw new JetbusConfigError(`${option}.factor`, `must be a number >= 1, got ${shown(factor)}`);
       const jitter = checkJitter(options.jitter ?? 0.2, `${option}.jitter`);
       return (attempt) =>
         withJitter(Math.min(maxDelay, delay * factor ** Math.max(0, attempt - 1)), jitter, random);
     }
     case 'fixed': {
+      if (options.delay === undefined)
+        throw new JetbusConfigError(`${option}.delay`, 'is required for a fixed backoff');
       const delay = parseDuration(options.delay, `${option}.delay`);
       const jitter = checkJitter(options.jitter ?? 0, `${option}.jitter`);
       return () => withJitter(delay, jitter, random);
@@ -87,7 +107,7 @@ export function createBackoff(
     default:
       throw new JetbusConfigError(
         `${option}.type`,
-        `must be "exponential", "fixed", "list" or a function, got ${JSON.stringify((options as { type?: unknown })?.type)}`,
+        `must be "exponential", "fixed", "list" or a function, got ${shown(type)}`,
       );
   }
 }
