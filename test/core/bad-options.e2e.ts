@@ -18,6 +18,12 @@ class NegativeConcurrency {
 }
 
 @Injectable()
+class MisspelledOption {
+  @JobHandler('bad.typo', { concurency: 4 } as never)
+  handle(): void {}
+}
+
+@Injectable()
 class UnknownSubject {
   @JobHandler('nobody.captures.this')
   handle(): void {}
@@ -52,6 +58,25 @@ describe('bad options fail at startup, naming the option', () => {
     );
     expect(e).toMatchObject({ option: 'streams[0].retention' });
     expect(e.message).toContain('must be one of limits | workqueue | interest, got "fifo"');
+  });
+
+  it('a misspelled module option, with a did-you-mean', async () => {
+    const e = await failure(startJetbusApp({ ...base, streamz: [] } as never, []));
+    expect(e).toBeInstanceOf(JetbusConfigError);
+    expect(e).toMatchObject({ option: 'streamz' });
+    expect(e.message).toContain('did you mean "streams"?');
+  });
+
+  it('a misspelled handler option, before anything is created on the server', async () => {
+    const app = await startJetbusApp(base, [MisspelledOption], { start: false });
+    try {
+      const e = await failure(app.get(JetbusServer).start());
+      expect(e).toBeInstanceOf(JetbusConfigError);
+      expect(e).toMatchObject({ option: '@JobHandler("bad.typo") on MisspelledOption.handle.concurency' });
+      expect(e.message).toContain('did you mean "concurrency"?');
+    } finally {
+      await app.close();
+    }
   });
 
   it('negative concurrency on a handler', async () => {
