@@ -2,33 +2,19 @@ import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/comm
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type Logger } from 'pino';
 import { JETBUS_LOGGER, JETBUS_MODULE_OPTIONS } from '../constants';
-import {
-  DeadLetterSink,
-  LogDeadLetterSink,
-  maxDeliveriesAdvisorySubject,
-  type MaxDeliveriesAdvisory,
-  DeadLetterMarks,
-  MaxDeliveriesReaper,
-  REAPER_MAX_ATTEMPTS,
-  StreamDeadLetterSink,
-} from '../dead-letter';
-import { JetbusConfigError } from '../errors';
+import { JetbusConnection } from '../connection/jetbus.connection';
+import { DeadLetterSink, LogDeadLetterSink, StreamDeadLetterSink } from '../dead-letter';
 import { HandlerInvokerFactory } from '../handlers/handler-invoker.factory';
 import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
-import { resolveJobHandlerOptions } from '../handlers/resolve-job-handler-options';
-import { JetbusConnection } from '../connection/jetbus.connection';
-import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { type ResolvedModuleOptions, reaperDurable } from '../module/resolve-module-options';
-import { ensureConsumer, resolveStream, toConsumerConfig } from '../provisioning';
+import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { repairWorkQueues } from '../repair';
-import { createBackoff } from '../retry';
 import { AttemptLedger } from '../retry/attempt-ledger';
-import { PayloadValidator, isDtoClass } from '../validation';
-import { defaultJobId } from '../codec/job-id';
-import { CompletedJobs, completedJobsBucket } from './completed-jobs';
 import { ConsumerRunner } from './consumer-runner';
+import { HandlerRegistrar } from './handler-registrar';
 import { IsolationGate } from './isolation-gate';
 import { type PreparedHandler } from './prepared-handler';
+import { reaperSpecs } from './reaper-specs';
 
 /**
  * The Nest transport strategy: every `@JobHandler` gets its own durable pull consumer and runner.
@@ -67,7 +53,8 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
   }
 
   private async startRunners(): Promise<void> {
-    const prepared = await this.prepareHandlers();
+    const registrar = new HandlerRegistrar(this.connection, this.metrics, this.log, this.options.name);
+    const prepared = await this.prepareHandlers(registrar);
     if (this.options.repairStranded) {
       const dl = this.options.deadLetter;
       await repairWorkQueues(
@@ -89,7 +76,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     this.runners = prepared.map(
       (h) => new ConsumerRunner(h, { ...(h.options.deadLetter === false ? logOnly : base), ...isolation }),
     );
-    const reapers = await this.prepareReapers(prepared);
+    const reapers = await this.prepareReapers(registrar, prepared);
     this.runners.push(...reapers.map((r) => new ConsumerRunner(r, logOnly)));
     await Promise.all(this.runners.map((r) => r.start()));
     const consumers = [...prepared, ...reapers].map((h) => ({
@@ -113,129 +100,39 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
   }
 
   /** Validates all handler options before touching the server, so one bad option fails fast. */
-  private async prepareHandlers(): Promise<PreparedHandler[]> {
-    const found = this.explorer.explore();
-    const resolved = found.map((h) => ({
-      h,
-      o: resolveJobHandlerOptions(
-        h.subject,
-        this.options.name,
-        h.options,
-        this.options.handlerDefaults,
-        `@JobHandler(${JSON.stringify(h.subject)}) on ${h.name}`,
-      ),
-    }));
-    const prepared: PreparedHandler[] = [];
-    const durables = new Map<string, string>();
-    for (const { h, o } of resolved) {
+  private async prepareHandlers(registrar: HandlerRegistrar): Promise<PreparedHandler[]> {
+    const specs = this.explorer.explore().map((h) => {
       const where = `@JobHandler(${JSON.stringify(h.subject)}) on ${h.name}`;
-      const stream = await resolveStream(this.connection.jsm, h.subject, o.stream);
-      const key = `${stream}/${o.durable}`;
-      const other = durables.get(key);
-      if (other) {
-        throw new JetbusConfigError(
-          `${where}.durable`,
-          `consumer ${key} is already used by ${other}; give one of them another durable name`,
-        );
-      }
-      durables.set(key, h.name);
-      await ensureConsumer(
-        this.connection.jsm,
-        { stream, durable: o.durable, config: toConsumerConfig(h.subject, o) },
-        where,
-        this.log,
-      );
-      const dto = o.dto ?? this.invokers.payloadType(h);
-      prepared.push({
+      return registrar.resolve({
         name: h.name,
         subject: h.subject,
-        stream,
-        options: o,
+        options: h.options,
+        defaults: this.options.handlerDefaults,
+        where,
         invoke: this.invokers.create(h),
-        validator: o.validate && isDtoClass(dto) ? new PayloadValidator(dto) : undefined,
-        backoff: createBackoff(o.backoff, `${where}.backoff`),
-        metrics: this.metrics.forHandler(h.name, h.subject),
-        ...(o.idempotency
-          ? {
-              completed: new CompletedJobs(
-                this.connection.js,
-                completedJobsBucket(o.durable),
-                o.idempotency.ttlMs,
-                this.log,
-              ),
-            }
-          : {}),
+        payloadType: this.invokers.payloadType(h),
       });
-    }
+    });
+    const prepared: PreparedHandler[] = [];
+    for (const spec of specs) prepared.push(await registrar.provision(spec));
     return prepared;
   }
 
-  /**
-   * The reaper runs as handlers too: the advisory stream is their queue and the runner gives them
-   * retries with backoff (a DLQ that is briefly unavailable just delays them). There is one durable
-   * per source stream this process consumes, filtered to that stream's advisories, so a service
-   * reaps only streams it works on (and has permissions for), and each advisory is handled once.
-   */
-  private async prepareReapers(handlers: PreparedHandler[]): Promise<PreparedHandler[]> {
-    const streams = handlers.map((h) => h.stream);
-    const targets = new Map(
-      handlers.map((h) => [`${h.stream}/${h.options.durable}`, h.options.deadLetter || undefined]),
-    );
-    const byConsumer = new Map(handlers.map((h) => [`${h.stream}/${h.options.durable}`, h]));
+  /** The reaper's handlers, when this module writes dead letters to a stream and runs the reaper. */
+  private async prepareReapers(
+    registrar: HandlerRegistrar,
+    handlers: PreparedHandler[],
+  ): Promise<PreparedHandler[]> {
     const dl = this.options.deadLetter;
     if (!dl || !dl.reaper || !(this.deadLetters instanceof StreamDeadLetterSink)) return [];
-    const reaper = new MaxDeliveriesReaper(this.connection.jsm, this.deadLetters, {
-      ignoreStreams: [dl.stream.name, dl.reaper.stream.name],
-      logger: this.log,
-      targetFor: (stream, consumer) => targets.get(`${stream}/${consumer}`),
-      onMinimal: (stream) => this.metrics.minimalDeadLetter(stream),
-      completed: async (stream, consumer, stored) => {
-        const h = byConsumer.get(`${stream}/${consumer}`);
-        const key = h?.options.idempotency?.key;
-        if (!h?.completed || typeof key === 'function') return false;
-        const custom = key && stored.headers?.has(key) ? stored.headers.get(key) : '';
-        return h.completed.has(custom || defaultJobId(stored.headers, stream, stored.seq));
-      },
-      marks: new DeadLetterMarks(this.connection.js, this.log),
-    });
-    const advisories = dl.reaper.stream.name;
+    const specs = reaperSpecs(
+      handlers,
+      { deadLetterStream: dl.stream.name, advisoryStream: dl.reaper.stream.name, durable: reaperDurable },
+      this.deadLetters,
+      { connection: this.connection, metrics: this.metrics, log: this.log },
+    ).map((spec) => registrar.resolve(spec));
     const prepared: PreparedHandler[] = [];
-    for (const source of new Set(streams)) {
-      if (source === dl.stream.name || source === advisories) continue;
-      const subject = maxDeliveriesAdvisorySubject(source);
-      const where = `deadLetter.reaper(${source})`;
-      const o = resolveJobHandlerOptions(
-        subject,
-        this.options.name,
-        {
-          durable: reaperDurable(source),
-          stream: dl.reaper.stream.name,
-          concurrency: 2,
-          maxAttempts: REAPER_MAX_ATTEMPTS,
-          crashLimit: 0,
-          backoff: { type: 'exponential', delay: '1s', maxDelay: '1m' },
-          validate: false,
-        },
-        {},
-        where,
-      );
-      await ensureConsumer(
-        this.connection.jsm,
-        { stream: dl.reaper.stream.name, durable: o.durable, config: toConsumerConfig(subject, o) },
-        where,
-        this.log,
-      );
-      prepared.push({
-        name: `jetbus.reaper(${source})`,
-        subject,
-        stream: dl.reaper.stream.name,
-        options: o,
-        invoke: (payload, ctx) => reaper.reap(payload as MaxDeliveriesAdvisory, ctx.attempt),
-        validator: undefined,
-        backoff: createBackoff(o.backoff, `${where}.backoff`),
-        metrics: this.metrics.forHandler('jetbus.reaper', subject),
-      });
-    }
+    for (const spec of specs) prepared.push(await registrar.provision(spec));
     return prepared;
   }
 

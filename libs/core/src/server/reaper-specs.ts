@@ -1,0 +1,72 @@
+import { type Logger } from 'pino';
+import { defaultJobId } from '../codec/job-id';
+import { type JetbusConnection } from '../connection/jetbus.connection';
+import {
+  DeadLetterMarks,
+  type MaxDeliveriesAdvisory,
+  MaxDeliveriesReaper,
+  REAPER_MAX_ATTEMPTS,
+  type StreamDeadLetterSink,
+  maxDeliveriesAdvisorySubject,
+} from '../dead-letter';
+import { type JetbusMetrics } from '../observability/jetbus-metrics';
+import { type HandlerSpec } from './handler-registrar';
+import { type PreparedHandler } from './prepared-handler';
+
+export interface ReaperSettings {
+  /** The dead-letter stream and the advisory stream (their own advisories are not reaped). */
+  deadLetterStream: string;
+  advisoryStream: string;
+  /** The reaper durable of one source stream. */
+  durable: (sourceStream: string) => string;
+}
+
+/**
+ * The reaper's handler specs: it runs as handlers too, the advisory stream its queue, so the runner
+ * gives it retries with backoff (a DLQ briefly unavailable only delays it), bounded by
+ * `REAPER_MAX_ATTEMPTS`. One durable per source stream this process's `handlers` consume, filtered
+ * to that stream's advisories: a service reaps only streams it works on (and has permissions for),
+ * and each advisory is handled once. No poison isolation (`crashLimit: 0`): it runs jetbus's code.
+ */
+export function reaperSpecs(
+  handlers: PreparedHandler[],
+  settings: ReaperSettings,
+  sink: StreamDeadLetterSink,
+  deps: { connection: JetbusConnection; metrics: JetbusMetrics; log: Logger },
+): HandlerSpec[] {
+  const byConsumer = new Map(handlers.map((h) => [`${h.stream}/${h.options.durable}`, h]));
+  const reaper = new MaxDeliveriesReaper(deps.connection.jsm, sink, {
+    ignoreStreams: [settings.deadLetterStream, settings.advisoryStream],
+    logger: deps.log,
+    targetFor: (stream, consumer) => byConsumer.get(`${stream}/${consumer}`)?.options.deadLetter || undefined,
+    onMinimal: (stream) => deps.metrics.minimalDeadLetter(stream),
+    completed: async (stream, consumer, stored) => {
+      const h = byConsumer.get(`${stream}/${consumer}`);
+      const key = h?.options.idempotency?.key;
+      if (!h?.completed || typeof key === 'function') return false;
+      const custom = key && stored.headers?.has(key) ? stored.headers.get(key) : '';
+      return h.completed.has(custom || defaultJobId(stored.headers, stream, stored.seq));
+    },
+    marks: new DeadLetterMarks(deps.connection.js, deps.log),
+  });
+  const sources = new Set(handlers.map((h) => h.stream));
+  sources.delete(settings.deadLetterStream);
+  sources.delete(settings.advisoryStream);
+  return [...sources].map((source) => ({
+    name: `jetbus.reaper(${source})`,
+    metricsName: 'jetbus.reaper',
+    subject: maxDeliveriesAdvisorySubject(source),
+    where: `deadLetter.reaper(${source})`,
+    defaults: {},
+    options: {
+      durable: settings.durable(source),
+      stream: settings.advisoryStream,
+      concurrency: 2,
+      maxAttempts: REAPER_MAX_ATTEMPTS,
+      crashLimit: 0,
+      backoff: { type: 'exponential', delay: '1s', maxDelay: '1m' },
+      validate: false,
+    },
+    invoke: (payload, ctx) => reaper.reap(payload as MaxDeliveriesAdvisory, ctx.attempt),
+  }));
+}
