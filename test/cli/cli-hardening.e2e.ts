@@ -5,7 +5,7 @@ import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jet
 import { type NatsConnection, connect } from '@nats-io/transport-node';
 import pino from 'pino';
 import { ConnectionError, JetbusConnection } from '@jetbus/core';
-import { resolveModuleOptions } from '../../libs/core/src/module/resolve-module-options';
+import { resolveModuleOptions } from '../../libs/core/src/options/resolve-module-options';
 import { NatsServer, createTestPki, type TestPki } from '@jetbus/testing';
 import { type CommandIo } from '../../src/commands/cli-io';
 import { replayAction } from '../../src/commands/dlq/dlq-actions';

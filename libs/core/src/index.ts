@@ -3,8 +3,8 @@ export {
   type JetbusModuleOptions,
   type JetbusModuleAsyncOptions,
   type JetbusTlsOptions,
-} from './module/jetbus-module.options';
-export { type JetbusStreamOptions } from './module/jetbus-stream.options';
+} from './options/jetbus-module.options';
+export { type JetbusStreamOptions } from './options/jetbus-stream.options';
 export { JetbusConnection } from './connection/jetbus.connection';
 export { JETBUS_LOGGER, JETBUS_MODULE_OPTIONS } from './constants';
 export { JetbusClient, JetbusClientProxy, type PublishOptions, type PublishRequest } from './client';

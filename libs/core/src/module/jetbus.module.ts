@@ -11,10 +11,10 @@ import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { createJetbusLogger, silentLogger } from '../observability/logger';
 import { ensureStreams } from '../provisioning';
 import { JetbusServer } from '../server/jetbus.server';
-import { type JetbusModuleAsyncOptions, type JetbusModuleOptions } from './jetbus-module.options';
+import { type JetbusModuleAsyncOptions, type JetbusModuleOptions } from '../options/jetbus-module.options';
 import { JetbusConnection } from '../connection/jetbus.connection';
 import { JetbusLifecycle } from './jetbus.lifecycle';
-import { type ResolvedModuleOptions, resolveModuleOptions } from './resolve-module-options';
+import { type ResolvedModuleOptions, resolveModuleOptions } from '../options/resolve-module-options';
 
 const RAW_OPTIONS = Symbol('JETBUS_RAW_OPTIONS');
 

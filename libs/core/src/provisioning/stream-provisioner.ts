@@ -9,7 +9,7 @@ import { nanos } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { isStreamNotFound } from '../connection/jetstream-api-errors';
 import { JetbusConfigError } from '../errors';
-import { type ResolvedStreamOptions } from '../module/resolve-module-options';
+import { type ResolvedStreamOptions } from '../options/resolve-module-options';
 
 const RETENTION = {
   limits: RetentionPolicy.Limits,

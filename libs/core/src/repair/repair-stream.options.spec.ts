@@ -1,5 +1,5 @@
 import { JetbusConfigError } from '../errors';
-import { ADVISORY_STREAM } from '../module/resolve-module-options';
+import { ADVISORY_STREAM } from '../options/resolve-module-options';
 import {
   REPAIR_DEFAULT_ADVISORY_STREAM,
   REPAIR_DEFAULT_BATCH_SIZE,

@@ -6,7 +6,7 @@ import { JetbusConnection } from '../connection/jetbus.connection';
 import { DeadLetterSink, LogDeadLetterSink, StreamDeadLetterSink } from '../dead-letter';
 import { HandlerInvokerFactory } from '../handlers/handler-invoker.factory';
 import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
-import { type ResolvedModuleOptions, reaperDurable } from '../module/resolve-module-options';
+import { type ResolvedModuleOptions, reaperDurable } from '../options/resolve-module-options';
 import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { repairWorkQueues } from '../repair';
 import { AttemptLedger } from '../retry/attempt-ledger';
