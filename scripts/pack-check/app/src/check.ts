@@ -1,6 +1,6 @@
 // The app scripts/pack-check.mjs installs from the packed tarballs, once as CommonJS and once as an
 // ES module (the same source): a @JobHandler end to end on a real nats-server that @jetbus/testing
-// starts on a free loopback port, then `npx jetbus` in the app's own directory.
+// starts on a free loopback port, then `npx jetbus` in the app's own directory; @jetbus/auth loads.
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { Injectable, Module, type Type } from '@nestjs/common';
@@ -15,6 +15,7 @@ import {
   JobHandler,
   Payload,
 } from '@jetbus/core';
+import { DEFAULT_AUTH_DIR, validatePolicy } from '@jetbus/auth';
 import { NatsServer } from '@jetbus/testing';
 
 const JOBS = 20;
@@ -61,6 +62,9 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
+  // @jetbus/auth loads too (its named exports, from CommonJS or ESM).
+  if (typeof DEFAULT_AUTH_DIR !== 'string' || typeof validatePolicy !== 'function')
+    fail('@jetbus/auth exports');
   const server = await NatsServer.start();
   try {
     const app = await NestFactory.createApplicationContext(appModule(server.url), { logger: false });
