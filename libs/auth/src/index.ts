@@ -111,8 +111,10 @@ export {
 
 export {
   checkServerConfigValue,
+  DEFAULT_MAX_CONTROL_LINE,
   DEFAULT_RESOLVER_INTERVAL,
   renderServerConfig,
+  requiredMaxControlLine,
   type ServerConfigOptions,
 } from './server-config';
 

@@ -20,7 +20,7 @@ roles:
   orders-producer:
     producer: { subjects: [orders.>] }
   billing-worker:
-    worker: { stream: ORDERS, consumer: billing, subjects: [orders.paid] }
+    worker: { stream: ORDERS, consumer: billing, subjects: [orders.paid], idempotency: true }
   shipping-service:
     service: { stream: ORDERS, consumer: shipping, subjects: [orders.shipped] }
   dead-letters:

@@ -312,6 +312,7 @@ function readRole(c: Checker, value: unknown, path: PolicyPath): RolePermissions
         'subjects',
         'deadLetterPrefix',
         'deadLetterStream',
+        'idempotency',
       ]);
       if (!o) return undefined;
       const stream = c.string(o.stream, [...at, 'stream'], true);
@@ -388,6 +389,10 @@ function readDeadLetterOptions(
       return c.fail([...at, 'deadLetterPrefix'], problem ?? `"${prefix}" may not contain wildcards`);
     }
     out.deadLetterPrefix = prefix;
+  }
+  if (o.idempotency !== undefined) {
+    if (typeof o.idempotency !== 'boolean') return c.fail([...at, 'idempotency'], 'must be true or false');
+    out.idempotency = o.idempotency;
   }
   if (o.deadLetterStream !== undefined) {
     const stream = c.string(o.deadLetterStream, [...at, 'deadLetterStream'], true);

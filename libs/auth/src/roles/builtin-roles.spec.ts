@@ -30,11 +30,6 @@ describe('built-in roles', () => {
         '$JS.API.STREAM.MSG.GET.KV_JETBUS_ATTEMPTS',
         '$JS.API.DIRECT.GET.KV_JETBUS_ATTEMPTS.$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
         '$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
-        '$JS.API.STREAM.INFO.KV_JETBUS_DONE_billing',
-        '$JS.API.STREAM.CREATE.KV_JETBUS_DONE_billing',
-        '$JS.API.STREAM.MSG.GET.KV_JETBUS_DONE_billing',
-        '$JS.API.DIRECT.GET.KV_JETBUS_DONE_billing.$KV.JETBUS_DONE_billing.>',
-        '$KV.JETBUS_DONE_billing.>',
       ]);
       expect(worker('ORDERS', 'billing').inbox).toBe(true);
     });
@@ -57,11 +52,6 @@ describe('built-in roles', () => {
         '$JS.API.STREAM.MSG.GET.KV_JETBUS_ATTEMPTS',
         '$JS.API.DIRECT.GET.KV_JETBUS_ATTEMPTS.$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
         '$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
-        '$JS.API.STREAM.INFO.KV_JETBUS_DONE_billing',
-        '$JS.API.STREAM.CREATE.KV_JETBUS_DONE_billing',
-        '$JS.API.STREAM.MSG.GET.KV_JETBUS_DONE_billing',
-        '$JS.API.DIRECT.GET.KV_JETBUS_DONE_billing.$KV.JETBUS_DONE_billing.>',
-        '$KV.JETBUS_DONE_billing.>',
         '$JS.API.STREAM.INFO.ORDERS',
         '$JS.API.CONSUMER.CREATE.ORDERS.billing',
         '$JS.API.CONSUMER.CREATE.ORDERS.billing.>',

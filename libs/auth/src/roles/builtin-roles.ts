@@ -50,6 +50,11 @@ export interface DeadLetterOptions {
   deadLetterPrefix?: string;
   /** The module's `deadLetter.stream`: names the bucket of its oversized payloads. @default 'JETBUS_DLQ' */
   deadLetterStream?: string;
+  /**
+   * The handler uses `idempotency`: grant its completed-job bucket `JETBUS_DONE_<consumer>`. Off by
+   * default: every permission lengthens the user JWT, which travels in each CONNECT. @default false
+   */
+  idempotency?: boolean;
 }
 
 /**
@@ -97,7 +102,7 @@ export function worker(stream: string, consumer: string, options: DeadLetterOpti
       // nats.js checks the API before it opens or creates a KV or object store bucket.
       '$JS.API.INFO',
       ...kvBucket(ATTEMPT_LEDGER_BUCKET, `${s}.${c}.*`),
-      ...kvBucket(completedJobsBucket(c), '>'),
+      ...(options.idempotency ? kvBucket(completedJobsBucket(c), '>') : []),
       ...(dlq.length
         ? objectBucket(
             deadLetterPayloadBucket(checkName('stream', options.deadLetterStream ?? DEFAULT_DLQ_STREAM), s),
@@ -259,7 +264,7 @@ function objectBucket(bucket: string): string[] {
     `$JS.API.STREAM.MSG.GET.${objStream}`,
     `$JS.API.DIRECT.GET.${objStream}.>`,
     `$JS.API.STREAM.PURGE.${objStream}`,
-    `$JS.API.CONSUMER.CREATE.${objStream}`,
+    // An ordered consumer: put reads an existing object's chunks back before it replaces them.
     `$JS.API.CONSUMER.CREATE.${objStream}.>`,
     `$O.${bucket}.>`,
   ];

@@ -1,5 +1,5 @@
 import { type CompiledPolicy } from '../compiler/compiled-policy.types';
-import { renderServerConfig } from './render-server-config';
+import { renderServerConfig, requiredMaxControlLine } from './render-server-config';
 
 const compiled = {
   operator: { name: 'jetbus', publicKey: 'OPUB', signingKey: 'OSK', jwt: 'op.jwt.sig' },
@@ -28,6 +28,20 @@ const compiled = {
 } satisfies CompiledPolicy;
 
 describe('renderServerConfig', () => {
+  describe('when a user JWT would not fit the default 4 KiB CONNECT line', () => {
+    const user = (jwt: string) => ({ account: 'ORDERS', name: 'svc', publicKey: 'U', jwt, expired: false });
+    it('raises max_control_line to fit the longest, in whole KiB', () => {
+      const big = { ...compiled, users: [user('x'.repeat(3_000)), user('x'.repeat(6_184))] };
+      expect(requiredMaxControlLine(big)).toBe(8_192);
+      expect(renderServerConfig(big, { resolverDir: '/r' })).toContain('\nmax_control_line: 8192\n');
+    });
+    it('leaves the default when every JWT fits', () => {
+      const small = { ...compiled, users: [user('x'.repeat(2_000))] };
+      expect(requiredMaxControlLine(small)).toBeUndefined();
+      expect(renderServerConfig(small, { resolverDir: '/r' })).not.toContain('max_control_line');
+    });
+  });
+
   it('renders operator mode with the full resolver and every account preloaded', () => {
     expect(renderServerConfig(compiled, { resolverDir: '/var/lib/nats/jwt' })).toBe(
       [

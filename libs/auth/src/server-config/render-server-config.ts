@@ -3,6 +3,22 @@ import { InvalidOptionError } from '../errors/invalid-option.error';
 
 /** How often the full resolver syncs JWTs with the other servers of a cluster. */
 export const DEFAULT_RESOLVER_INTERVAL = '2m';
+/** nats-server's default `max_control_line`, in bytes. */
+export const DEFAULT_MAX_CONTROL_LINE = 4096;
+/** What a CONNECT line holds besides the user JWT: its signature, nonce, name, version, options. */
+const CONNECT_OVERHEAD = 1024;
+
+/**
+ * The `max_control_line` a server needs for these users, or undefined when the default will do.
+ * A client sends its user JWT in the CONNECT line, which the server refuses above
+ * `max_control_line` (4 KiB by default): the client only sees its connect time out. A service with
+ * several consuming roles has a JWT past that size.
+ */
+export function requiredMaxControlLine(compiled: CompiledPolicy): number | undefined {
+  const longest = Math.max(0, ...compiled.users.map((u) => u.jwt.length));
+  const needed = longest + CONNECT_OVERHEAD;
+  return needed <= DEFAULT_MAX_CONTROL_LINE ? undefined : Math.ceil(needed / 1024) * 1024;
+}
 
 export interface ServerConfigOptions {
   /** The full resolver's JWT directory, as the server sees it (absolute is safest). */
@@ -56,6 +72,7 @@ export function renderServerConfig(compiled: CompiledPolicy, options: ServerConf
     `  allow_delete: ${options.allowDelete ?? true}`,
     `  interval: ${quote(options.interval ?? DEFAULT_RESOLVER_INTERVAL, 'interval')}`,
     '}',
+    ...maxControlLine(compiled),
     'resolver_preload: {',
     ...compiled.accounts.flatMap((a) => [
       `  # ${a.name}${a.removed ? ' (removed)' : ''}`,
@@ -64,4 +81,13 @@ export function renderServerConfig(compiled: CompiledPolicy, options: ServerConf
     '}',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function maxControlLine(compiled: CompiledPolicy): string[] {
+  const size = requiredMaxControlLine(compiled);
+  if (size === undefined) return [];
+  return [
+    '# A user JWT rides in the CONNECT line; the longest needs more than the default 4 KiB.',
+    `max_control_line: ${size}`,
+  ];
 }
