@@ -1,6 +1,4 @@
-import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
-import { type NatsConnection, connect } from '@nats-io/transport-node';
 import pino from 'pino';
 import {
   type DeadLetterRecord,
@@ -12,44 +10,30 @@ import {
 } from '@jetbus/core';
 // Internals, driven directly: the worker and the reaper's runner are tested elsewhere.
 import { MaxDeliveriesReaper, StreamDeadLetterSink } from '../../libs/core/src/dead-letter';
-import { NatsServer } from '@jetbus/testing';
+import { useNats } from '../support/use-jetbus';
 import { failure } from '../support/failure';
 
 const silent = pino({ level: 'silent' });
 const bytes = (n: number, fill = 'x') => new TextEncoder().encode(fill.repeat(n));
 
 describe('dead letters at the limits: oversized payloads and writes that keep failing', () => {
-  let server: NatsServer;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
-  let js: JetStreamClient;
+  const t = useNats();
   let store: DeadLetterStore;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    nc = await connect({ servers: server.url });
-    jsm = await jetstreamManager(nc);
-    js = jetstream(nc);
-  });
   beforeEach(async () => {
-    for await (const name of jsm.streams.names()) await jsm.streams.delete(name);
-    await jsm.streams.add({ name: 'WORK', subjects: ['work.>'], retention: 'workqueue' as never });
-    store = new DeadLetterStore(jsm);
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await server?.stop();
+    for await (const name of t.jsm.streams.names()) await t.jsm.streams.delete(name);
+    await t.jsm.streams.add({ name: 'WORK', subjects: ['work.>'], retention: 'workqueue' as never });
+    store = new DeadLetterStore(t.jsm);
   });
 
   const sink = (maxPayload: number) =>
     new StreamDeadLetterSink(
-      js,
+      t.js,
       { stream: 'JETBUS_DLQ', subjectPrefix: 'dlq', publishTimeoutMs: 2_000, maxPayload },
       silent,
     );
 
   it('keeps a payload that no longer fits beside the dead-letter headers in the object store, and replay and delete use it', async () => {
-    await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
+    await t.jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
     const data = bytes(3_000, 'p');
     // A server limit of 3,200 bytes: the job fits alone, not with ~600 B of metadata.
     const write = (seq: number) =>
@@ -76,14 +60,14 @@ describe('dead letters at the limits: oversized payloads and writes that keep fa
     expect(entry.data.byteLength).toBe(0);
     expect(Buffer.from(await store.payload(entry)).equals(Buffer.from(data))).toBe(true);
 
-    const report = await replayDeadLetters(store, js, { ids: [first] }, { ratePerSecond: 1_000 });
+    const report = await replayDeadLetters(store, t.js, { ids: [first] }, { ratePerSecond: 1_000 });
     expect(report.replayed).toEqual([
       { dlqSeq: first, subject: 'work.big', stream: 'WORK', seq: 1, duplicate: false },
     ]);
-    const replayed = await jsm.streams.getMessage('WORK', { seq: 1 });
+    const replayed = await t.jsm.streams.getMessage('WORK', { seq: 1 });
     expect(Buffer.from(replayed!.data).equals(Buffer.from(data))).toBe(true);
 
-    const bucket = await new Objm(js).open(deadLetterPayloadBucket('JETBUS_DLQ', 'WORK'));
+    const bucket = await new Objm(t.js).open(deadLetterPayloadBucket('JETBUS_DLQ', 'WORK'));
     expect(await bucket.getBlob('1')).toBeNull(); // replayed: its object went with the entry
     expect(await bucket.getBlob('2')).not.toBeNull();
     expect(await store.purge()).toBe(1);
@@ -92,10 +76,10 @@ describe('dead letters at the limits: oversized payloads and writes that keep fa
 
   it('bounds the reaper: a dead letter the DLQ keeps refusing ends as a minimal entry, the job left in its stream', async () => {
     // Dead letters of more than 1 KiB are refused, so the full copy of a 4 KiB job never fits.
-    await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'], max_msg_size: 1_024 });
-    const job = await js.publish('work.job', bytes(4_096));
+    await t.jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'], max_msg_size: 1_024 });
+    const job = await t.js.publish('work.job', bytes(4_096));
     const minimal: string[] = [];
-    const reaper = new MaxDeliveriesReaper(jsm, sink(1024 * 1024), {
+    const reaper = new MaxDeliveriesReaper(t.jsm, sink(1024 * 1024), {
       ignoreStreams: [],
       logger: silent,
       onMinimal: (s) => minimal.push(s),
@@ -116,18 +100,18 @@ describe('dead letters at the limits: oversized payloads and writes that keep fa
     });
     expect(minimal).toEqual(['WORK']);
     // Nothing is deleted that was not copied: the job is still in its stream, and readable from the entry.
-    expect((await jsm.streams.info('WORK')).state.messages).toBe(1);
+    expect((await t.jsm.streams.info('WORK')).state.messages).toBe(1);
     expect((await store.payload(entry)).byteLength).toBe(4_096);
-    const report = await replayDeadLetters(store, js, {}, { ratePerSecond: 1_000 });
+    const report = await replayDeadLetters(store, t.js, {}, { ratePerSecond: 1_000 });
     expect(report.skipped).toEqual([
       { dlqSeq: entry.dlqSeq, reason: expect.stringContaining('minimal entry') },
     ]);
   });
 
   it('marks the dead letter of a job that had in fact completed, and replay skips it unless forced', async () => {
-    await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
-    const job = await js.publish('work.done', bytes(10));
-    const reaper = new MaxDeliveriesReaper(jsm, sink(1024 * 1024), {
+    await t.jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
+    const job = await t.js.publish('work.done', bytes(10));
+    const reaper = new MaxDeliveriesReaper(t.jsm, sink(1024 * 1024), {
       ignoreStreams: [],
       logger: silent,
       // The handler's idempotency record says this job completed; only its ack was lost.
@@ -137,9 +121,9 @@ describe('dead letters at the limits: oversized payloads and writes that keep fa
     const [entry] = (await store.list()) as DeadLetterRecord[];
     expect(entry).toMatchObject({ seq: job.seq, reason: 'max-deliveries', completed: true });
 
-    const skipped = await replayDeadLetters(store, js, {}, { ratePerSecond: 1_000 });
+    const skipped = await replayDeadLetters(store, t.js, {}, { ratePerSecond: 1_000 });
     expect(skipped.skipped).toEqual([{ dlqSeq: entry.dlqSeq, reason: expect.stringContaining('completed') }]);
-    const forced = await replayDeadLetters(store, js, {}, { ratePerSecond: 1_000, force: true });
+    const forced = await replayDeadLetters(store, t.js, {}, { ratePerSecond: 1_000, force: true });
     expect(forced.replayed).toMatchObject([{ dlqSeq: entry.dlqSeq, subject: 'work.done', stream: 'WORK' }]);
   });
 });

@@ -1,19 +1,17 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
-import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { type NatsConnection, connect, headers as natsHeaders } from '@nats-io/transport-node';
+import { Injectable } from '@nestjs/common';
+import { type JetStreamClient } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { IsString } from 'class-validator';
 import {
   DeadLetterHeaders as H,
   DeadLetterStore,
-  JetbusClient,
   JobHandler,
   NoStreamForSubjectError,
   Payload,
   ReplayTargetError,
   replayDeadLetters,
 } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { startJetbusApp } from '../support/jetbus-app';
+import { useJetbus, useNats } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 const FAST = { ratePerSecond: 10_000 };
@@ -37,38 +35,29 @@ async function writeRaw(
 }
 
 describe('replay is safe by construction', () => {
-  let server: NatsServer;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
-  let js: JetStreamClient;
+  const t = useNats();
   let store: DeadLetterStore;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    nc = await connect({ servers: server.url });
-    jsm = await jetstreamManager(nc);
-    js = jetstream(nc);
-    store = new DeadLetterStore(jsm);
-  });
+  beforeAll(() => (store = new DeadLetterStore(t.jsm)));
   beforeEach(async () => {
-    for await (const name of jsm.streams.names()) await jsm.streams.delete(name);
-    await jsm.streams.add({ name: 'FUZZ', subjects: ['fuzz.>'] });
-    await jsm.streams.add({ name: 'VICTIM', subjects: ['victim.>'] });
-    await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await server?.stop();
+    for await (const name of t.jsm.streams.names()) await t.jsm.streams.delete(name);
+    await t.jsm.streams.add({ name: 'FUZZ', subjects: ['fuzz.>'] });
+    await t.jsm.streams.add({ name: 'VICTIM', subjects: ['victim.>'] });
+    await t.jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
   });
 
-  const victimExists = async () => (await jsm.streams.info('VICTIM')).config.name === 'VICTIM';
+  const victimExists = async () => (await t.jsm.streams.info('VICTIM')).config.name === 'VICTIM';
 
   it('ignores a forged lower-case Jetbus-Dlq-Subject written before the real one: malformed, kept', async () => {
-    const seq = await writeRaw(js, 'dlq.fuzz.job', [['jetbus-dlq-subject', '$JS.API.STREAM.DELETE.VICTIM']], {
-      Subject: 'fuzz.job',
-    });
-    const dry = await replayDeadLetters(store, js, {}, { ...FAST, dryRun: true });
-    const real = await replayDeadLetters(store, js, {}, FAST);
+    const seq = await writeRaw(
+      t.js,
+      'dlq.fuzz.job',
+      [['jetbus-dlq-subject', '$JS.API.STREAM.DELETE.VICTIM']],
+      {
+        Subject: 'fuzz.job',
+      },
+    );
+    const dry = await replayDeadLetters(store, t.js, {}, { ...FAST, dryRun: true });
+    const real = await replayDeadLetters(store, t.js, {}, FAST);
     for (const report of [dry, real]) {
       expect(report.skipped).toEqual([{ dlqSeq: seq, reason: expect.stringContaining('malformed') }]);
       expect(report.replayed).toEqual([]);
@@ -78,8 +67,8 @@ describe('replay is safe by construction', () => {
   });
 
   it('refuses a Jetbus-Dlq-Subject that disagrees with the subject the entry is stored under', async () => {
-    const seq = await writeRaw(js, 'dlq.fuzz.job', [], { Subject: '$JS.API.STREAM.DELETE.VICTIM' });
-    const report = await replayDeadLetters(store, js, {}, FAST);
+    const seq = await writeRaw(t.js, 'dlq.fuzz.job', [], { Subject: '$JS.API.STREAM.DELETE.VICTIM' });
+    const report = await replayDeadLetters(store, t.js, {}, FAST);
     expect(report.skipped).toEqual([{ dlqSeq: seq, reason: expect.stringContaining('disagrees') }]);
     expect(await victimExists()).toBe(true);
     expect(await store.get(seq)).toBeDefined();
@@ -93,15 +82,15 @@ describe('replay is safe by construction', () => {
     ['a subject only a core responder answers', 'svc.echo', NoStreamForSubjectError],
   ])('refuses %s in a dry run and a real run alike, and keeps the entry', async (_, subject, type) => {
     // A responder that answers like a PubAck: without the stream check, replay would believe it.
-    const sub = nc.subscribe('svc.echo', {
+    const sub = t.nc.subscribe('svc.echo', {
       callback: (_e, m) => {
         m.respond(new TextEncoder().encode('{"stream":"FUZZ","seq":1}'));
       },
     });
     try {
-      const seq = await writeRaw(js, `dlq.${subject}`, [], { Subject: subject });
-      const dry = await replayDeadLetters(store, js, {}, { ...FAST, dryRun: true });
-      const real = await replayDeadLetters(store, js, {}, FAST);
+      const seq = await writeRaw(t.js, `dlq.${subject}`, [], { Subject: subject });
+      const dry = await replayDeadLetters(store, t.js, {}, { ...FAST, dryRun: true });
+      const real = await replayDeadLetters(store, t.js, {}, FAST);
       for (const report of [dry, real]) {
         expect(report.failed).toEqual([{ dlqSeq: seq, subject, error: expect.any(type) }]);
         expect(report.replayed).toEqual([]);
@@ -109,7 +98,7 @@ describe('replay is safe by construction', () => {
       }
       expect(await victimExists()).toBe(true);
       expect(await store.get(seq)).toMatchObject({ kind: 'dead-letter', subject });
-      expect((await jsm.streams.info('FUZZ')).state.messages).toBe(0);
+      expect((await t.jsm.streams.info('FUZZ')).state.messages).toBe(0);
     } finally {
       sub.unsubscribe();
     }
@@ -130,40 +119,27 @@ class FuzzJobs {
 }
 
 describe('replay of a job that carried forged dead-letter headers (the reported attack)', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'fuzz',
-        streams: [
-          { name: 'FUZZ', subjects: ['fuzz.>'], retention: 'workqueue' },
-          { name: 'VICTIM', subjects: ['victim.>'] },
-        ],
-      },
-      [FuzzJobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus(
+    {
+      name: 'fuzz',
+      streams: [
+        { name: 'FUZZ', subjects: ['fuzz.>'], retention: 'workqueue' },
+        { name: 'VICTIM', subjects: ['victim.>'] },
+      ],
+    },
+    [FuzzJobs],
+  );
 
   it('dead-letters it with its true metadata, and replay sends it back to its own subject only', async () => {
-    const nc = await connect({ servers: server.url });
-    try {
-      const jsm = await jetstreamManager(nc);
-      const js = jetstream(nc);
+    {
+      const { jsm, js } = t;
       const forged = {
         'jetbus-dlq-subject': '$JS.API.STREAM.DELETE.VICTIM',
         'JETBUS-DLQ-REASON': 'error',
         'Jetbus-Dlq-Stream': 'ELSEWHERE',
         'jetbus-dlq-attempts': '99',
       };
-      const sent = await app.get(JetbusClient).publish('fuzz.job', {}, { headers: forged });
+      const sent = await t.bus.publish('fuzz.job', {}, { headers: forged });
       const store = new DeadLetterStore(jsm);
       const [entry] = await waitFor('the dead letter', async () => {
         const all = await store.list();
@@ -190,8 +166,6 @@ describe('replay of a job that carried forged dead-letter headers (the reported 
         const all = await store.list();
         return all.length === 1 && all[0].kind === 'dead-letter' && all[0].seq === sent.seq + 1;
       });
-    } finally {
-      await nc.close();
     }
   });
 });

@@ -1,13 +1,10 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
-import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { type NatsConnection, connect, headers as natsHeaders } from '@nats-io/transport-node';
+import { Injectable } from '@nestjs/common';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   Ctx,
   DeadLetterStore,
   DeadLetterStreamNotFoundError,
   type DeadLetterEntry,
-  JetbusClient,
-  JetbusConnection,
   type JetbusContext,
   JobHandler,
   NonRetryableError,
@@ -17,8 +14,7 @@ import {
   type ReplayProgress,
   replayDeadLetters,
 } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { startJetbusApp } from '../support/jetbus-app';
+import { useJetbus, useNats } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 import {
   encode,
@@ -33,38 +29,28 @@ const seqs = (entries: { dlqSeq: number }[]) => entries.map((e) => e.dlqSeq);
 const FAST = { ratePerSecond: 10_000 };
 
 describe('dead letters: store and replay against a real server', () => {
-  let server: NatsServer;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
-  let js: JetStreamClient;
+  const t = useNats();
   let store: DeadLetterStore;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    nc = await connect({ servers: server.url });
-    jsm = await jetstreamManager(nc);
-    js = jetstream(nc);
-    store = new DeadLetterStore(jsm);
-  });
-  beforeEach(() => resetStreams(jsm));
-  afterAll(async () => {
-    await nc?.close();
-    await server?.stop();
-  });
+  beforeAll(() => (store = new DeadLetterStore(t.jsm)));
+  beforeEach(() => resetStreams(t.jsm));
 
   describe('replayDeadLetters', () => {
     it('republishes payload and original headers to the original subject, then deletes the entry', async () => {
-      const first = await writeDeadLetter(js, {
+      const first = await writeDeadLetter(t.js, {
         subject: 'orders.created',
         seq: 11,
         data: { id: 'o-1' },
         headers: { 'X-Tenant': 'acme', 'X-Tags': ['a', 'b'] },
         originalMsgId: 'order:o-1',
       });
-      const second = await writeDeadLetter(js, { subject: 'orders.cancelled', seq: 12, data: { id: 'o-2' } });
-      const other = await writeDeadLetter(js, { subject: 'pay.charge', seq: 13, stream: 'PAY' });
+      const second = await writeDeadLetter(t.js, {
+        subject: 'orders.cancelled',
+        seq: 12,
+        data: { id: 'o-2' },
+      });
+      const other = await writeDeadLetter(t.js, { subject: 'pay.charge', seq: 13, stream: 'PAY' });
 
-      const report = await replayDeadLetters(store, js, { subject: 'orders.*' }, FAST);
+      const report = await replayDeadLetters(store, t.js, { subject: 'orders.*' }, FAST);
 
       expect(report).toEqual({
         dryRun: false,
@@ -77,7 +63,7 @@ describe('dead letters: store and replay against a real server', () => {
         skipped: [],
         failed: [],
       });
-      expect(await readStream(jsm, 'ORDERS')).toEqual([
+      expect(await readStream(t.jsm, 'ORDERS')).toEqual([
         {
           seq: 1,
           subject: 'orders.created',
@@ -107,12 +93,12 @@ describe('dead letters: store and replay against a real server', () => {
     });
 
     it('publishes once when the same selection is replayed twice', async () => {
-      const a = await writeDeadLetter(js, { subject: 'orders.created', seq: 1 });
-      const b = await writeDeadLetter(js, { subject: 'orders.created', seq: 2 });
+      const a = await writeDeadLetter(t.js, { subject: 'orders.created', seq: 1 });
+      const b = await writeDeadLetter(t.js, { subject: 'orders.created', seq: 2 });
 
-      const first = await replayDeadLetters(store, js, { ids: [a, b] }, FAST);
-      const again = await replayDeadLetters(store, js, { ids: [a, b] }, FAST);
-      const byFilter = await replayDeadLetters(store, js, { subject: 'orders.created' }, FAST);
+      const first = await replayDeadLetters(store, t.js, { ids: [a, b] }, FAST);
+      const again = await replayDeadLetters(store, t.js, { ids: [a, b] }, FAST);
+      const byFilter = await replayDeadLetters(store, t.js, { subject: 'orders.created' }, FAST);
 
       expect(seqs(first.replayed)).toEqual([a, b]);
       expect(again).toMatchObject({
@@ -124,14 +110,14 @@ describe('dead letters: store and replay against a real server', () => {
         ],
       });
       expect(byFilter).toMatchObject({ replayed: [], skipped: [], failed: [] });
-      expect((await readStream(jsm, 'ORDERS')).map((m) => m.headers['Nats-Msg-Id'])).toEqual([
+      expect((await readStream(t.jsm, 'ORDERS')).map((m) => m.headers['Nats-Msg-Id'])).toEqual([
         [`replay:JETBUS_DLQ:${a}`],
         [`replay:JETBUS_DLQ:${b}`],
       ]);
     });
 
     it('stores one copy when a replay crashed between publish and delete and runs again', async () => {
-      const dlqSeq = await writeDeadLetter(js, {
+      const dlqSeq = await writeDeadLetter(t.js, {
         subject: 'orders.created',
         seq: 5,
         data: { id: 'o-5' },
@@ -140,25 +126,25 @@ describe('dead letters: store and replay against a real server', () => {
       // What the crashed run got done: the publish, not the delete.
       const h = natsHeaders();
       h.set('X-Tenant', 'acme');
-      const crashed = await js.publish('orders.created', encode({ id: 'o-5' }), {
+      const crashed = await t.js.publish('orders.created', encode({ id: 'o-5' }), {
         msgID: `replay:JETBUS_DLQ:${dlqSeq}`,
         headers: h,
       });
 
-      const report = await replayDeadLetters(store, js, { ids: [dlqSeq] }, FAST);
+      const report = await replayDeadLetters(store, t.js, { ids: [dlqSeq] }, FAST);
 
       expect(report.replayed).toEqual([
         { dlqSeq, subject: 'orders.created', stream: 'ORDERS', seq: crashed.seq, duplicate: true },
       ]);
-      expect(await readStream(jsm, 'ORDERS')).toHaveLength(1);
+      expect(await readStream(t.jsm, 'ORDERS')).toHaveLength(1);
       expect(await store.get(dlqSeq)).toBeUndefined();
     });
 
     it('keeps a dead letter whose subject no stream captures any more, and says why', async () => {
-      const gone = await writeDeadLetter(js, { subject: 'invoices.send', seq: 1, stream: 'INVOICES' });
-      const fine = await writeDeadLetter(js, { subject: 'orders.created', seq: 2 });
+      const gone = await writeDeadLetter(t.js, { subject: 'invoices.send', seq: 1, stream: 'INVOICES' });
+      const fine = await writeDeadLetter(t.js, { subject: 'orders.created', seq: 2 });
 
-      const report = await replayDeadLetters(store, js, { ids: [gone, fine] }, FAST);
+      const report = await replayDeadLetters(store, t.js, { ids: [gone, fine] }, FAST);
 
       expect(seqs(report.replayed)).toEqual([fine]);
       expect(report.failed).toEqual([
@@ -169,12 +155,12 @@ describe('dead letters: store and replay against a real server', () => {
     });
 
     it('skips a malformed message and keeps it', async () => {
-      const a = await writeDeadLetter(js, { subject: 'orders.created', seq: 1 });
-      const bad = await writeMalformed(js, 'not from jetbus');
-      const b = await writeDeadLetter(js, { subject: 'orders.created', seq: 2 });
+      const a = await writeDeadLetter(t.js, { subject: 'orders.created', seq: 1 });
+      const bad = await writeMalformed(t.js, 'not from jetbus');
+      const b = await writeDeadLetter(t.js, { subject: 'orders.created', seq: 2 });
 
       const listed = await store.list();
-      const report = await replayDeadLetters(store, js, {}, FAST);
+      const report = await replayDeadLetters(store, t.js, {}, FAST);
 
       expect(listed.map((e) => [e.dlqSeq, e.kind])).toEqual([
         [a, 'dead-letter'],
@@ -193,11 +179,11 @@ describe('dead letters: store and replay against a real server', () => {
     });
 
     it('publishes and deletes nothing in a dry run, and names the stream each would go to', async () => {
-      const a = await writeDeadLetter(js, { subject: 'orders.created', seq: 1 });
-      const b = await writeDeadLetter(js, { subject: 'pay.charge', seq: 2, stream: 'PAY' });
-      const gone = await writeDeadLetter(js, { subject: 'invoices.send', seq: 3 });
+      const a = await writeDeadLetter(t.js, { subject: 'orders.created', seq: 1 });
+      const b = await writeDeadLetter(t.js, { subject: 'pay.charge', seq: 2, stream: 'PAY' });
+      const gone = await writeDeadLetter(t.js, { subject: 'invoices.send', seq: 3 });
 
-      const report = await replayDeadLetters(store, js, {}, { dryRun: true });
+      const report = await replayDeadLetters(store, t.js, {}, { dryRun: true });
 
       expect(report).toMatchObject({
         dryRun: true,
@@ -208,19 +194,20 @@ describe('dead letters: store and replay against a real server', () => {
         ],
         failed: [{ dlqSeq: gone, subject: 'invoices.send', error: expect.any(NoStreamForSubjectError) }],
       });
-      expect(await readStream(jsm, 'ORDERS')).toEqual([]);
+      expect(await readStream(t.jsm, 'ORDERS')).toEqual([]);
       expect(seqs(await store.list())).toEqual([a, b, gone]);
     });
 
     it('stops when aborted, and a re-run replays exactly the rest', async () => {
       const all: number[] = [];
-      for (let i = 1; i <= 5; i++) all.push(await writeDeadLetter(js, { subject: 'orders.created', seq: i }));
+      for (let i = 1; i <= 5; i++)
+        all.push(await writeDeadLetter(t.js, { subject: 'orders.created', seq: i }));
       const abort = new AbortController();
       const progress: ReplayProgress[] = [];
 
       const stopped = await replayDeadLetters(
         store,
-        js,
+        t.js,
         { subject: 'orders.>' },
         {
           ...FAST,
@@ -231,7 +218,7 @@ describe('dead letters: store and replay against a real server', () => {
           },
         },
       );
-      const rest = await replayDeadLetters(store, js, { subject: 'orders.>' }, FAST);
+      const rest = await replayDeadLetters(store, t.js, { subject: 'orders.>' }, FAST);
 
       expect(stopped).toMatchObject({ aborted: true, failed: [], skipped: [] });
       expect(seqs(stopped.replayed)).toEqual(all.slice(0, 2));
@@ -240,27 +227,27 @@ describe('dead letters: store and replay against a real server', () => {
         { dlqSeq: all[1], outcome: 'replayed', replayed: 2, skipped: 0, failed: 0 },
       ]);
       expect(seqs(rest.replayed)).toEqual(all.slice(2));
-      expect((await readStream(jsm, 'ORDERS')).map((m) => m.headers['Nats-Msg-Id'][0])).toEqual(
+      expect((await readStream(t.jsm, 'ORDERS')).map((m) => m.headers['Nats-Msg-Id'][0])).toEqual(
         all.map((s) => `replay:JETBUS_DLQ:${s}`),
       );
       expect(await store.list()).toEqual([]);
     });
 
     it('leaves dead letters written while it runs to the next run, so a job failing again cannot loop', async () => {
-      const a = await writeDeadLetter(js, { subject: 'orders.created', seq: 1 });
-      const b = await writeDeadLetter(js, { subject: 'orders.created', seq: 2 });
+      const a = await writeDeadLetter(t.js, { subject: 'orders.created', seq: 1 });
+      const b = await writeDeadLetter(t.js, { subject: 'orders.created', seq: 2 });
       const written: number[] = [];
       // As if each replayed job failed again at once and a worker dead-lettered it anew.
       class RefailingStore extends DeadLetterStore {
         override async delete(dlqSeq: number): Promise<boolean> {
-          written.push(await writeDeadLetter(js, { subject: 'orders.created', seq: 100 + dlqSeq }));
+          written.push(await writeDeadLetter(t.js, { subject: 'orders.created', seq: 100 + dlqSeq }));
           return super.delete(dlqSeq);
         }
       }
 
       const report = await replayDeadLetters(
-        new RefailingStore(jsm),
-        js,
+        new RefailingStore(t.jsm),
+        t.js,
         { subject: 'orders.created' },
         FAST,
       );
@@ -272,20 +259,20 @@ describe('dead letters: store and replay against a real server', () => {
 
     it('keeps the dead letter when its replay id was already used by another message', async () => {
       // A DLQ stream recreated within ORDERS' duplicate window starts again at seq 1: same replay id.
-      const old = await writeDeadLetter(js, { subject: 'orders.created', seq: 1, data: { id: 'old' } });
-      await replayDeadLetters(store, js, { ids: [old] }, FAST);
-      await jsm.streams.delete('JETBUS_DLQ');
-      await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
-      const fresh = await writeDeadLetter(js, { subject: 'orders.created', seq: 2, data: { id: 'new' } });
+      const old = await writeDeadLetter(t.js, { subject: 'orders.created', seq: 1, data: { id: 'old' } });
+      await replayDeadLetters(store, t.js, { ids: [old] }, FAST);
+      await t.jsm.streams.delete('JETBUS_DLQ');
+      await t.jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
+      const fresh = await writeDeadLetter(t.js, { subject: 'orders.created', seq: 2, data: { id: 'new' } });
       expect(fresh).toBe(old);
 
-      const report = await replayDeadLetters(store, js, { ids: [fresh] }, FAST);
+      const report = await replayDeadLetters(store, t.js, { ids: [fresh] }, FAST);
 
       expect(report.replayed).toEqual([]);
       expect(report.failed).toEqual([
         { dlqSeq: fresh, subject: 'orders.created', error: expect.any(ReplayConflictError) },
       ]);
-      expect((await readStream(jsm, 'ORDERS')).map((m) => m.body)).toEqual(['{"id":"old"}']);
+      expect((await readStream(t.jsm, 'ORDERS')).map((m) => m.body)).toEqual(['{"id":"old"}']);
       expect((await store.get(fresh))?.json()).toEqual({ id: 'new' });
     });
   });
@@ -296,7 +283,7 @@ describe('dead letters: store and replay against a real server', () => {
     /** Six dead letters, one of them malformed; returns their DLQ seqs in order. */
     async function fill(): Promise<number[]> {
       return [
-        await writeDeadLetter(js, {
+        await writeDeadLetter(t.js, {
           subject: 'orders.created',
           seq: 1,
           consumer: 'orders_orders-created',
@@ -305,7 +292,7 @@ describe('dead letters: store and replay against a real server', () => {
           errorMessage: 'Gateway down',
           failedAt: day(1),
         }),
-        await writeDeadLetter(js, {
+        await writeDeadLetter(t.js, {
           subject: 'orders.created.eu',
           seq: 2,
           consumer: 'orders_orders-created-eu',
@@ -314,8 +301,8 @@ describe('dead letters: store and replay against a real server', () => {
           errorMessage: 'items: must not be empty',
           failedAt: day(2),
         }),
-        await writeMalformed(js, '?'),
-        await writeDeadLetter(js, {
+        await writeMalformed(t.js, '?'),
+        await writeDeadLetter(t.js, {
           subject: 'pay.charge',
           seq: 3,
           stream: 'PAY',
@@ -325,7 +312,7 @@ describe('dead letters: store and replay against a real server', () => {
           errorMessage: 'worker died',
           failedAt: day(3),
         }),
-        await writeDeadLetter(js, {
+        await writeDeadLetter(t.js, {
           subject: 'orders.cancelled',
           seq: 4,
           consumer: 'orders_orders-cancelled',
@@ -334,7 +321,7 @@ describe('dead letters: store and replay against a real server', () => {
           errorMessage: 'id: must be a string',
           failedAt: day(4),
         }),
-        await writeDeadLetter(js, {
+        await writeDeadLetter(t.js, {
           subject: 'orders.created',
           seq: 5,
           consumer: 'orders_orders-created',
@@ -396,10 +383,10 @@ describe('dead letters: store and replay against a real server', () => {
     });
 
     it('says so when the DLQ stream does not exist', async () => {
-      const missing = new DeadLetterStore(jsm, { stream: 'NO_SUCH_DLQ' });
+      const missing = new DeadLetterStore(t.jsm, { stream: 'NO_SUCH_DLQ' });
       await expect(missing.list()).rejects.toThrow(DeadLetterStreamNotFoundError);
       await expect(missing.get(1)).rejects.toThrow(DeadLetterStreamNotFoundError);
-      await expect(replayDeadLetters(missing, js, { subject: '>' })).rejects.toThrow(
+      await expect(replayDeadLetters(missing, t.js, { subject: '>' })).rejects.toThrow(
         'dead-letter stream NO_SUCH_DLQ does not exist',
       );
     });
@@ -418,30 +405,19 @@ class ShippingJobs {
 }
 
 describe('dead letters: written by a worker, replayed to a worker', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'ship',
-        logger: false,
-        streams: [{ name: 'SHIP', subjects: ['ship.>'], retention: 'workqueue' }],
-      },
-      [ShippingJobs],
-    );
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.stop();
-  });
+  const t = useJetbus(
+    {
+      name: 'ship',
+      logger: false,
+      streams: [{ name: 'SHIP', subjects: ['ship.>'], retention: 'workqueue' }],
+    },
+    [ShippingJobs],
+  );
 
   it('hands the fixed handler each job again, with its payload and original headers', async () => {
-    const { js, jsm } = app.get(JetbusConnection);
+    const { js, jsm } = t.connection;
     const store = new DeadLetterStore(jsm);
-    const bus = app.get(JetbusClient);
+    const bus = t.bus;
     await bus.publish('ship.parcel', { id: 'p-1' }, { headers: { 'X-Tenant': 'acme' }, msgId: 'parcel:p-1' });
     await bus.publish('ship.parcel', { id: 'p-2' }, { headers: { 'X-Tenant': 'globex' } });
     const dead = await waitFor('both jobs dead-lettered', async () => {

@@ -1,10 +1,9 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
-import { AckPolicy, type JetStreamClient, jetstream } from '@nats-io/jetstream';
-import { type NatsConnection, connect, nanos } from '@nats-io/transport-node';
-import { JetbusConnection, JobHandler, Payload } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
+import { Injectable } from '@nestjs/common';
+import { AckPolicy } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { JobHandler, Payload } from '@jetbus/core';
 import { readDeadLetters } from '../support/dead-letters';
-import { startJetbusApp } from '../support/jetbus-app';
+import { useJetbus } from '../support/use-jetbus';
 import { sleep, waitFor } from '../support/wait-for';
 
 @Injectable()
@@ -20,28 +19,10 @@ class OtherJobs {
  * passed, only a record of what was already dead-lettered keeps the reaper from a second copy.
  */
 describe('re-sent max-deliveries advisories', () => {
-  let server: NatsServer;
-  let app: INestApplicationContext;
-  let nc: NatsConnection;
-  let js: JetStreamClient;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    app = await startJetbusApp(
-      { servers: server.url, name: 'lim', logger: false, streams: [{ name: 'LIM', subjects: ['lim.>'] }] },
-      [OtherJobs],
-    );
-    nc = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-    js = jetstream(nc);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await nc?.close();
-    await server?.stop();
-  });
+  const t = useJetbus({ name: 'lim', streams: [{ name: 'LIM', subjects: ['lim.>'] }] }, [OtherJobs]);
 
   it('never dead-letters the same message twice, even past the DLQ duplicate window', async () => {
-    const { jsm } = app.get(JetbusConnection);
+    const { jsm } = t.connection;
     const dlq = await jsm.streams.info('JETBUS_DLQ');
     await jsm.streams.update('JETBUS_DLQ', { ...dlq.config, duplicate_window: nanos(1_000) });
     // A consumer that takes jobs and never settles them: the server gives up after 2 deliveries.
@@ -54,10 +35,10 @@ describe('re-sent max-deliveries advisories', () => {
     });
     const seqs: number[] = [];
     for (let i = 0; i < 3; i++)
-      seqs.push((await js.publish('lim.job', new TextEncoder().encode(`{"i":${i}}`))).seq);
+      seqs.push((await t.js.publish('lim.job', new TextEncoder().encode(`{"i":${i}}`))).seq);
     // Pulls and never acks. The server emits the advisory when it would deliver once more.
     const pull = async () => {
-      const raw = await js.consumers.get('LIM', 'raw');
+      const raw = await t.js.consumers.get('LIM', 'raw');
       for await (const m of await raw.fetch({ max_messages: 10, expires: 1_000 })) void m;
     };
     await waitFor(
@@ -72,24 +53,24 @@ describe('re-sent max-deliveries advisories', () => {
     const advisoriesBefore = (await jsm.streams.info('JETBUS_ADVISORIES')).state.last_seq;
     await sleep(1_500); // past the DLQ's duplicate window
 
-    await server.shutdown();
-    await server.restart();
+    await t.server.shutdown();
+    await t.server.restart();
     await waitFor(
       'the advisories re-sent by the restarted server',
       async () => {
         await pull();
-        const { state } = await app.get(JetbusConnection).jsm.streams.info('JETBUS_ADVISORIES');
+        const { state } = await t.connection.jsm.streams.info('JETBUS_ADVISORIES');
         return state.last_seq >= advisoriesBefore + 3;
       },
       30_000,
       0,
     );
     await waitFor('the reaper to handle them', async () => {
-      const c = await app.get(JetbusConnection).jsm.consumers.info('JETBUS_ADVISORIES', 'jetbus-reaper_LIM');
+      const c = await t.connection.jsm.consumers.info('JETBUS_ADVISORIES', 'jetbus-reaper_LIM');
       return c.num_pending === 0 && c.num_ack_pending === 0;
     });
 
-    const dead = await readDeadLetters(app.get(JetbusConnection).jsm);
+    const dead = await readDeadLetters(t.connection.jsm);
     expect(dead.map((d) => d.seq).sort((a, b) => a - b)).toEqual(seqs);
   });
 });
