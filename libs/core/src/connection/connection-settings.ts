@@ -1,8 +1,9 @@
 import { type Authenticator } from '@nats-io/transport-node';
 
-/** TLS files or PEM strings (`JetbusModule`'s `tls` option has this shape). */
+/** TLS files or PEM strings (`JetbusModule`'s `tls` option). */
 export interface TlsSettings {
   caFile?: string;
+  /** Client certificate for mutual TLS. */
   certFile?: string;
   keyFile?: string;
   ca?: string;

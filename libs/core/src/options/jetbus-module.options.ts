@@ -6,18 +6,11 @@ import { type Codec } from '../codec';
 import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
 import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { type Duration } from '../retry';
+import { type TlsSettings } from '../connection/connection-settings';
 import { type JetbusStreamOptions } from './jetbus-stream.options';
 
 /** TLS for the client connection. Files are read by nats.js; PEM strings may be given instead. All strings. */
-export interface JetbusTlsOptions {
-  caFile?: string;
-  /** Client certificate for mutual TLS. */
-  certFile?: string;
-  keyFile?: string;
-  ca?: string;
-  cert?: string;
-  key?: string;
-}
+export type JetbusTlsOptions = TlsSettings;
 
 /**
  * Options of `JetbusModule.forRoot`, checked once at startup by `resolveModuleOptions`: an unknown
