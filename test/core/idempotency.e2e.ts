@@ -2,16 +2,22 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Kvm } from '@nats-io/kv';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   Ctx,
   DeadLetterStore,
   type JetbusContext,
   JetbusMetrics,
+  JetbusServer,
   JobHandler,
   Payload,
   replayDeadLetters,
 } from '@jetbus/core';
+// Internals, to stage the state a crash would leave.
+import { ATTEMPT_LEDGER_BUCKET, attemptKey } from '../../libs/core/src/retry/attempt-ledger';
+import { completedJobsBucket } from '../../libs/core/src/server/completed-jobs';
 import { readDeadLetters } from '../support/dead-letters';
 import { uniqueName } from '../support/jetbus-app';
 import { useJetbus } from '../support/use-jetbus';
@@ -135,5 +141,51 @@ describe('effectively-once handlers: jobs that finished before a crash', () => {
     expect(ids.sort()).toEqual([...quick, ...slow].map((j) => j.id).sort()); // every handler run once
     const [dead] = await readDeadLetters(jsm);
     expect(JSON.parse(dead.body)).toMatchObject({ id: crash.id });
+  });
+});
+
+@Injectable()
+class ReceiptJobs {
+  runs = 0;
+  @JobHandler('receipt.send', { idempotency: { ttl: '1h' }, ackWait: '1s' })
+  send(@Payload() _job: { id: string }): void {
+    this.runs++;
+  }
+}
+
+describe('effectively-once handlers: a suspect that had in fact completed', () => {
+  const opts = {
+    name: 'billing',
+    streams: [{ name: 'RECEIPTS', subjects: ['receipt.>'], retention: 'workqueue' as const }],
+  };
+  // Provisions the stream and the durable, consumes nothing.
+  const t = useJetbus(opts, [ReceiptJobs], { start: false });
+
+  it('is acked, not dead-lettered, when its isolated runs used up crashLimit but the last one completed', async () => {
+    await t.app.get(JetbusServer).start();
+    await t.app.get(JetbusServer).close();
+    const pub = await t.js.publish('receipt.send', JSON.stringify({ id: 'r-9' }), { msgID: 'r-9' });
+    // Delivery 1 to a worker that dies holding it (never settled)...
+    const taken = await (
+      await t.js.consumers.get('RECEIPTS', 'billing_receipt-send')
+    ).next({ expires: 5_000 });
+    expect(taken?.seq).toBe(pub.seq);
+    // ...whose isolated runs had counted two crashes, the last of which completed (its key was
+    // recorded) before the ack and the ledger update were lost with the server.
+    const kvm = new Kvm(t.js);
+    const done = await kvm.create(completedJobsBucket('billing_receipt-send'), { history: 1 });
+    await done.put(createHash('sha256').update('r-9').digest('hex'), new Date().toISOString());
+    const ledger = await kvm.create(ATTEMPT_LEDGER_BUCKET, { history: 1 });
+    await ledger.put(
+      attemptKey('RECEIPTS', 'billing_receipt-send', pub.seq),
+      JSON.stringify({ settledAt: 0, failures: 0, isolatedCrashes: 2, isolatedAt: 1 }),
+    );
+
+    const worker = await t.startApp(opts, [ReceiptJobs]);
+    await waitFor('the job settled', async () => (await t.jsm.streams.info('RECEIPTS')).state.messages === 0);
+    expect((await t.jsm.streams.info('JETBUS_DLQ')).state.messages).toBe(0);
+    expect(worker.get(ReceiptJobs).runs).toBe(0);
+    const metrics = await worker.get(JetbusMetrics).registry.getSingleMetricAsString('jetbus_jobs_total');
+    expect(metrics).toMatch(/outcome="skipped_completed"} 1/);
   });
 });

@@ -2,13 +2,36 @@ import { createHash } from 'node:crypto';
 import { type JetStreamClient } from '@nats-io/jetstream';
 import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
+import { type MsgHdrs } from '@nats-io/transport-node';
+import { defaultJobId } from '../codec/job-id';
 import { openOrCreateKv } from '../connection/kv-bucket';
+import { type ResolvedIdempotency } from '../handlers/job-handler.options';
 
 /** The KV bucket of one handler's completed job keys. */
 export const completedJobsBucket = (durable: string): string =>
   `JETBUS_DONE_${durable.replace(/[^-_a-zA-Z0-9]/g, '_')}`;
 
 const encoder = new TextEncoder();
+/** Tries of a completed-job write: one lost to a dropped connection is retried after a pause. */
+const ADD_TRIES = 3;
+const ADD_RETRY_MS = 500;
+
+/**
+ * A job's `idempotency` key read from its headers alone (the configured header, else the default),
+ * for the paths that never decode the payload (a culprit, the reaper); undefined when the key is a
+ * function of the payload.
+ */
+export function jobIdFromHeaders(
+  idempotency: ResolvedIdempotency,
+  headers: MsgHdrs | undefined,
+  stream: string,
+  seq: number,
+): string | undefined {
+  const { key } = idempotency;
+  if (typeof key === 'function') return undefined;
+  const custom = key && headers?.has(key) ? headers.get(key) : '';
+  return custom || defaultJobId(headers, stream, seq);
+}
 
 /**
  * Effectively-once handlers (`idempotency`): the keys of jobs whose handler completed, kept for
@@ -32,15 +55,26 @@ export class CompletedJobs {
     return !!entry && entry.operation === 'PUT';
   }
 
-  /** Records `id` as completed; a failure is logged (the job is still acked: it did complete). */
+  /**
+   * Records `id` as completed. A write lost to a dropped connection (a server crash) is tried again
+   * after a pause, so it is more likely in place before the job comes back; a final failure is
+   * logged (the job is still acked: it did complete).
+   */
   async add(id: string): Promise<void> {
-    try {
-      await (await this.open()).put(hash(id), encoder.encode(new Date().toISOString()));
-    } catch (e) {
-      this.log.warn(
-        { err: e, bucket: this.bucket },
-        'could not record a completed job; a redelivery may run it again',
-      );
+    for (let tries = 1; ; tries++) {
+      try {
+        await (await this.open()).put(hash(id), encoder.encode(new Date().toISOString()));
+        return;
+      } catch (e) {
+        if (tries >= ADD_TRIES) {
+          this.log.warn(
+            { err: e, bucket: this.bucket },
+            'could not record a completed job; a redelivery may run it again',
+          );
+          return;
+        }
+        await new Promise((r) => setTimeout(r, ADD_RETRY_MS));
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import { traceFrom } from '../observability/trace-context';
 import { decideSettlement } from '../retry';
 import { type AttemptLedger } from '../retry/attempt-ledger';
 import { defaultJobId } from '../codec/job-id';
+import { jobIdFromHeaders } from './completed-jobs';
 import { DeliveryTriage, type Lane } from './delivery-triage';
 import { type IsolationGate } from './isolation-gate';
 import { JetbusContext } from '../context/jetbus.context';
@@ -235,10 +236,34 @@ export class ConsumerRunner {
     await this.settle(msg, failed, error, lane);
   }
 
-  /** It crashed or hung its process `crashLimit` times while running alone: it never runs again. */
+  /**
+   * It crashed or hung its process `crashLimit` times while running alone: it never runs again.
+   * Unless it had in fact completed (`idempotency` says so; its last run finished and only the ack
+   * was lost): then it is acked, like any redelivery of a completed job.
+   */
   private async deadLetterCulprit(entry: InFlight, lane: Extract<Lane, { kind: 'culprit' }>): Promise<void> {
     const { msg } = entry;
     entry.settled = true;
+    const { completed, options } = this.handler;
+    const id =
+      completed && options.idempotency
+        ? jobIdFromHeaders(
+            options.idempotency,
+            jobHeaders(msg).headers,
+            msg.info.stream,
+            msg.info.streamSequence,
+          )
+        : undefined;
+    if (id !== undefined && (await completed!.has(id).catch(() => false))) {
+      msg.ack();
+      this.handler.metrics.skipped.inc();
+      this.triage.forget(lane);
+      this.log.info(
+        { subject: msg.subject, seq: msg.seq, jobId: id },
+        'job already completed; acked without running it again',
+      );
+      return;
+    }
     const deliveries = msg.info.deliveryCount;
     const error = new MaxDeliveriesExceeded(
       `the job ended its worker ${lane.crashes} times while running alone ` +
@@ -308,11 +333,15 @@ export class ConsumerRunner {
 
   /** The `idempotency` key of a job: the configured header or function, else `defaultJobId`. */
   private jobId(msg: JsMsg, payload: unknown): string {
-    const key = this.handler.options.idempotency?.key;
+    const idempotency = this.handler.options.idempotency!;
     const headers = jobHeaders(msg).headers;
-    const custom =
-      typeof key === 'function' ? key(payload) : key && headers?.has(key) ? headers.get(key) : undefined;
-    return custom || defaultJobId(headers, msg.info.stream, msg.info.streamSequence);
+    const { stream, streamSequence } = msg.info;
+    const fromPayload = typeof idempotency.key === 'function' ? idempotency.key(payload) : undefined;
+    return (
+      fromPayload ||
+      jobIdFromHeaders(idempotency, headers, stream, streamSequence) ||
+      defaultJobId(headers, stream, streamSequence)
+    );
   }
 
   private async settle(msg: JsMsg, failed: boolean, error: unknown, lane: Lane): Promise<void> {

@@ -1,5 +1,4 @@
 import { type Logger } from 'pino';
-import { defaultJobId } from '../codec/job-id';
 import { type JetbusConnection } from '../connection/jetbus.connection';
 import {
   DeadLetterMarks,
@@ -10,6 +9,7 @@ import {
   maxDeliveriesAdvisorySubject,
 } from '../dead-letter';
 import { type JetbusMetrics } from '../observability/jetbus-metrics';
+import { jobIdFromHeaders } from './completed-jobs';
 import { type HandlerSpec } from './handler-registrar';
 import { type PreparedHandler } from './prepared-handler';
 
@@ -42,10 +42,9 @@ export function reaperSpecs(
     onMinimal: (stream) => deps.metrics.minimalDeadLetter(stream),
     completed: async (stream, consumer, stored) => {
       const h = byConsumer.get(`${stream}/${consumer}`);
-      const key = h?.options.idempotency?.key;
-      if (!h?.completed || typeof key === 'function') return false;
-      const custom = key && stored.headers?.has(key) ? stored.headers.get(key) : '';
-      return h.completed.has(custom || defaultJobId(stored.headers, stream, stored.seq));
+      if (!h?.completed || !h.options.idempotency) return false;
+      const id = jobIdFromHeaders(h.options.idempotency, stored.headers, stream, stored.seq);
+      return id !== undefined && h.completed.has(id);
     },
     marks: new DeadLetterMarks(deps.connection.js, deps.log),
   });
