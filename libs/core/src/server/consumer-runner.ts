@@ -3,22 +3,18 @@ import { type Logger } from 'pino';
 import { type Codec } from '../codec';
 import { jobHeaders } from '../codec/message-headers';
 import { type DeadLetterSink } from '../dead-letter';
-import { MaxDeliveriesExceeded } from '../dead-letter/max-deliveries.reaper';
 import { DecodeError, JobTimeoutError } from '../errors';
-import { traceFrom } from '../observability/trace-context';
-import { decideSettlement } from '../retry';
 import { type AttemptLedger } from '../retry/attempt-ledger';
 import { defaultJobId } from '../codec/job-id';
 import { jobIdFromHeaders } from './completed-jobs';
 import { DeliveryTriage, type Lane } from './delivery-triage';
 import { type IsolationGate } from './isolation-gate';
 import { JetbusContext } from '../context/jetbus.context';
+import { JobSettler } from './job-settler';
 import { type PreparedHandler } from './prepared-handler';
 import { MessageWindow } from './message-window';
 import { Semaphore } from './semaphore';
 
-/** When recording a dead letter fails, the job comes back after this delay to try again. */
-const DEAD_LETTER_RETRY_MS = 5_000;
 /**
  * How long a suspect waits for the other jobs of its process to finish so it can run alone. Past
  * it (a job that never ends) the suspect is handed back and comes round again.
@@ -82,6 +78,7 @@ export class ConsumerRunner {
   private idleWaiters: (() => void)[] = [];
   private stopped?: Promise<void>;
   private readonly triage: DeliveryTriage;
+  private readonly settler: JobSettler;
   /** Ledger writes for naks sent at shutdown, awaited before the connection may close. */
   private readonly releases = new Set<Promise<void>>();
 
@@ -97,6 +94,7 @@ export class ConsumerRunner {
       handler.options.crashLimit,
       handler.options.maxAttempts,
     );
+    this.settler = new JobSettler(handler, this.triage, deps.deadLetters, this.log);
   }
 
   /** Resolves once the consumer is bound; pulling runs in the background. */
@@ -166,7 +164,10 @@ export class ConsumerRunner {
       const lane = triaged instanceof Promise ? await triaged : triaged;
       entry.lane = lane;
       if (lane.kind === 'culprit') {
-        if (!entry.settled) await this.deadLetterCulprit(entry, lane);
+        if (!entry.settled) {
+          entry.settled = true;
+          await this.settler.culprit(msg, lane);
+        }
         return;
       }
       if (lane.kind === 'exclusive') {
@@ -221,72 +222,9 @@ export class ConsumerRunner {
     this.handler.metrics.duration.observe((performance.now() - started) / 1000);
     if (entry.settled) return;
     entry.settled = true;
-    if (outcome === 'completed-before') {
-      msg.ack();
-      this.handler.metrics.skipped.inc();
-      this.triage.forget(lane);
-      this.log.info(
-        { subject: msg.subject, seq: msg.seq, jobId: entry.jobId },
-        'job already completed; acked without running it again',
-      );
-      return;
-    }
-    // Recorded before the ack: a crash between the two leaves a job that is known to be done.
-    if (!failed && entry.jobId !== undefined) await this.handler.completed!.add(entry.jobId);
-    await this.settle(msg, failed, error, lane);
-  }
-
-  /**
-   * It crashed or hung its process `crashLimit` times while running alone: it never runs again.
-   * Unless it had in fact completed (`idempotency` says so; its last run finished and only the ack
-   * was lost): then it is acked, like any redelivery of a completed job.
-   */
-  private async deadLetterCulprit(entry: InFlight, lane: Extract<Lane, { kind: 'culprit' }>): Promise<void> {
-    const { msg } = entry;
-    entry.settled = true;
-    const { completed, options } = this.handler;
-    const id =
-      completed && options.idempotency
-        ? jobIdFromHeaders(
-            options.idempotency,
-            jobHeaders(msg).headers,
-            msg.info.stream,
-            msg.info.streamSequence,
-          )
-        : undefined;
-    if (id !== undefined && (await completed!.has(id).catch(() => false))) {
-      msg.ack();
-      this.handler.metrics.skipped.inc();
-      this.triage.forget(lane);
-      this.log.info(
-        { subject: msg.subject, seq: msg.seq, jobId: id },
-        'job already completed; acked without running it again',
-      );
-      return;
-    }
-    const deliveries = msg.info.deliveryCount;
-    const error = new MaxDeliveriesExceeded(
-      `the job ended its worker ${lane.crashes} times while running alone ` +
-        `(crashed, was killed or hung past ack_wait); ${deliveries} deliveries`,
-    );
-    try {
-      await this.deps.deadLetters.write({
-        msg,
-        reason: 'max-deliveries',
-        error,
-        handler: this.handler.name,
-        target: this.handler.options.deadLetter || undefined,
-      });
-      msg.term();
-      this.triage.forget(lane);
-      this.handler.metrics.deadLettered.inc();
-    } catch (e) {
-      this.log.error(
-        { err: e, subject: msg.subject, seq: msg.seq },
-        'could not record dead letter; job returned to the stream to try again',
-      );
-      msg.nak(DEAD_LETTER_RETRY_MS);
-    }
+    if (outcome === 'completed-before') this.settler.alreadyCompleted(msg, lane, entry.jobId!);
+    else if (failed) await this.settler.failed(msg, lane, error);
+    else await this.settler.succeeded(msg, lane, entry.jobId);
   }
 
   private async run(entry: InFlight, attempt: number): Promise<RunOutcome> {
@@ -344,84 +282,13 @@ export class ConsumerRunner {
     );
   }
 
-  private async settle(msg: JsMsg, failed: boolean, error: unknown, lane: Lane): Promise<void> {
-    const { options, name, subject } = this.handler;
-    if (!failed) {
-      // Acked at once: nats.js writes every command of this microtask batch in one socket write,
-      // and an ack held back any longer would be lost to a crash in a later callback.
-      if (options.confirmAck) await msg.ackAck();
-      else msg.ack();
-      this.handler.metrics.acked.inc();
-      this.triage.forget(lane);
-      return;
-    }
-    // Parsing the delivery info costs; only the failure path needs the attempt number.
-    const attempt = (lane.kind !== 'culprit' && lane.attempt) || msg.info.deliveryCount;
-    const decision = decideSettlement({
-      error,
-      failed,
-      attempt,
-      maxAttempts: options.maxAttempts,
-      backoff: this.handler.backoff,
-    });
-    switch (decision.kind) {
-      case 'ack':
-        return; // not reached: success returned above
-      case 'retry':
-        // Recorded first, so the redelivery (after the backoff) finds this delivery settled.
-        await this.triage.recordNak(msg, lane, attempt);
-        msg.nak(decision.delayMs);
-        this.handler.metrics.retried.inc();
-        this.log.warn(
-          {
-            err: error,
-            subject: msg.subject,
-            seq: msg.seq,
-            attempt,
-            retryInMs: decision.delayMs,
-            traceId: traceFrom(jobHeaders(msg).headers)?.traceId,
-          },
-          'job failed; will retry',
-        );
-        return;
-      case 'dead-letter':
-        try {
-          await this.deps.deadLetters.write({
-            msg,
-            reason: decision.reason,
-            error,
-            handler: name,
-            target: options.deadLetter || undefined,
-          });
-          // No reason string: nats-server 2.9 does not parse "+TERM <reason>" and would redeliver.
-          msg.term();
-          this.triage.forget(lane);
-          this.handler.metrics.deadLettered.inc();
-        } catch (e) {
-          await this.triage.recordRelease(msg, lane);
-          msg.nak(DEAD_LETTER_RETRY_MS);
-          this.log.error(
-            { err: e, subject, seq: msg.seq },
-            'could not record dead letter; job returned to the stream to try again',
-          );
-        }
-        return;
-    }
-  }
-
   /**
-   * Naks a job this runner will not run (shutdown) so another instance takes it at once, and
-   * records that the delivery was settled: it must not come back as a suspect.
+   * Naks a job this runner will not run (shutdown) so another instance takes it at once, recorded
+   * so it does not come back a suspect; stop() awaits these before the connection may close.
    */
   private release(msg: JsMsg, lane: Lane | undefined): void {
-    const recorded = this.triage
-      .recordRelease(msg, lane)
-      .catch(() => undefined)
-      .finally(() => {
-        msg.nak();
-        this.releases.delete(recorded);
-      });
-    this.releases.add(recorded);
+    const released = this.settler.release(msg, lane).finally(() => this.releases.delete(released));
+    this.releases.add(released);
   }
 
   private beat(olderThanMs: number): void {
