@@ -1,38 +1,19 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type INestApplicationContext } from '@nestjs/common';
-import { JetbusClient, JetbusConnection } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
 import { ChildWorker } from '../support/child-worker';
-import { startJetbusApp } from '../support/jetbus-app';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 const JOBS = 2000;
 
 describe('two worker processes sharing one durable', () => {
-  let server: NatsServer;
-  let producer: INestApplicationContext;
+  const t = useJetbus({
+    name: 'producer',
+    streams: [{ name: 'JOBS', subjects: ['jobs.>'], retention: 'workqueue' }],
+  });
   const workers: ChildWorker[] = [];
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    producer = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'producer',
-        logger: false,
-        streams: [{ name: 'JOBS', subjects: ['jobs.>'], retention: 'workqueue' }],
-      },
-      [],
-    );
-  });
-
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.crash()));
-    await producer?.close();
-    await server?.stop();
-  });
+  t.onStop(() => Promise.all(workers.map((w) => w.crash())));
 
   it('handles every one of 2,000 jobs, split across both, and leaves nothing pending', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'jetbus-share-'));
@@ -40,7 +21,7 @@ describe('two worker processes sharing one durable', () => {
     for (const out of outs) {
       workers.push(
         await ChildWorker.start('record-worker.ts', {
-          NATS_URL: server.url,
+          NATS_URL: t.server.url,
           SERVICE: 'shared',
           SUBJECT: 'jobs.resize',
           OUT: out,
@@ -49,9 +30,9 @@ describe('two worker processes sharing one durable', () => {
       );
     }
     const ids = Array.from({ length: JOBS }, (_, i) => `job-${i}`);
-    const acks = await producer
-      .get(JetbusClient)
-      .publishMany(ids.map((id) => ({ subject: 'jobs.resize', data: { id }, options: { msgId: id } })));
+    const acks = await t.bus.publishMany(
+      ids.map((id) => ({ subject: 'jobs.resize', data: { id }, options: { msgId: id } })),
+    );
     expect(acks).toHaveLength(JOBS);
     expect(acks.every((a) => a.stream === 'JOBS' && !a.duplicate)).toBe(true);
 
@@ -63,7 +44,7 @@ describe('two worker processes sharing one durable', () => {
             .map((l) => l.split(' ')[0])
         : [];
     await waitFor('all jobs handled', () => read(outs[0]).length + read(outs[1]).length >= JOBS, 60_000);
-    const jsm = producer.get(JetbusConnection).jsm;
+    const jsm = t.connection.jsm;
     const info = await waitFor('consumer drained', async () => {
       const i = await jsm.consumers.info('JOBS', 'shared_jobs-resize');
       return i.num_pending === 0 && i.num_ack_pending === 0 ? i : undefined;

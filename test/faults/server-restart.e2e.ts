@@ -1,11 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type INestApplicationContext } from '@nestjs/common';
-import { JetbusClient, JetbusConnection, type PublishRequest, PublishManyError } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
+import { JetbusClient, type PublishRequest, PublishManyError } from '@jetbus/core';
 import { ChildWorker } from '../support/child-worker';
-import { startJetbusApp } from '../support/jetbus-app';
+import { useJetbus } from '../support/use-jetbus';
 import { sleep, waitFor } from '../support/wait-for';
 
 const JOBS = 20_000;
@@ -31,40 +29,25 @@ async function publishAll(bus: JetbusClient, batch: PublishRequest[]): Promise<v
 }
 
 describe('nats-server restarted in the middle of a 20,000-job run', () => {
-  let server: NatsServer;
-  let producer: INestApplicationContext;
+  const t = useJetbus({
+    name: 'producer',
+    reconnectTimeWait: 100,
+    publishTimeout: 2_000,
+    streams: [{ name: 'RST', subjects: ['rst.>'], retention: 'workqueue', duplicateWindow: '10m' }],
+  });
   let worker: ChildWorker | undefined;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-    producer = await startJetbusApp(
-      {
-        servers: server.url,
-        name: 'producer',
-        logger: false,
-        reconnectTimeWait: 100,
-        publishTimeout: 2_000,
-        streams: [{ name: 'RST', subjects: ['rst.>'], retention: 'workqueue', duplicateWindow: '10m' }],
-      },
-      [],
-    );
-  });
-  afterAll(async () => {
-    await worker?.crash();
-    await producer?.close();
-    await server?.stop();
-  });
+  t.onStop(async () => worker?.crash());
 
   it('completes every job, with the server killed and restarted on the same store mid-run', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'jetbus-rst-')), 'done.txt');
     worker = await ChildWorker.start('record-worker.ts', {
-      NATS_URL: server.url,
+      NATS_URL: t.server.url,
       SERVICE: 'rst',
       SUBJECT: 'rst.job',
       OUT: out,
       CONCURRENCY: '32',
     });
-    const bus = producer.get(JetbusClient);
+    const bus = t.bus;
     const ids = Array.from({ length: JOBS }, (_, i) => `r-${i}`);
     const handled = () =>
       existsSync(out)
@@ -80,8 +63,8 @@ describe('nats-server restarted in the middle of a 20,000-job run', () => {
       if (c === JOBS / CHUNK / 2) {
         // Crash the server mid-run (publishing and consuming), then bring it back on the same store.
         await waitFor('the worker is busy', () => handled().length > 0);
-        await server.kill();
-        restarted = sleep(500).then(() => server.restart());
+        await t.server.kill();
+        restarted = sleep(500).then(() => t.server.restart());
       }
       await publishAll(
         bus,
@@ -92,7 +75,7 @@ describe('nats-server restarted in the middle of a 20,000-job run', () => {
 
     await waitFor('every job handled', () => new Set(handled()).size === JOBS, 90_000, 200);
     expect(new Set(handled())).toEqual(new Set(ids));
-    const { jsm } = producer.get(JetbusConnection);
+    const { jsm } = t.connection;
     await waitFor('work queue drained', async () => {
       const c = await jsm.consumers.info('RST', 'rst_rst-job');
       return c.num_pending === 0 && c.num_ack_pending === 0;
