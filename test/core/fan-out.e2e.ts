@@ -1,7 +1,6 @@
-import { type INestApplicationContext, Injectable } from '@nestjs/common';
-import { JetbusClient, JetbusConnection, JobHandler, Payload } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
-import { startJetbusApp } from '../support/jetbus-app';
+import { Injectable } from '@nestjs/common';
+import { JobHandler, Payload } from '@jetbus/core';
+import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 const seenByBilling: string[] = [];
@@ -24,34 +23,14 @@ class ShippingListener {
 }
 
 describe('fan-out: two services subscribed to one subject', () => {
-  let server: NatsServer;
-  const apps: INestApplicationContext[] = [];
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-  });
-  afterAll(async () => {
-    for (const app of apps) await app.close();
-    await server?.stop();
-  });
+  const streams = [{ name: 'EVENTS', subjects: ['events.>'] }];
+  const t = useJetbus({ name: 'billing', streams }, [BillingListener]);
 
   it('delivers every event to each service, through its own durable', async () => {
-    const streams = [{ name: 'EVENTS', subjects: ['events.>'] }];
-    apps.push(
-      await startJetbusApp({ servers: server.url, name: 'billing', streams, logger: false }, [
-        BillingListener,
-      ]),
-    );
-    apps.push(
-      await startJetbusApp({ servers: server.url, name: 'shipping', streams, logger: false }, [
-        ShippingListener,
-      ]),
-    );
+    await t.startApp({ name: 'shipping', streams }, [ShippingListener]);
 
     const ids = Array.from({ length: 100 }, (_, i) => `evt-${i}`);
-    await apps[0]
-      .get(JetbusClient)
-      .publishMany(ids.map((id) => ({ subject: 'events.order-paid', data: { id } })));
+    await t.bus.publishMany(ids.map((id) => ({ subject: 'events.order-paid', data: { id } })));
 
     await waitFor(
       'both services saw all events',
@@ -60,7 +39,7 @@ describe('fan-out: two services subscribed to one subject', () => {
     expect([...seenByBilling].sort()).toEqual([...ids].sort());
     expect([...seenByShipping].sort()).toEqual([...ids].sort());
     const names: string[] = [];
-    for await (const c of apps[0].get(JetbusConnection).jsm.consumers.list('EVENTS')) names.push(c.name);
+    for await (const c of t.jsm.consumers.list('EVENTS')) names.push(c.name);
     expect(names.sort()).toEqual(['billing_events-order-paid', 'shipping_events-order-paid']);
   });
 });

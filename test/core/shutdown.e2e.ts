@@ -1,7 +1,7 @@
 import { type INestApplicationContext, Injectable } from '@nestjs/common';
 import { Ctx, type JetbusContext, JetbusClient, JobHandler, Payload } from '@jetbus/core';
-import { NatsServer } from '@jetbus/testing';
 import { startJetbusApp, uniqueName } from '../support/jetbus-app';
+import { useNats } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
 
 /** Work that stops when the job's signal aborts, as a well-behaved handler does. */
@@ -28,19 +28,12 @@ class SlowJobs {
 }
 
 describe('shutdown during in-flight work', () => {
-  let server: NatsServer;
-
-  beforeAll(async () => {
-    server = await NatsServer.start();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const t = useNats();
 
   const start = (stream: string, graceMs: number): Promise<INestApplicationContext> =>
     startJetbusApp(
       {
-        servers: server.url,
+        servers: t.server.url,
         name: 'slow',
         logger: false,
         shutdownGracePeriod: graceMs,
@@ -73,7 +66,7 @@ describe('shutdown during in-flight work', () => {
     expect(new Set(state.completed)).toEqual(new Set(ids));
     // Nothing ran twice: finished jobs were acked before the connection closed.
     expect(state.completed).toHaveLength(ids.length);
-    await deleteStream(server, stream);
+    await t.jsm.streams.delete(stream);
   });
 
   it('aborts jobs still running when the grace period ends and naks them: none lost', async () => {
@@ -92,14 +85,6 @@ describe('shutdown during in-flight work', () => {
     await waitFor('every job completed', () => new Set(state.completed).size === ids.length, 15_000);
     await second.close();
     expect(new Set(state.completed)).toEqual(new Set(ids));
-    await deleteStream(server, stream);
+    await t.jsm.streams.delete(stream);
   });
 });
-
-async function deleteStream(server: NatsServer, name: string): Promise<void> {
-  const { connect } = await import('@nats-io/transport-node');
-  const { jetstreamManager } = await import('@nats-io/jetstream');
-  const nc = await connect({ servers: server.url });
-  await (await jetstreamManager(nc)).streams.delete(name);
-  await nc.close();
-}
