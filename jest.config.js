@@ -33,6 +33,13 @@ module.exports = {
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
     },
     {
+      // Specs of one library that need real servers (nats-server, openssl): slower, kept apart so
+      // `unit` stays unit (`npx jest --selectProjects unit`).
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/libs/**/*.int.ts', '<rootDir>/src/**/*.int.ts'],
+    },
+    {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e.ts'],

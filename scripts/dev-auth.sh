@@ -19,7 +19,7 @@ ensure_dev_auth() {
   mkdir -p .jetbus
   chmod 700 .jetbus
   local out
-  if ! out=$(node libs/cli/dist/main.js auth apply --policy "$DEV_AUTH_POLICY" --dir "$DEV_AUTH_DIR" 2>&1); then
+  if ! out=$(node libs/cli/dist/main.js auth apply --offline --policy "$DEV_AUTH_POLICY" --dir "$DEV_AUTH_DIR" 2>&1); then
     echo "$out" >&2
     echo "jetbus: compiling $DEV_AUTH_POLICY failed" >&2
     return 1

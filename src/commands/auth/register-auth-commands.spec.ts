@@ -11,7 +11,7 @@ const CLI = [
 /**
  * The commands through commander itself, in a child process (the real src/main.ts, TypeScript compiled on load by scripts/register-ts.js: commander 15 is an
  * ES module that Jest's CommonJS runtime cannot load): argument and
- * option parsing, --json, exit codes. The actions are tested in-process in auth-actions.spec.ts.
+ * option parsing, --json, exit codes. The actions are tested in-process in auth-actions.int.ts.
  */
 function jetbus(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -18,7 +18,7 @@ import {
 
 /*
  * Least-privilege permission sets for jetbus processes, each verified against nats-server 2.9.10
- * by libs/auth/src/integration/roles.spec.ts. Subjects are the server's own:
+ * by libs/auth/src/integration/roles.int.ts. Subjects are the server's own:
  * S = stream, C = consumer (durable) name.
  */
 
