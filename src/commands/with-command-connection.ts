@@ -45,7 +45,8 @@ export async function withCommandConnection<T>(
   }
 }
 
-async function closeBounded(nc: NatsConnection): Promise<void> {
+/** Closes the connection, waiting at most a second: a dead server must not hold the command open. */
+export async function closeBounded(nc: NatsConnection): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     nc.close().catch(() => undefined),

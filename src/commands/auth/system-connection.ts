@@ -11,13 +11,12 @@ import {
 } from '@jetbus/auth';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { connectForCommand, natsConnectionOptions, type ServerCommandOptions } from '../connection.options';
+import { closeBounded } from '../with-command-connection';
 import { type AuthServerOptions } from './auth-command.options';
 import { AuthCommandTimeoutError } from './auth-command-timeout.error';
 
 /** Added to the connect phase so that nats.js' own connect timeout, which says why, wins the race. */
 const CONNECT_GRACE_MS = 1_000;
-/** How long closing may take before the connection is abandoned (the process exits anyway). */
-const CLOSE_TIMEOUT_MS = 1_000;
 
 /** What an auth command gets to talk to the server: nothing when it runs offline. */
 export interface SystemSession {
@@ -121,13 +120,4 @@ function aboutServer(e: unknown, server: string): unknown {
     e instanceof AuthCommandTimeoutError;
   if (local || !(e instanceof Error)) return e;
   return new AuthConnectionError(server, e.message, { cause: e });
-}
-
-async function closeBounded(nc: NatsConnection): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    nc.close().catch(() => undefined),
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS))),
-  ]);
-  clearTimeout(timer);
 }
