@@ -57,8 +57,12 @@ describe('payloads that can never succeed', () => {
       ['images.resize', invalid.seq, 'validation', 1],
       ['images.resize', malformed.seq, 'decode', 1],
     ]);
-    expect((dead[0].err as { message: string }).message).toContain('width: width must be an integer number');
-    expect((dead[1].err as { type: string }).type).toBe('DecodeError');
+    // Expected outcomes: one warning line each, the error without its stack.
+    expect(dead.map((r) => r.level)).toEqual([40, 40]);
+    expect((dead[0].error as { message: string }).message).toContain(
+      'width: width must be an integer number',
+    );
+    expect(dead[1].error).toEqual({ type: 'DecodeError', message: expect.any(String), code: 'DECODE' });
     expect(t.logs.records.filter((r) => r.msg === 'job failed; will retry')).toHaveLength(0);
   });
 });

@@ -285,8 +285,10 @@ export class JetbusConnection {
     }
     const denied = toPermissionDeniedError(error, this.identity.user);
     if (denied) {
-      this.logger.error(
-        { err: denied, user: denied.user, operation: denied.operation, subject: denied.subject },
+      // The operation that was refused rejects with this error too; here it is one line, for the
+      // record (a refusal is least privilege working, not a fault of this process).
+      this.logger.warn(
+        { user: denied.user, operation: denied.operation, subject: denied.subject },
         denied.message,
       );
       return;

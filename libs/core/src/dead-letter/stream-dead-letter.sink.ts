@@ -138,9 +138,14 @@ export class StreamDeadLetterSink extends DeadLetterSink {
         user: undefined,
       });
     }
-    this.logger.error(
+    // A payload the DTO refuses, a body that is not JSON, a handler's own NonRetryableError: the
+    // expected way a job ends, logged as one warning line. Failures that wore out their retries or
+    // their workers stay errors, with the stack.
+    const expected = isExpected(input);
+    this.logger[expected ? 'warn' : 'error'](
       {
-        err: input.error,
+        // `err` would go through pino's error serializer, stack included.
+        ...(expected ? { error: briefError(input.error) } : { err: input.error }),
         handler: input.handler,
         subject: input.subject,
         stream: input.stream,
@@ -204,4 +209,17 @@ export class StreamDeadLetterSink extends DeadLetterSink {
     const max = this.settings.maxPayload;
     return Number.isFinite(max) && max > 0 && headerBytes(h) + data.byteLength + SIZE_MARGIN > max;
   }
+}
+
+function isExpected(input: DeadLetterInput): boolean {
+  if (input.minimal) return false;
+  if (input.reason === 'validation' || input.reason === 'decode') return true;
+  return input.reason === 'error' && (input.error as { name?: unknown })?.name === 'NonRetryableError';
+}
+
+/** The error as type, message and code, without the stack: one readable log line. */
+function briefError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error, message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { type: error.name, message: error.message, ...(code === undefined ? {} : { code }) };
 }
