@@ -24,6 +24,9 @@ export async function openOrCreateKv(
   return exists ? kvm.open(bucket) : kvm.create(bucket, { storage: StorageType.File, ...options });
 }
 
+/** Bucket names allow `[-_a-zA-Z0-9]`; anything else in a stream or durable name becomes `_`. */
+export const bucketNamePart = (s: string): string => s.replace(/[^-_a-zA-Z0-9]/g, '_');
+
 /** KV keys allow `[-/_=.a-zA-Z0-9]`; anything else is hex-escaped as `=xx`. */
 export const kvKeyPart = (s: string): string =>
   s.replace(/[^-_a-zA-Z0-9]/g, (c) => `=${c.codePointAt(0)!.toString(16).padStart(2, '0')}`);

@@ -2,6 +2,7 @@ import { type JetStreamClient } from '@nats-io/jetstream';
 import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
 import { kvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
+import { OpenOnce } from '../connection/open-once';
 
 /** The KV bucket recording which source messages the reaper already dead-lettered into `dlqStream`. */
 export const deadLetterMarksBucket = (dlqStream: string): string => `${dlqStream}_MARKS`;
@@ -23,13 +24,15 @@ export interface DeadLetterMark {
  * crash) would be dead-lettered again.
  */
 export class DeadLetterMarks {
-  private readonly buckets = new Map<string, Promise<KV>>();
+  private readonly buckets: OpenOnce<KV>;
   private warned = false;
 
   constructor(
-    private readonly js: JetStreamClient,
+    js: JetStreamClient,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.buckets = new OpenOnce((name) => openOrCreateKv(js, name, { history: 1 }));
+  }
 
   /**
    * The mark of a message already dead-lettered, or undefined; undefined too when the bucket cannot
@@ -57,13 +60,7 @@ export class DeadLetterMarks {
   }
 
   private bucket(dlqStream: string): Promise<KV> {
-    let kv = this.buckets.get(dlqStream);
-    if (!kv) {
-      kv = openOrCreateKv(this.js, deadLetterMarksBucket(dlqStream), { history: 1 });
-      kv.catch(() => this.buckets.delete(dlqStream));
-      this.buckets.set(dlqStream, kv);
-    }
-    return kv;
+    return this.buckets.get(deadLetterMarksBucket(dlqStream));
   }
 
   private warn(e: unknown): void {

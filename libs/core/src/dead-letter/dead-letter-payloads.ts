@@ -1,6 +1,7 @@
-import { type JetStreamClient } from '@nats-io/jetstream';
+import { type JetStreamClient, StorageType } from '@nats-io/jetstream';
 import { type ObjectStore, Objm } from '@nats-io/obj';
-import { StorageType } from '@nats-io/jetstream';
+import { bucketNamePart } from '../connection/kv-bucket';
+import { OpenOnce } from '../connection/open-once';
 
 /**
  * The object store bucket that keeps payloads too large for a dead letter of `dlqStream`, one per
@@ -8,7 +9,7 @@ import { StorageType } from '@nats-io/jetstream';
  * no service can replace another's payload (which an operator might later replay).
  */
 export const deadLetterPayloadBucket = (dlqStream: string, sourceStream: string): string =>
-  `${deadLetterPayloadBucketPrefix(dlqStream)}${sourceStream.replace(/[^-_a-zA-Z0-9]/g, '_')}`;
+  `${deadLetterPayloadBucketPrefix(dlqStream)}${bucketNamePart(sourceStream)}`;
 
 /** What every payload bucket of `dlqStream` starts with. */
 export const deadLetterPayloadBucketPrefix = (dlqStream: string): string => `${dlqStream}_PAYLOADS_`;
@@ -36,11 +37,15 @@ export function parsePayloadRef(value: string): PayloadObjectRef | undefined {
  * (or created, with file storage and no expiry, like the DLQ) on first use.
  */
 export class DeadLetterPayloads {
-  private readonly buckets = new Map<string, Promise<ObjectStore>>();
   private readonly objm: Objm;
+  private readonly opened: OpenOnce<ObjectStore>;
+  /** Buckets this process created (file storage, no expiry, like the DLQ) when opening failed. */
+  private readonly created: OpenOnce<ObjectStore>;
 
   constructor(js: JetStreamClient) {
     this.objm = new Objm(js);
+    this.opened = new OpenOnce((name) => this.objm.open(name));
+    this.created = new OpenOnce((name) => this.objm.create(name, { storage: StorageType.File }));
   }
 
   async put(bucket: string, name: string, data: Uint8Array): Promise<PayloadObjectRef> {
@@ -81,15 +86,7 @@ export class DeadLetterPayloads {
   }
 
   private bucket(name: string, create: boolean): Promise<ObjectStore> {
-    let store = this.buckets.get(name);
-    if (!store) {
-      store = create
-        ? this.objm.open(name).catch(() => this.objm.create(name, { storage: StorageType.File }))
-        : this.objm.open(name);
-      // A failed open is not cached: the bucket may be created (or permissions granted) later.
-      store.catch(() => this.buckets.delete(name));
-      this.buckets.set(name, store);
-    }
-    return store;
+    const opened = this.opened.get(name);
+    return create ? opened.catch(() => this.created.get(name)) : opened;
   }
 }

@@ -4,6 +4,7 @@ import { type Logger } from 'pino';
 import { mapPublishError } from '../connection/map-publish-error';
 import { escapeControl, jobHeaders } from '../codec/message-headers';
 import { traceFrom } from '../observability/trace-context';
+import { nonRetryableReason } from '../retry';
 import { type DeadLetterInput } from './dead-letter-record.input';
 import {
   DeadLetterPayloads,
@@ -211,11 +212,9 @@ export class StreamDeadLetterSink extends DeadLetterSink {
   }
 }
 
-function isExpected(input: DeadLetterInput): boolean {
-  if (input.minimal) return false;
-  if (input.reason === 'validation' || input.reason === 'decode') return true;
-  return input.reason === 'error' && (input.error as { name?: unknown })?.name === 'NonRetryableError';
-}
+/** Ended by the payload or by the handler's own decision, as the retry policy classifies it. */
+const isExpected = (input: DeadLetterInput): boolean =>
+  !input.minimal && nonRetryableReason(input.error) !== undefined;
 
 /** The error as type, message and code, without the stack: one readable log line. */
 function briefError(error: unknown): Record<string, unknown> {

@@ -2,6 +2,7 @@ import { type JetStreamClient } from '@nats-io/jetstream';
 import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
 import { kvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
+import { OpenOnce } from '../connection/open-once';
 
 /** The KV bucket where jetbus records how deliveries of retried or suspect jobs ended. */
 export const ATTEMPT_LEDGER_BUCKET = 'JETBUS_ATTEMPTS';
@@ -24,7 +25,13 @@ export interface AttemptRecord {
   isolatedAt: number;
 }
 
-const EMPTY: AttemptRecord = { settledAt: 0, failures: 0, isolatedCrashes: 0, isolatedAt: 0 };
+/** The record of a job nothing was recorded for yet. */
+export const NO_ATTEMPTS: AttemptRecord = Object.freeze({
+  settledAt: 0,
+  failures: 0,
+  isolatedCrashes: 0,
+  isolatedAt: 0,
+});
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -39,20 +46,22 @@ export const attemptKey = (stream: string, consumer: string, seq: number): strin
  * `max_deliver` still bounds it.
  */
 export class AttemptLedger {
-  private kv?: Promise<KV>;
+  private readonly buckets: OpenOnce<KV>;
   private warned = false;
 
   constructor(
     private readonly js: JetStreamClient,
     private readonly log: Logger,
     private readonly bucket = ATTEMPT_LEDGER_BUCKET,
-  ) {}
+  ) {
+    this.buckets = new OpenOnce((name) => openOrCreateKv(js, name, { history: 1, ttl: RECORD_TTL_MS }));
+  }
 
   async get(key: string): Promise<AttemptRecord | undefined> {
     try {
       const entry = await (await this.open()).get(key);
       if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
-      return { ...EMPTY, ...(JSON.parse(decoder.decode(entry.value)) as Partial<AttemptRecord>) };
+      return { ...NO_ATTEMPTS, ...(JSON.parse(decoder.decode(entry.value)) as Partial<AttemptRecord>) };
     } catch (e) {
       this.warn(e);
       return undefined;
@@ -80,12 +89,7 @@ export class AttemptLedger {
   }
 
   private open(): Promise<KV> {
-    if (!this.kv) {
-      this.kv = openOrCreateKv(this.js, this.bucket, { history: 1, ttl: RECORD_TTL_MS });
-      // Not cached on failure: the bucket may be created, or permissions granted, later.
-      this.kv.catch(() => (this.kv = undefined));
-    }
-    return this.kv;
+    return this.buckets.get(this.bucket);
   }
 
   private warn(e: unknown): void {

@@ -4,12 +4,12 @@ import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
 import { type MsgHdrs } from '@nats-io/transport-node';
 import { defaultJobId } from '../codec/job-id';
-import { openOrCreateKv } from '../connection/kv-bucket';
+import { bucketNamePart, openOrCreateKv } from '../connection/kv-bucket';
+import { OpenOnce } from '../connection/open-once';
 import { type ResolvedIdempotency } from '../handlers/job-handler.options';
 
 /** The KV bucket of one handler's completed job keys. */
-export const completedJobsBucket = (durable: string): string =>
-  `JETBUS_DONE_${durable.replace(/[^-_a-zA-Z0-9]/g, '_')}`;
+export const completedJobsBucket = (durable: string): string => `JETBUS_DONE_${bucketNamePart(durable)}`;
 
 const encoder = new TextEncoder();
 /** Tries of a completed-job write: one lost to a dropped connection is retried after a pause. */
@@ -40,14 +40,16 @@ export function jobIdFromHeaders(
  * id fits the bucket's key alphabet.
  */
 export class CompletedJobs {
-  private kv?: Promise<KV>;
+  private readonly buckets: OpenOnce<KV>;
 
   constructor(
-    private readonly js: JetStreamClient,
+    js: JetStreamClient,
     readonly bucket: string,
-    private readonly ttlMs: number,
+    ttlMs: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.buckets = new OpenOnce((name) => openOrCreateKv(js, name, { history: 1, ttl: ttlMs }));
+  }
 
   /** Whether `id` completed within the TTL. Throws when the bucket cannot be read: the job is retried. */
   async has(id: string): Promise<boolean> {
@@ -79,11 +81,7 @@ export class CompletedJobs {
   }
 
   private open(): Promise<KV> {
-    if (!this.kv) {
-      this.kv = openOrCreateKv(this.js, this.bucket, { history: 1, ttl: this.ttlMs });
-      this.kv.catch(() => (this.kv = undefined));
-    }
-    return this.kv;
+    return this.buckets.get(this.bucket);
   }
 }
 

@@ -1,5 +1,5 @@
 import { type JsMsg } from '@nats-io/jetstream';
-import { type AttemptLedger, type AttemptRecord, attemptKey } from '../retry/attempt-ledger';
+import { type AttemptLedger, type AttemptRecord, NO_ATTEMPTS, attemptKey } from '../retry/attempt-ledger';
 
 /**
  * How a delivered job runs:
@@ -18,8 +18,6 @@ export type Lane =
 
 /** Without a reachable ledger, a job still stops after this many deliveries beyond its budget. */
 const LEDGERLESS_EXTRA_DELIVERIES = 50;
-
-const EMPTY: AttemptRecord = { settledAt: 0, failures: 0, isolatedCrashes: 0, isolatedAt: 0 };
 
 /**
  * Poison isolation: tells a job whose worker died from a job that failed, using the attempt
@@ -53,7 +51,7 @@ export class DeliveryTriage {
     const crashes = record?.isolatedCrashes ?? 0;
     if (crashes >= this.crashLimit) return { kind: 'culprit', key, crashes };
     if (!record && delivery > this.budget()) return { kind: 'culprit', key, crashes };
-    return { kind: 'exclusive', attempt: (record?.failures ?? 0) + 1, key, record: record ?? EMPTY };
+    return { kind: 'exclusive', attempt: (record?.failures ?? 0) + 1, key, record: record ?? NO_ATTEMPTS };
   }
 
   private budget(): number {
@@ -83,7 +81,7 @@ export class DeliveryTriage {
    */
   async recordNak(msg: JsMsg, lane: Lane, attempt: number): Promise<void> {
     if (!this.isolating || lane.kind === 'culprit') return;
-    const prior = lane.record ?? EMPTY;
+    const prior = lane.record ?? NO_ATTEMPTS;
     const crashes = lane.kind === 'exclusive' ? prior.isolatedCrashes - 1 : prior.isolatedCrashes;
     await this.ledger!.put(lane.key ?? keyOf(msg), {
       ...prior,
@@ -100,7 +98,7 @@ export class DeliveryTriage {
     const key = lane && lane.kind !== 'culprit' && lane.key ? lane.key : keyOf(msg);
     let prior = lane && lane.kind !== 'culprit' ? lane.record : undefined;
     if (!prior && delivery > 1) prior = await this.ledger!.get(key);
-    prior ??= EMPTY;
+    prior ??= NO_ATTEMPTS;
     const crashes = lane?.kind === 'exclusive' ? prior.isolatedCrashes - 1 : prior.isolatedCrashes;
     await this.ledger!.put(key, { ...prior, settledAt: delivery, isolatedCrashes: Math.max(0, crashes) });
   }
