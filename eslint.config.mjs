@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'libs/*/dist/**',
+      'apps/*/dist/**',
       'node_modules/**',
       'coverage/**',
       '.jetbus/**',

@@ -20,7 +20,12 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swcJs },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nats-io)/)'],
-  moduleNameMapper: { '^@jetbus/(core|testing|auth)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@jetbus/(core|testing|auth)$': '<rootDir>/libs/$1/src/index.ts',
+    // A subpath export of core (package.json `exports`): its wire contract, which loads no NestJS.
+    '^@jetbus/core/wire$': '<rootDir>/libs/core/src/wire/index.ts',
+    '^@jetbus/admin$': '<rootDir>/apps/admin/src/index.ts',
+  },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 
@@ -37,7 +42,7 @@ module.exports = {
       // `unit` stays unit (`npx jest --selectProjects unit`).
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/libs/**/*.int.ts', '<rootDir>/src/**/*.int.ts'],
+      testMatch: ['<rootDir>/libs/**/*.int.ts', '<rootDir>/src/**/*.int.ts', '<rootDir>/apps/**/*.int.ts'],
     },
     {
       ...shared,

@@ -51,7 +51,7 @@ const ready = <T>(what: string, value: T | undefined): T => {
  * Starts a nats-server (free loopback port, temp store) and a client connection in `beforeAll`,
  * and in `afterAll` runs `beforeStop`, then closes both. Call it in a `describe`.
  */
-function natsFixture(options: NatsFixtureOptions, beforeStop: () => Promise<void>): NatsFixture {
+export function natsFixture(options: NatsFixtureOptions, beforeStop: () => Promise<void>): NatsFixture {
   let server: NatsServer | undefined;
   let nc: NatsConnection | undefined;
   let jsm: JetStreamManager | undefined;

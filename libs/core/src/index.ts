@@ -21,7 +21,15 @@ export {
   type FixedBackoff,
   type ListBackoff,
   createBackoff,
+  parseDuration,
 } from './retry';
+export {
+  JetStreamApiCode,
+  jetStreamApiCode,
+  isStreamNotFound,
+  isConsumerNotFound,
+  isMessageGone,
+} from './connection/jetstream-api-errors';
 export { type Codec, JsonCodec } from './codec';
 export { JetbusMetrics } from './observability/jetbus-metrics';
 export {

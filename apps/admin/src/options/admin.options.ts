@@ -1,0 +1,226 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { type Logger } from 'pino';
+import { ADMIN_ROLES, type AdminRole } from '../auth/admin-role';
+
+/**
+ * The admin app's options, declared once: these classes are both the public type and the
+ * validation (`resolveAdminOptions`), so an unknown key or a wrong type is a `JetbusConfigError`
+ * naming its path. Pass plain objects; defaults are documented per field.
+ */
+
+/** How the app reaches NATS. Give it its own least-privilege creds (`jetbus auth`, role `admin-app`). */
+export class AdminNatsOptions {
+  /** Server URL(s). @default $NATS_URL, else nats://127.0.0.1:4222 */
+  @IsOptional()
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  servers?: string | string[];
+
+  /** The app user's `.creds` file. @default $NATS_CREDS */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  credsFile?: string;
+
+  /** Reply prefix its permissions allow (`_INBOX_<user>`). @default $NATS_INBOX_PREFIX, else _INBOX */
+  @IsOptional()
+  @Matches(/^[^\s*>.][^\s*>]*$/, {
+    message: 'inboxPrefix must be subject tokens without spaces or wildcards',
+  })
+  inboxPrefix?: string;
+
+  /** PEM CA bundle that signs the server's certificate. */
+  @IsOptional()
+  @IsString()
+  tlsCaFile?: string;
+}
+
+/** A local user: `passwordHash` from `jetbus admin hash-password` (scrypt). */
+export class AdminUserOptions {
+  @IsString()
+  @Matches(/^[\w.@-]{1,64}$/, { message: 'name must be 1-64 letters, digits or . _ @ -' })
+  name!: string;
+
+  @IsIn(ADMIN_ROLES)
+  role!: AdminRole;
+
+  /** `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`; never a clear password. */
+  @IsString()
+  @Matches(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, {
+    message: 'passwordHash must be an scrypt hash from `jetbus admin hash-password`',
+  })
+  passwordHash!: string;
+}
+
+/** An API token for scripts: the app keeps only its SHA-256 (`jetbus admin token`). */
+export class AdminTokenOptions {
+  @IsString()
+  @Matches(/^[\w.@-]{1,64}$/, { message: 'name must be 1-64 letters, digits or . _ @ -' })
+  name!: string;
+
+  @IsIn(ADMIN_ROLES)
+  role!: AdminRole;
+
+  /** Hex SHA-256 of the token. */
+  @Matches(/^[0-9a-f]{64}$/, { message: 'sha256 must be 64 lowercase hex digits' })
+  sha256!: string;
+}
+
+/** OpenID Connect login (authorization code + PKCE). */
+export class AdminOidcOptions {
+  /** Issuer URL; its discovery document is fetched at startup. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  issuer!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  clientId!: string;
+
+  @IsOptional()
+  @IsString()
+  clientSecret?: string;
+
+  /** This app's callback, e.g. https://admin.example.com/auth/oidc/callback. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  redirectUri!: string;
+
+  /** Claim that holds the role (a string or a list of strings). @default 'jetbus_role' */
+  @IsOptional()
+  @IsString()
+  roleClaim?: string;
+
+  /** Claim value → role, for providers whose groups are not named after the roles. @default identity */
+  @IsOptional()
+  @IsObject()
+  roleMap?: Record<string, AdminRole>;
+
+  /** @default 'openid profile email' */
+  @IsOptional()
+  @IsString()
+  scope?: string;
+
+  /** Label of the login button. @default 'Single sign-on' */
+  @IsOptional()
+  @IsString()
+  label?: string;
+}
+
+/** Serve HTTPS (and mark cookies Secure) with these PEM files. */
+export class AdminHttpsOptions {
+  @IsString()
+  @IsNotEmpty()
+  certFile!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  keyFile!: string;
+}
+
+export class AdminLoginLimitOptions {
+  /** Failed or successful login attempts per client IP per window. @default 10 */
+  @IsInt()
+  @Min(1)
+  max!: number;
+
+  /** Window in milliseconds. @default 60000 */
+  @IsInt()
+  @Min(1000)
+  windowMs!: number;
+}
+
+export class AdminOptions {
+  @ValidateNested()
+  @Type(() => AdminNatsOptions)
+  @IsOptional()
+  nats?: AdminNatsOptions;
+
+  /** Interface to bind. Anything but loopback must be asked for. @default '127.0.0.1' */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  host?: string;
+
+  /** Port; 0 picks a free one. @default 4280 */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port?: number;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AdminHttpsOptions)
+  https?: AdminHttpsOptions;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AdminUserOptions)
+  users?: AdminUserOptions[];
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AdminTokenOptions)
+  tokens?: AdminTokenOptions[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AdminOidcOptions)
+  oidc?: AdminOidcOptions;
+
+  /**
+   * Signs session cookies; at least 32 characters. Sessions live in this process, so a restart
+   * signs everyone out either way. @default random per process
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{32,}$/s, { message: 'sessionSecret must be at least 32 characters' })
+  sessionSecret?: string;
+
+  /** Idle session lifetime in milliseconds. @default 8 hours */
+  @IsOptional()
+  @IsInt()
+  @Min(60_000)
+  sessionTtlMs?: number;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AdminLoginLimitOptions)
+  loginLimit?: AdminLoginLimitOptions;
+
+  /** @default 'JETBUS_DLQ' */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,255}$/, { message: 'deadLetterStream must be a stream name' })
+  deadLetterStream?: string;
+
+  /** Append-only stream of every state-changing action. @default 'JETBUS_AUDIT' */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,255}$/, { message: 'auditStream must be a stream name' })
+  auditStream?: string;
+
+  /** Serve the web UI (the API is always served). @default true */
+  @IsOptional()
+  @IsBoolean()
+  ui?: boolean;
+
+  /** A pino logger, or false for silence. @default pino at $JETBUS_LOG_LEVEL or info */
+  @IsOptional()
+  logger?: Logger | false;
+}
