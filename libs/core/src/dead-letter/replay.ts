@@ -51,6 +51,13 @@ export interface ReplayOptions {
    * ack was lost). @default false: they are skipped and kept
    */
   force?: boolean;
+  /**
+   * Publish these bytes instead of the stored payload (an operator's edit), with the same subject,
+   * headers, job id and replay msg id: one implementation of replay, edited or not. Only for a
+   * replay of exactly one dead letter (`filter.ids` of one sequence). A minimal entry (payload left
+   * in the source stream) can be replayed this way. @default the stored payload
+   */
+  payload?: Uint8Array;
 }
 
 export type ReplayOutcome = 'replayed' | 'would-replay' | 'skipped' | 'failed';
@@ -128,6 +135,18 @@ export function parseReplayOptions(options: ReplayOptions = {}): ParsedReplayOpt
   return { ratePerSecond, dryRun: options.dryRun ?? false, timeoutMs };
 }
 
+/** A replacement payload replaces one dead letter's: anything else would publish it many times. */
+function assertReplacement(filter: ParsedDeadLetterFilter, payload: Uint8Array | undefined): void {
+  if (payload === undefined) return;
+  if (!(payload instanceof Uint8Array))
+    throw new JetbusConfigError('payload', 'must be a Uint8Array (the bytes to publish)');
+  if (filter.ids?.length !== 1)
+    throw new JetbusConfigError(
+      'payload',
+      `replaces the payload of exactly one dead letter: select it with filter.ids = [dlqSeq], got ${filter.ids?.length ?? 'no'} ids`,
+    );
+}
+
 /**
  * Republishes the selected dead letters to their original subjects, with their payload and original
  * headers, then deletes each from the DLQ once the PubAck is in. Each publish carries
@@ -146,7 +165,8 @@ export async function replayDeadLetters(
 ): Promise<ReplayReport> {
   const settings = parseReplayOptions(options);
   const parsed = parseDeadLetterFilter(filter);
-  const { signal, onProgress } = options;
+  const { signal, onProgress, payload: replacement } = options;
+  assertReplacement(parsed, replacement);
   const report: ReplayReport = {
     dryRun: settings.dryRun,
     aborted: false,
@@ -191,7 +211,7 @@ export async function replayDeadLetters(
       done(entry.dlqSeq, 'skipped');
       continue;
     }
-    if (entry.payload.kind === 'source') {
+    if (entry.payload.kind === 'source' && !replacement) {
       report.skipped.push({
         dlqSeq: entry.dlqSeq,
         reason: `minimal entry: the payload was not copied; it is in stream ${entry.stream} at seq ${entry.seq}`,
@@ -216,7 +236,7 @@ export async function replayDeadLetters(
       report.aborted = true;
       break;
     }
-    const outcome = await replayOne(store, js, entry, target, settings.timeoutMs);
+    const outcome = await replayOne(store, js, entry, target, settings.timeoutMs, replacement);
     if ('error' in outcome) report.failed.push(outcome);
     else report.replayed.push(outcome);
     done(entry.dlqSeq, 'error' in outcome ? 'failed' : 'replayed');
@@ -225,7 +245,8 @@ export async function replayDeadLetters(
 }
 
 /**
- * Publish, check the PubAck, delete: one dead letter. The PubAck must come from the stream the
+ * Publish, check the PubAck, delete: one dead letter, with its stored payload or the `replacement`
+ * an operator edited (the duplicate check below then compares against the edit). The PubAck must come from the stream the
  * target check found (`expect.streamName`) and name a sequence: anything else (a core request
  * subject answering with something that is not a PubAck) keeps the dead letter.
  */
@@ -235,6 +256,7 @@ async function replayOne(
   record: DeadLetterRecord,
   stream: string,
   timeoutMs: number,
+  replacement: Uint8Array | undefined,
 ): Promise<ReplayedDeadLetter | FailedReplay> {
   const { dlqSeq, subject } = record;
   const msgId = replayMsgId(store.stream, dlqSeq);
@@ -247,7 +269,7 @@ async function replayOne(
   let data: Uint8Array;
   let ack: PubAck;
   try {
-    data = await store.payload(record);
+    data = replacement ?? (await store.payload(record));
   } catch (e) {
     return { dlqSeq, subject, error: e as Error };
   }
