@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { PermissionDeniedError } from '@jetbus/core/wire';
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { nodeCredsAuthenticator } from '../crypto/creds-authenticator';
 import { JetbusAuthError } from '../errors/jetbus-auth.error';
@@ -39,11 +40,11 @@ export async function connectUser(options: ConnectUserOptions): Promise<UserConn
 export async function* authErrors(
   nc: NatsConnection,
   identity: UserIdentity | string,
-): AsyncGenerator<JetbusAuthError> {
+): AsyncGenerator<JetbusAuthError | PermissionDeniedError> {
   for await (const status of nc.status()) {
     if (status.type !== 'error') continue;
     const mapped = toAuthError(status.error, identity);
-    if (mapped instanceof JetbusAuthError) yield mapped;
+    if (mapped instanceof JetbusAuthError || mapped instanceof PermissionDeniedError) yield mapped;
   }
 }
 

@@ -5,7 +5,7 @@ import {
   RequestError,
 } from '@nats-io/transport-node';
 import { AuthorizationError } from '../errors/authorization.error';
-import { PermissionDeniedError } from '../errors/permission-denied.error';
+import { PermissionDeniedError } from '../errors';
 import { UserExpiredError } from '../errors/user-expired.error';
 import { UserRevokedError } from '../errors/user-revoked.error';
 import { toAuthError } from './to-auth-error';
@@ -21,7 +21,7 @@ describe('toAuthError', () => {
       user: 'api',
       subject: 'b.x',
       operation: 'publish',
-      message: 'user "api" may not publish to "b.x"',
+      message: 'permission denied: user api may not publish "b.x"',
     });
   });
 

@@ -1,5 +1,6 @@
-import { decodeJwt } from '../crypto/decode-jwt';
+import { credsUserJwt } from '@jetbus/core/wire';
 import { type User } from '@nats-io/jwt';
+import { decodeJwt } from '../crypto/decode-jwt';
 
 /** Who a creds file authenticates: enough to name the user in errors. Holds no secret. */
 export interface UserIdentity {
@@ -10,14 +11,12 @@ export interface UserIdentity {
   expires?: Date;
 }
 
-const JWT_BLOCK = /-----BEGIN NATS USER JWT-----\s*([A-Za-z0-9_\-.=]+)\s*-+END NATS USER JWT-+/;
-
 /** Reads the user JWT of a `.creds` text (the seed is not looked at). */
 export function credsIdentity(creds: string | Uint8Array): UserIdentity {
   const text = typeof creds === 'string' ? creds : new TextDecoder().decode(creds);
-  const m = JWT_BLOCK.exec(text);
-  if (!m) throw new TypeError('not a NATS .creds file: no user JWT block');
-  const claims = decodeJwt<User>(m[1]);
+  const jwt = credsUserJwt(text);
+  if (!jwt) throw new TypeError('not a NATS .creds file: no user JWT block');
+  const claims = decodeJwt<User>(jwt);
   const identity: UserIdentity = {
     user: claims.name,
     publicKey: claims.sub,

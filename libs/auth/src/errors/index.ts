@@ -2,7 +2,8 @@ export { AuthErrorCodes, type AuthErrorCode } from './auth-error-codes';
 export { JetbusAuthError } from './jetbus-auth.error';
 export { PolicyError, type PolicyLocation } from './policy.error';
 export { PolicyValidationError } from './policy-validation.error';
-export { PermissionDeniedError, type PermissionOperation } from './permission-denied.error';
+// One PermissionDeniedError for every package: @jetbus/core's (operation, subject, user).
+export { PermissionDeniedError, type PermissionOperation } from '@jetbus/core/wire';
 export { AuthorizationError } from './authorization.error';
 export { UserRevokedError } from './user-revoked.error';
 export { UserExpiredError } from './user-expired.error';

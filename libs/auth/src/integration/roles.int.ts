@@ -1,7 +1,7 @@
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
-import { PermissionDeniedError } from '../errors/permission-denied.error';
+import { PermissionDeniedError } from '../errors';
 import { authErrors } from '../client/connect-user';
 import { toAuthError } from '../client/to-auth-error';
 import { AuthTestEnv, first } from './__tests__/auth-test-env';

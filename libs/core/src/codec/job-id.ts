@@ -1,7 +1,7 @@
 import { type MsgHdrs } from '@nats-io/transport-node';
+import { JOB_ID_HEADER } from '../wire/job-id-header';
 
-/** Header replay sets to the original job's identity, so a replay of a completed job is known. */
-export const JOB_ID_HEADER = 'Jetbus-Job-Id';
+export { JOB_ID_HEADER };
 
 /** The default identity of a job: `Jetbus-Job-Id` (replays), else `Nats-Msg-Id`, else `<stream>:<seq>`. */
 export function defaultJobId(headers: MsgHdrs | undefined, stream: string, seq: number): string {

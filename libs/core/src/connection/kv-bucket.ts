@@ -25,7 +25,7 @@ export async function openOrCreateKv(
 }
 
 /** Bucket names allow `[-_a-zA-Z0-9]`; anything else in a stream or durable name becomes `_`. */
-export const bucketNamePart = (s: string): string => s.replace(/[^-_a-zA-Z0-9]/g, '_');
+export { bucketNamePart } from '../wire/names';
 
 /** KV keys allow `[-/_=.a-zA-Z0-9]`; anything else is hex-escaped as `=xx`. */
 export const kvKeyPart = (s: string): string =>

@@ -3,9 +3,9 @@ import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
 import { kvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
 import { OpenOnce } from '../connection/open-once';
+import { deadLetterMarksBucket } from '../wire/names';
 
-/** The KV bucket recording which source messages the reaper already dead-lettered into `dlqStream`. */
-export const deadLetterMarksBucket = (dlqStream: string): string => `${dlqStream}_MARKS`;
+export { deadLetterMarksBucket };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

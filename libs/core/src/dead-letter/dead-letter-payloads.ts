@@ -1,18 +1,9 @@
 import { type JetStreamClient, StorageType } from '@nats-io/jetstream';
 import { type ObjectStore, Objm } from '@nats-io/obj';
-import { bucketNamePart } from '../connection/kv-bucket';
 import { OpenOnce } from '../connection/open-once';
+import { deadLetterPayloadBucket, deadLetterPayloadBucketPrefix } from '../wire/names';
 
-/**
- * The object store bucket that keeps payloads too large for a dead letter of `dlqStream`, one per
- * source stream: least-privilege roles can then grant a service its own streams' bucket only, so
- * no service can replace another's payload (which an operator might later replay).
- */
-export const deadLetterPayloadBucket = (dlqStream: string, sourceStream: string): string =>
-  `${deadLetterPayloadBucketPrefix(dlqStream)}${bucketNamePart(sourceStream)}`;
-
-/** What every payload bucket of `dlqStream` starts with. */
-export const deadLetterPayloadBucketPrefix = (dlqStream: string): string => `${dlqStream}_PAYLOADS_`;
+export { deadLetterPayloadBucket, deadLetterPayloadBucketPrefix };
 
 /** Object name of one job's payload in its source stream's bucket: its sequence. */
 export const deadLetterPayloadName = (seq: number): string => String(seq);

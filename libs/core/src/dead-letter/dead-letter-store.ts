@@ -10,9 +10,9 @@ import { DeadLetterPayloadMissingError, DeadLetterStreamNotFoundError, JetbusCon
 import { DeadLetterPayloads, deadLetterPayloadBucketPrefix } from './dead-letter-payloads';
 import { type DeadLetterFilter, matchesDeadLetterFilter, parseDeadLetterFilter } from './dead-letter-filter';
 import { type DeadLetterEntry, type DeadLetterRecord, parseDeadLetter } from './dead-letter-record';
+import { DEAD_LETTER_DEFAULT_STREAM } from '../wire/names';
 
-/** Name of the DLQ stream when none is configured. */
-export const DEAD_LETTER_DEFAULT_STREAM = 'JETBUS_DLQ';
+export { DEAD_LETTER_DEFAULT_STREAM };
 
 export interface DeadLetterStoreOptions {
   /** The DLQ stream. @default 'JETBUS_DLQ' */

@@ -48,6 +48,8 @@ function describe(
 /** The server refused the connection's credentials, or dropped a live connection for an auth reason. */
 export class AuthenticationError extends JetbusError {
   readonly expiredAt: Date | undefined;
+  /** What the server said, e.g. `Authorization Violation`, when known. */
+  readonly serverMessage: string | undefined;
 
   constructor(
     /** The user's name from its creds; undefined when the connection had none. */
@@ -62,5 +64,6 @@ export class AuthenticationError extends JetbusError {
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.expiredAt = options.expiredAt;
+    this.serverMessage = options.serverMessage;
   }
 }

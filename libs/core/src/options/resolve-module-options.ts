@@ -18,6 +18,7 @@ import {
 } from '../config';
 import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
 import { DEAD_LETTER_DEFAULT_STREAM } from '../dead-letter/dead-letter-store';
+import { ADVISORY_STREAM, DEAD_LETTER_DEFAULT_SUBJECT_PREFIX, reaperDurable } from '../wire/names';
 import { JetbusConfigError } from '../errors';
 import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { parseJobHandlerOptions } from '../handlers/resolve-job-handler-options';
@@ -47,13 +48,7 @@ export interface ResolvedDeadLetterOptions {
   onDeadLetter: DeadLetterOptions['onDeadLetter'];
 }
 
-/** Where the reaper finds max-deliveries advisories. */
-export const ADVISORY_STREAM = 'JETBUS_ADVISORIES';
-/**
- * The reaper durable for one source stream, shared by every process whose handlers consume that
- * stream: each advisory is handled once, by a process that has permission on the stream.
- */
-export const reaperDurable = (stream: string): string => `jetbus-reaper_${stream}`;
+export { ADVISORY_STREAM, reaperDurable };
 
 export interface ResolvedModuleOptions {
   servers: string[];
@@ -221,7 +216,7 @@ function resolveDeadLetter(value: unknown): ResolvedDeadLetterOptions | false {
       `must be a stream name ${NAME_RULE}, got ${shown(name)}`,
     );
   }
-  const subjectPrefix = o.subjectPrefix ?? 'dlq';
+  const subjectPrefix = o.subjectPrefix ?? DEAD_LETTER_DEFAULT_SUBJECT_PREFIX;
   if (!isSubject(subjectPrefix, false)) {
     throw new JetbusConfigError(
       'deadLetter.subjectPrefix',

@@ -3,9 +3,9 @@ import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
 import { kvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
 import { OpenOnce } from '../connection/open-once';
+import { ATTEMPT_LEDGER_BUCKET } from '../wire/names';
 
-/** The KV bucket where jetbus records how deliveries of retried or suspect jobs ended. */
-export const ATTEMPT_LEDGER_BUCKET = 'JETBUS_ATTEMPTS';
+export { ATTEMPT_LEDGER_BUCKET };
 /** Records outlive any retry schedule (5 attempts of at most 5 min backoff by default) by far. */
 const RECORD_TTL_MS = 7 * 24 * 3600_000;
 

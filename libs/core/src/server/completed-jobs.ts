@@ -4,12 +4,12 @@ import { type KV } from '@nats-io/kv';
 import { type Logger } from 'pino';
 import { type MsgHdrs } from '@nats-io/transport-node';
 import { defaultJobId } from '../codec/job-id';
-import { bucketNamePart, openOrCreateKv } from '../connection/kv-bucket';
+import { openOrCreateKv } from '../connection/kv-bucket';
 import { OpenOnce } from '../connection/open-once';
 import { type ResolvedIdempotency } from '../handlers/job-handler.options';
+import { completedJobsBucket } from '../wire/names';
 
-/** The KV bucket of one handler's completed job keys. */
-export const completedJobsBucket = (durable: string): string => `JETBUS_DONE_${bucketNamePart(durable)}`;
+export { completedJobsBucket };
 
 const encoder = new TextEncoder();
 /** Tries of a completed-job write: one lost to a dropped connection is retried after a pause. */

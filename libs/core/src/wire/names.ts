@@ -1,0 +1,42 @@
+/*
+ * Names of the streams, buckets and durables @jetbus/core creates. @jetbus/auth grants permissions
+ * on exactly these names, so they are written once here and both packages import them.
+ */
+
+/** A name part usable in a bucket (and so a stream) name: anything but `[-_a-zA-Z0-9]` becomes `_`. */
+export const bucketNamePart = (s: string): string => s.replace(/[^-_a-zA-Z0-9]/g, '_');
+
+/** Where the reaper finds max-deliveries advisories. */
+export const ADVISORY_STREAM = 'JETBUS_ADVISORIES';
+
+/**
+ * The reaper durable for one source stream, shared by every process whose handlers consume that
+ * stream: each advisory is handled once, by a process that has permission on the stream.
+ */
+export const reaperDurable = (stream: string): string => `jetbus-reaper_${stream}`;
+
+/** Name of the DLQ stream when none is configured (`deadLetter.stream`). */
+export const DEAD_LETTER_DEFAULT_STREAM = 'JETBUS_DLQ';
+
+/** Dead letters of a job on `orders.created` go to `dlq.orders.created` (`deadLetter.subjectPrefix`). */
+export const DEAD_LETTER_DEFAULT_SUBJECT_PREFIX = 'dlq';
+
+/** The KV bucket recording which source messages the reaper already dead-lettered into `dlqStream`. */
+export const deadLetterMarksBucket = (dlqStream: string): string => `${dlqStream}_MARKS`;
+
+/** What every payload bucket of `dlqStream` starts with. */
+export const deadLetterPayloadBucketPrefix = (dlqStream: string): string => `${dlqStream}_PAYLOADS_`;
+
+/**
+ * The object store bucket that keeps payloads too large for a dead letter of `dlqStream`, one per
+ * source stream: least-privilege roles can then grant a service its own streams' bucket only, so
+ * no service can replace another's payload (which an operator might later replay).
+ */
+export const deadLetterPayloadBucket = (dlqStream: string, sourceStream: string): string =>
+  `${deadLetterPayloadBucketPrefix(dlqStream)}${bucketNamePart(sourceStream)}`;
+
+/** The KV bucket where jetbus records how deliveries of retried or suspect jobs ended. */
+export const ATTEMPT_LEDGER_BUCKET = 'JETBUS_ATTEMPTS';
+
+/** The KV bucket of one handler's completed job keys (`idempotency`). */
+export const completedJobsBucket = (durable: string): string => `JETBUS_DONE_${bucketNamePart(durable)}`;
