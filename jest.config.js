@@ -19,7 +19,8 @@ const swcJs = [
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swcJs },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nats-io)/)'],
+  // openid-client v6 and its dependencies are ES modules too.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nats-io|openid-client|oauth4webapi|jose)/)'],
   moduleNameMapper: {
     '^@jetbus/(core|testing|auth)$': '<rootDir>/libs/$1/src/index.ts',
     // A subpath export of core (package.json `exports`): its wire contract, which loads no NestJS.

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type AdminOptions, type AdminRole, type AdminServer, startAdmin, tokenDigest } from '@jetbus/admin';
+import {
+  type AdminOptions,
+  type AdminRole,
+  type AdminServer,
+  hashPassword,
+  startAdmin,
+  tokenDigest,
+} from '@jetbus/admin';
 import { type NatsFixture, type NatsFixtureOptions, natsFixture } from './use-jetbus';
 import { captureLogs, type CapturedLogs } from './jetbus-app';
 
@@ -20,6 +27,13 @@ export interface ApiClient {
   delete<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>>;
 }
 
+/** A browser-like caller signed in with a password: it sends the session cookie and the CSRF token. */
+export interface SessionClient extends ApiClient {
+  /** The `jetbus.sid=...` pair it sends as `cookie`. */
+  readonly cookie: string;
+  readonly csrfToken: string;
+}
+
 export interface AdminFixture extends NatsFixture {
   /** The running admin app (port chosen by the OS, loopback). */
   readonly admin: AdminServer;
@@ -32,6 +46,10 @@ export interface AdminFixture extends NatsFixture {
   readonly anonymous: ApiClient;
   /** The raw API token of `role`. */
   token(role: AdminRole): string;
+  /** Signs in as the fixture user of `role` (user name = the role) with its password. */
+  login(role: AdminRole): Promise<SessionClient>;
+  /** The password of the fixture user named `role`. */
+  password(role: AdminRole): string;
 }
 
 /** Calls `url + path` with `headers`, JSON in and out. */
@@ -74,9 +92,39 @@ export function apiClient(url: string, headers: () => Record<string, string>): A
 
 const ROLES: AdminRole[] = ['viewer', 'operator', 'admin'];
 
+/** Fixture users: one per role, named after it, with this password. */
+export const fixturePassword = (role: AdminRole): string => `${role} password, only for tests`;
+
+/** scrypt is deliberately slow: the fixture users' hashes are made once per test file. */
+let fixtureUsers: Promise<NonNullable<AdminOptions['users']>> | undefined;
+const hashFixtureUsers = (): Promise<NonNullable<AdminOptions['users']>> =>
+  (fixtureUsers ??= Promise.all(
+    ROLES.map(async (role) => ({
+      name: role,
+      role,
+      passwordHash: await hashPassword(fixturePassword(role)),
+    })),
+  ));
+
+/** The `name=value` of the session cookie in a response's `set-cookie`, if it sets one. */
+export function sessionCookie(headers: Headers): string | undefined {
+  const line = headers.getSetCookie().find((c) => c.startsWith('jetbus.sid='));
+  return line?.split(';')[0];
+}
+
+/** Signs in with `username`/`password`; throws with the answer when that fails. */
+export async function loginClient(url: string, username: string, password: string): Promise<SessionClient> {
+  const res = await call<{ csrfToken: string }>(url, 'POST', '/api/auth/login', {}, { username, password });
+  const cookie = sessionCookie(res.headers);
+  if (res.status !== 200 || !cookie) throw new Error(`login as ${username}: ${res.status} ${res.text}`);
+  const csrfToken = res.body.csrfToken;
+  return { ...apiClient(url, () => ({ cookie, 'x-csrf-token': csrfToken })), cookie, csrfToken };
+}
+
 /**
  * A nats-server and the admin app on it for one `describe`: one API token per role (`api(role)`),
- * logs captured; `options` are merged over the defaults (users, oidc, ...).
+ * one password user per role, named after it (`login(role)`), logs captured; `options` are merged
+ * over the defaults (users, oidc, ...).
  */
 export function useAdmin(options: Partial<AdminOptions> = {}, extras: NatsFixtureOptions = {}): AdminFixture {
   let admin: AdminServer | undefined;
@@ -87,10 +135,14 @@ export function useAdmin(options: Partial<AdminOptions> = {}, extras: NatsFixtur
   const logs = captureLogs();
   const tokens = new Map(ROLES.map((role) => [role, `jbt_${role}_${randomBytes(24).toString('base64url')}`]));
   beforeAll(async () => {
+    const users = await hashFixtureUsers();
     admin = await startAdmin({
       port: 0,
       logger: logs.logger,
+      // Suites sign in many times from 127.0.0.1; the limiter has its own test with its own limit.
+      loginLimit: { max: 10_000, windowMs: 60_000 },
       ...options,
+      users: [...users, ...(options.users ?? [])],
       nats: { servers: nats.server.url, ...options.nats },
       tokens: [
         ...ROLES.map((role) => ({
@@ -131,5 +183,7 @@ export function useAdmin(options: Partial<AdminOptions> = {}, extras: NatsFixtur
       return apiClient(ready().url, () => ({}));
     },
     token: (role) => tokens.get(role) ?? '',
+    login: (role) => loginClient(ready().url, role, fixturePassword(role)),
+    password: fixturePassword,
   };
 }

@@ -9,13 +9,14 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { JetbusModule } from '@jetbus/core';
 import { ADMIN_LOGGER, createAdminLogger } from './admin-logger';
 import { AuditService } from './audit/audit.service';
+import { AuthModule } from './auth/auth.module';
 import { AuthenticateMiddleware } from './auth/authenticate.middleware';
 import { RolesGuard } from './auth/roles.guard';
 import { JetbusExceptionFilter } from './http/jetbus-exception.filter';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from './options/resolve-admin-options';
 
 /** The admin app's feature modules (each a folder: its controller, service and DTOs). */
-const FEATURES: DynamicModule['imports'] = [];
+const FEATURES: DynamicModule['imports'] = [AuthModule];
 
 /**
  * Composition root of the admin app: the NATS connection (`JetbusModule`, no handlers, no

@@ -19,5 +19,8 @@ export {
 export { ADMIN_ROLES, type AdminRole } from './auth/admin-role';
 export { type AdminPrincipal } from './auth/admin-principal';
 export { tokenDigest } from './auth/bearer-token';
+export { hashPassword, verifyPassword, SCRYPT_PARAMS } from './auth/password-hash';
+export { SESSION_COOKIE, type SessionView } from './auth/admin-session';
+export { CSRF_HEADER } from './auth/csrf.guard';
 export { type AuditEntry, type StoredAuditEntry } from './audit/audit-entry';
 export { AUDIT_SUBJECT_PREFIX } from './audit/audit.service';

@@ -7,6 +7,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { AdminModule } from './admin.module';
+import { SESSION_COOKIE } from './auth/admin-session';
 import { type AdminOptions } from './options/admin.options';
 import { resolveAdminOptions } from './options/resolve-admin-options';
 
@@ -62,7 +63,7 @@ export async function startAdmin(raw: AdminOptions): Promise<AdminServer> {
   );
   app.use(
     session({
-      name: 'jetbus.sid',
+      name: SESSION_COOKIE,
       secret: options.sessionSecret,
       resave: false,
       saveUninitialized: false,
