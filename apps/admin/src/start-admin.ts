@@ -8,6 +8,7 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { AdminModule } from './admin.module';
 import { SESSION_COOKIE } from './auth/admin-session';
+import { setupOpenApi } from './openapi/setup-openapi';
 import { type AdminOptions } from './options/admin.options';
 import { resolveAdminOptions } from './options/resolve-admin-options';
 
@@ -77,6 +78,7 @@ export async function startAdmin(raw: AdminOptions): Promise<AdminServer> {
       },
     }),
   );
+  setupOpenApi(app);
   app.enableShutdownHooks();
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address() as AddressInfo;

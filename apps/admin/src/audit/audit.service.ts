@@ -16,6 +16,9 @@ export interface AuditedAction {
   after?: unknown;
 }
 
+/** Told of one append: the entry, and whether the stream stored it. */
+export type AuditAppendListener = (entry: AuditEntry, written: boolean) => void;
+
 /** Who asked, from where: what every audited action needs from its request. */
 export interface AuditActor {
   principal: AdminPrincipal;
@@ -29,6 +32,9 @@ export interface AuditActor {
  */
 @Injectable()
 export class AuditService implements OnModuleInit {
+  /** Told of every append, written or failed (the app's metrics count them). */
+  private readonly appendListeners: AuditAppendListener[] = [];
+
   constructor(
     private readonly connection: JetbusConnection,
     @Inject(ADMIN_OPTIONS) private readonly options: ResolvedAdminOptions,
@@ -116,8 +122,21 @@ export class AuditService implements OnModuleInit {
     return entry;
   }
 
+  /** Calls `listener` after every append attempt; a listener must not throw. */
+  onAppend(listener: AuditAppendListener): void {
+    this.appendListeners.push(listener);
+  }
+
   private async append(entry: AuditEntry): Promise<void> {
     const subject = `${AUDIT_SUBJECT_PREFIX}.${entry.action.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
-    await this.connection.js.publish(subject, JSON.stringify(entry), { expect: { streamName: this.stream } });
+    try {
+      await this.connection.js.publish(subject, JSON.stringify(entry), {
+        expect: { streamName: this.stream },
+      });
+    } catch (e) {
+      for (const listener of this.appendListeners) listener(entry, false);
+      throw e;
+    }
+    for (const listener of this.appendListeners) listener(entry, true);
   }
 }

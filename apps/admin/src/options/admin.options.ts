@@ -215,6 +215,16 @@ export class AdminOptions {
   @Matches(/^[A-Za-z0-9_-]{1,255}$/, { message: 'auditStream must be a stream name' })
   auditStream?: string;
 
+  /**
+   * How often the app samples worker heartbeats and stream state for `/api/metrics/timeline`, in
+   * milliseconds; it keeps at most 17,280 samples (24 hours at the default). @default 5000
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  sampleIntervalMs?: number;
+
   /** Serve the web UI (the API is always served). @default true */
   @IsOptional()
   @IsBoolean()

@@ -16,6 +16,7 @@ export const ADMIN_DEFAULT_PORT = 4280;
 export const AUDIT_DEFAULT_STREAM = 'JETBUS_AUDIT';
 const DEFAULT_SERVER = 'nats://127.0.0.1:4222';
 const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+export const DEFAULT_SAMPLE_INTERVAL_MS = 5_000;
 
 export interface ResolvedOidcOptions {
   issuer: string;
@@ -47,6 +48,7 @@ export interface ResolvedAdminOptions {
   loginLimit: { max: number; windowMs: number };
   deadLetterStream: string;
   auditStream: string;
+  sampleIntervalMs: number;
   ui: boolean;
   logger: Logger | false | undefined;
 }
@@ -138,6 +140,7 @@ export function resolveAdminOptions(raw: unknown): ResolvedAdminOptions {
     loginLimit: options.loginLimit ?? { max: 10, windowMs: 60_000 },
     deadLetterStream: options.deadLetterStream ?? DEAD_LETTER_DEFAULT_STREAM,
     auditStream: options.auditStream ?? AUDIT_DEFAULT_STREAM,
+    sampleIntervalMs: options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
     ui: options.ui ?? true,
     logger: logger as Logger | false | undefined,
   };
