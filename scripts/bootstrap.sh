@@ -22,6 +22,13 @@ ensure_openssl() {
   command -v openssl >/dev/null 2>&1 || apt_install openssl
 }
 
+# The admin UI's browser tests (test/admin/ui*.e2e.ts) drive Debian's chromium with playwright-core.
+ensure_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/bin/chromium ]; then return; fi
+  echo "jetbus: installing chromium from Debian's packages (admin UI browser tests)" >&2
+  apt_install chromium
+}
+
 ensure_node_modules() {
   local stamp=node_modules/.package-lock.json
   if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then

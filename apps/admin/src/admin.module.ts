@@ -14,9 +14,10 @@ import { AuthenticateMiddleware } from './auth/authenticate.middleware';
 import { RolesGuard } from './auth/roles.guard';
 import { JetbusExceptionFilter } from './http/jetbus-exception.filter';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from './options/resolve-admin-options';
+import { WebModule } from './web/web.module';
 
 /** The admin app's feature modules (each a folder: its controller, service and DTOs). */
-const FEATURES: DynamicModule['imports'] = [AuthModule];
+const FEATURES: DynamicModule['imports'] = [AuthModule, WebModule];
 
 /**
  * Composition root of the admin app: the NATS connection (`JetbusModule`, no handlers, no

@@ -1,0 +1,202 @@
+/**
+ * The admin API's response shapes, as the contract states them. Every string in them may come
+ * from anyone who can publish (subjects, headers, payloads, error texts): render them as text.
+ */
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export interface Session {
+  name: string;
+  role: Role;
+  via: 'password' | 'oidc' | 'token';
+  csrfToken: string;
+}
+
+export interface Providers {
+  password: boolean;
+  oidc: null | { label: string; loginUrl: string };
+}
+
+export interface StreamSummary {
+  name: string;
+  subjects: string[];
+  retention: string;
+  storage: string;
+  replicas: number;
+  messages: number;
+  bytes: number;
+  firstSeq: number;
+  lastSeq: number;
+  firstTime: string | null;
+  lastTime: string | null;
+  consumers: number;
+  created: string;
+  deadLetter: boolean;
+  audit: boolean;
+}
+
+export interface StreamDetail {
+  config: Record<string, unknown> & { name: string; subjects?: string[] };
+  state: Record<string, unknown> & {
+    messages?: number;
+    bytes?: number;
+    first_seq?: number;
+    last_seq?: number;
+  };
+}
+
+export interface ConsumerSummary {
+  name: string;
+  durable: boolean | string | null;
+  filterSubject: string | null;
+  ackPolicy: string;
+  deliverPolicy: string;
+  maxDeliver: number;
+  ackWaitMs: number;
+  maxAckPending: number;
+  backoffMs: number[] | null;
+  numPending: number;
+  numAckPending: number;
+  numRedelivered: number;
+  numWaiting: number;
+  lastActive: string | null;
+  paused?: boolean;
+  /** Whether (or how) the live consumer differs from what its handler declares. */
+  drift: unknown;
+}
+
+export type PayloadFormat = 'json' | 'text' | 'hex';
+
+export interface PayloadView {
+  format: PayloadFormat;
+  text: string;
+  truncated: boolean;
+  bytes: number;
+}
+
+export interface MessageView {
+  seq: number;
+  subject: string;
+  time: string;
+  size: number;
+  headers: [string, string][];
+  payload: PayloadView;
+}
+
+export interface DeadLetterItem {
+  seq: number;
+  id: string;
+  msgId: string | null;
+  subject: string;
+  stream: string;
+  durable: string;
+  reason: string;
+  error: string;
+  attempts: number;
+  deadAt: string;
+  traceId: string | null;
+}
+
+export interface DeadLetterDetail extends DeadLetterItem {
+  stack: string | null;
+  headers: [string, string][] | Record<string, string | string[]>;
+  payload: PayloadView;
+  history: unknown[];
+  handler?: string | null;
+}
+
+export interface DeadLetterPage {
+  items: DeadLetterItem[];
+  next: string | null;
+  scanned: number;
+  total: number;
+}
+
+export interface ReplayJob {
+  state: 'running' | 'done' | 'failed';
+  total: number;
+  replayed: number;
+  skipped: number;
+  failed: number;
+  startedAt: string;
+  finishedAt: string | null;
+  errors: { seq: number; message: string }[];
+}
+
+export interface HandlerHeartbeat {
+  handler: string;
+  subject: string;
+  stream: string;
+  durable: string;
+  concurrency: number;
+  inFlight: number;
+  processed: number;
+  failed: number;
+  retried: number;
+  deadLettered: number;
+}
+
+export interface Worker {
+  id: string;
+  name: string;
+  user: string;
+  host: string;
+  pid: number;
+  version: string;
+  startedAt: string;
+  at: string;
+  ageMs: number;
+  handlers: HandlerHeartbeat[];
+}
+
+export interface Overview {
+  streams: number;
+  messages: number;
+  bytes: number;
+  deadLetters: number;
+  workers: number;
+  consumers: number;
+  pending: number;
+  ackPending: number;
+  handlers: {
+    handler: string;
+    subject: string;
+    processed: number;
+    failed: number;
+    retried: number;
+    deadLettered: number;
+    inFlight: number;
+  }[];
+}
+
+export type TimelineWindow = '15m' | '1h' | '6h' | '24h';
+
+export interface Timeline {
+  intervalMs: number;
+  points: {
+    at: string;
+    processed: number;
+    failed: number;
+    retried: number;
+    deadLettered: number;
+    pending: number;
+    deadLetters: number;
+  }[];
+}
+
+export interface AuditItem {
+  seq: number;
+  at: string;
+  actor: string;
+  role: Role;
+  via: string;
+  action: string;
+  target: string;
+  result: 'ok' | 'error';
+  filter?: unknown;
+  before?: unknown;
+  after?: unknown;
+  error?: string;
+  outcome?: unknown;
+  ip?: string;
+}

@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes, scryptSync } from 'node:crypto';
+import { join } from 'node:path';
+import { type AdminRole, type AdminUserOptions } from '@jetbus/admin';
+import { type Page } from 'playwright-core';
+
+/** Builds the UI bundle the app serves (apps/admin/dist/ui), as `npm run build` does. */
+export function buildWebUi(): void {
+  execFileSync(process.execPath, [join(__dirname, '..', '..', 'apps', 'admin', 'scripts', 'build-web.mjs')], {
+    stdio: 'inherit',
+  });
+}
+
+/** A password user of `role` named `ui-<role>`; a cheap scrypt cost (N=2^14) keeps the suite fast. */
+export function uiUser(role: AdminRole): { options: AdminUserOptions; name: string; password: string } {
+  const password = `ui ${role} password`;
+  const [N, r, p] = [2 ** 14, 8, 1];
+  const salt = randomBytes(16);
+  const key = scryptSync(password.normalize('NFC'), salt, 32, { N, r, p, maxmem: 64 * 1024 * 1024 });
+  const name = `ui-${role}`;
+  const passwordHash = `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  return { options: { name, role, passwordHash }, name, password };
+}
+
+/** Signs in through the login form, with Enter (the keyboard path), and waits for the dashboard. */
+export async function signIn(
+  page: Page,
+  url: string,
+  user: { name: string; password: string },
+): Promise<void> {
+  await page.goto(`${url}/#/`);
+  await page.getByLabel('User name').fill(user.name);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByLabel('Password').press('Enter');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
