@@ -11,13 +11,14 @@ import { ADMIN_LOGGER, createAdminLogger } from './admin-logger';
 import { AuditService } from './audit/audit.service';
 import { AuthModule } from './auth/auth.module';
 import { AuthenticateMiddleware } from './auth/authenticate.middleware';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { RolesGuard } from './auth/roles.guard';
 import { JetbusExceptionFilter } from './http/jetbus-exception.filter';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from './options/resolve-admin-options';
 import { WebModule } from './web/web.module';
 
 /** The admin app's feature modules (each a folder: its controller, service and DTOs). */
-const FEATURES: DynamicModule['imports'] = [AuthModule, WebModule];
+const FEATURES: DynamicModule['imports'] = [AuthModule, DeadLettersModule, WebModule];
 
 /**
  * Composition root of the admin app: the NATS connection (`JetbusModule`, no handlers, no
