@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { type CommandIo } from '../cli-io';
+import { readOptionFile } from '../read-option-file';
+import { UsageError } from '../usage.error';
+import { type AdminStartCommandOptions, isLoopbackHost } from './admin-start.options';
+
+type AdminPackage = typeof import('@jetbus/admin');
+type AdminOptions = import('@jetbus/admin').AdminOptions;
+
+/** Where the one-time login of `--dev` signs in: a user name no config would pick by accident. */
+export const DEV_USER = 'dev';
+
+/**
+ * @jetbus/admin, loaded only now: it brings Nest's HTTP stack, Swagger and OIDC, which no other
+ * command needs (`jetbus dlq ls` must not pay for them). A trimmed install without it gets one line
+ * saying what to install.
+ */
+export async function loadAdmin(): Promise<AdminPackage> {
+  try {
+    return await import('@jetbus/admin');
+  } catch (e) {
+    const missing =
+      (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' &&
+      String((e as Error).message).includes('@jetbus/admin');
+    if (!missing) throw e;
+    throw new Error(
+      'the admin app is not installed: npm install @jetbus/admin (same version as @jetbus/cli)',
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/** The config file's options: YAML or JSON (JSON is YAML), an object at the top. */
+async function readConfig(file: string): Promise<AdminOptions> {
+  const text = (await readOptionFile(file, 'config file')).toString('utf8');
+  const { parse } = await import('yaml');
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (e) {
+    throw new UsageError(`config file ${file} is not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new UsageError(`config file ${file} must hold an object of admin options`);
+  }
+  return value as AdminOptions;
+}
+
+/** Where each connection option came from: only a flag given on the command line beats the config file. */
+export type OptionSource = (name: string) => string | undefined;
+
+/** The config file's options with the command line's on top. */
+export async function adminOptionsOf(
+  options: AdminStartCommandOptions,
+  source: OptionSource,
+): Promise<AdminOptions> {
+  if (options.tlsCert || options.tlsKey) {
+    throw new UsageError(
+      'the admin app does not take a client certificate (--tls-cert/--tls-key); use --creds',
+    );
+  }
+  const config = options.config ? await readConfig(options.config) : {};
+  const nats = { ...config.nats };
+  // The server's default (`$NATS_URL`, else localhost) yields to the file; a typed --server does not.
+  if (source('server') === 'cli' || !nats.servers) nats.servers = options.server.split(',');
+  if (options.creds && (source('creds') === 'cli' || !nats.credsFile)) nats.credsFile = options.creds;
+  if (options.tlsCa && (source('tlsCa') === 'cli' || !nats.tlsCaFile)) nats.tlsCaFile = options.tlsCa;
+  if (options.inboxPrefix && (source('inboxPrefix') === 'cli' || !nats.inboxPrefix)) {
+    nats.inboxPrefix = options.inboxPrefix;
+  }
+  return {
+    ...config,
+    nats,
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  };
+}
+
+/**
+ * `jetbus admin [start]`: starts the app, prints its URL, and runs until SIGINT or SIGTERM. With
+ * no users, tokens or OIDC configured it refuses to start, unless `--dev` asks for a one-time login
+ * (role admin, random password printed once, gone when the process ends).
+ */
+export async function adminStartAction(
+  options: AdminStartCommandOptions,
+  source: OptionSource,
+  io: CommandIo,
+): Promise<void> {
+  const adminOptions = await adminOptionsOf(options, source);
+  const configured = Boolean(adminOptions.users?.length || adminOptions.tokens?.length || adminOptions.oidc);
+  if (!configured && !options.dev) {
+    throw new UsageError(
+      'no way to sign in: configure users, tokens or oidc (--config <file>), ' +
+        'or pass --dev for a one-time admin login on this machine',
+    );
+  }
+  if (configured && options.dev) {
+    throw new UsageError('--dev is only for an app with no users, tokens or oidc configured');
+  }
+  const admin = await loadAdmin();
+  let devPassword: string | undefined;
+  if (!configured) {
+    devPassword = randomBytes(18).toString('base64url');
+    adminOptions.users = [
+      { name: DEV_USER, role: 'admin', passwordHash: await admin.hashPassword(devPassword) },
+    ];
+  }
+
+  const server = await admin.startAdmin(adminOptions);
+  const host = adminOptions.host ?? admin.ADMIN_DEFAULT_HOST;
+  io.stdout(`jetbus admin listening on ${server.url}\n`);
+  if (devPassword) {
+    io.stdout(`dev login (this run only): user ${DEV_USER}, password ${devPassword}\n`);
+    if (!isLoopbackHost(host)) {
+      io.stderr(
+        `warning: the dev login is reachable from other machines on ${host}; bind 127.0.0.1 unless you mean it\n`,
+      );
+    }
+  }
+
+  // Nest closes the app on these signals too (and signals itself again when done): this listener
+  // stays, so that second signal ends the wait here rather than the process.
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+}
