@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerAdminCredentialCommands } from './commands/admin';
 import { registerAuthCommands } from './commands/auth';
 import { exitCodeFor } from './commands/cli-io';
 import { registerDlqCommands } from './commands/dlq';
@@ -30,6 +31,7 @@ const program = new Command('jetbus')
 registerAuthCommands(program);
 registerStreamCommands(program);
 registerDlqCommands(program);
+registerAdminCredentialCommands(program);
 
 /** One line on stderr, whatever the error: no stack trace, no control characters. */
 function reportError(e: unknown): void {

@@ -1,0 +1,1 @@
+export { registerAdminCredentialCommands } from './register-admin-commands';
