@@ -79,3 +79,23 @@ export * from './errors';
 export { Payload, Ctx } from '@nestjs/microservices';
 export { type PubAck } from '@nats-io/jetstream';
 export * from './repair';
+// Delayed jobs: scheduling stream names, listing and cancellation (JetbusClient.cancel/listScheduled).
+export { type ScheduledPubAck, type ScheduledPublishOptions } from './client';
+export { type SchedulingOptions } from './options/jetbus-module.options';
+export {
+  type CancelOutcome,
+  type CancelResult,
+  type ListScheduledOptions,
+  type ScheduledJob,
+  type ScheduledPage,
+  DELIVER_AT_HEADER,
+  JOB_ID_PATTERN,
+  SCHEDULED_STREAM,
+  SCHEDULED_SUBJECT_PREFIX,
+  cancelScheduled,
+  listScheduled,
+  releaseDurable,
+  scheduleOutcomesBucket,
+  scheduledFilter,
+  scheduledSubject,
+} from './scheduling';

@@ -1,3 +1,8 @@
 export { JetbusClient, type JetbusClientSettings } from './jetbus.client';
 export { JetbusClientProxy } from './jetbus-client.proxy';
-export { type PublishOptions, type PublishRequest } from './publish.options';
+export {
+  type PublishOptions,
+  type PublishRequest,
+  type ScheduledPubAck,
+  type ScheduledPublishOptions,
+} from './publish.options';

@@ -4,15 +4,41 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Observable, from } from 'rxjs';
 import { type Codec } from '../codec';
-import { type JetbusError, NotConnectedError, PayloadTooLargeError, PublishManyError } from '../errors';
+import { JOB_ID_HEADER } from '../codec/job-id';
+import {
+  type JetbusError,
+  JetbusConfigError,
+  NotConnectedError,
+  PayloadTooLargeError,
+  PublishManyError,
+} from '../errors';
 import { type JetbusConnection } from '../connection/jetbus.connection';
 import { type JetbusMetrics } from '../observability/jetbus-metrics';
 import { TRACEPARENT, childTraceparent } from '../observability/trace-context';
 import { parseDuration } from '../retry';
 import { PayloadValidator } from '../validation';
 import { mapPublishError } from '../connection/map-publish-error';
+import {
+  type CancelResult,
+  type ListScheduledOptions,
+  type Schedule,
+  type ScheduledPage,
+  ScheduleOutcomes,
+  cancelScheduled,
+  listScheduled,
+  resolveSchedule,
+  DELIVER_AT_HEADER,
+  SCHEDULED_STREAM,
+  scheduledSubject,
+} from '../scheduling';
+import { checkPublishOptions } from './check-publish-options';
 import { PubAckWindow } from './pub-ack-window';
-import { type PublishOptions, type PublishRequest } from './publish.options';
+import {
+  type PublishOptions,
+  type PublishRequest,
+  type ScheduledPubAck,
+  type ScheduledPublishOptions,
+} from './publish.options';
 
 /** Every publish names its body's format, for consumers in other languages (unless the caller set it). */
 const CONTENT_TYPE = 'Content-Type';
@@ -21,6 +47,8 @@ export interface JetbusClientSettings {
   codec: Codec;
   publishTimeoutMs: number;
   publishWindow: number;
+  /** Where scheduled jobs wait (`scheduling.stream`), for `cancel` and `listScheduled`. @default 'JETBUS_SCHEDULED' */
+  schedulingStream?: string;
 }
 
 /**
@@ -29,6 +57,7 @@ export interface JetbusClientSettings {
  */
 export class JetbusClient {
   private readonly validators = new Map<Type<object>, PayloadValidator>();
+  private outcomes?: ScheduleOutcomes;
 
   constructor(
     private readonly connection: JetbusConnection,
@@ -37,8 +66,28 @@ export class JetbusClient {
     private readonly metrics?: JetbusMetrics,
   ) {}
 
-  /** Stores one message; resolves with the PubAck (stream, seq, duplicate) or rejects with a JetbusError. */
+  /**
+   * Stores one message; resolves with the PubAck (stream, seq, duplicate) or rejects with a
+   * JetbusError. With `delay` or `deliverAt` the job is stored in the scheduling stream instead and
+   * released to `subject` when due; the result is then a `ScheduledPubAck` naming its `jobId`.
+   */
+  async publish<T>(subject: string, data: T, options: ScheduledPublishOptions): Promise<ScheduledPubAck>;
+  async publish<T>(subject: string, data: T, options?: PublishOptions): Promise<PubAck>;
   async publish<T>(subject: string, data: T, options: PublishOptions = {}): Promise<PubAck> {
+    checkPublishOptions(options);
+    // Read once: a scheduled job is stored under its scheduling subject, due at a fixed time.
+    let schedule: Schedule | undefined;
+    if (options.delay !== undefined || options.deliverAt !== undefined || options.jobId !== undefined) {
+      schedule = resolveSchedule(options, Date.now());
+      if (schedule && options.expectStream !== undefined) {
+        throw new JetbusConfigError(
+          'expectStream',
+          'does not apply to scheduled jobs (they are stored in the scheduling stream first)',
+        );
+      }
+    }
+    const target = subject;
+    if (schedule) subject = scheduledSubject(schedule.jobId, subject);
     let timeoutMs =
       options.timeout === undefined
         ? this.settings.publishTimeoutMs
@@ -57,18 +106,31 @@ export class JetbusClient {
     }
     const opts: Partial<JetStreamPublishOptions> = { timeout: timeoutMs };
     if (options.msgId !== undefined) opts.msgID = options.msgId;
+    // The job id dedups a retried scheduling publish when the caller gave no msgId.
+    else if (schedule) opts.msgID = schedule.jobId;
     // nats.js adds Nats-Msg-Id and expectations to the headers object it is given, so each
     // publish needs its own.
     const h = options.headers ? toHeaders(options.headers) : natsHeaders();
     if (!h.has(CONTENT_TYPE)) h.set(CONTENT_TYPE, this.settings.codec.contentType);
     const parent = options.causedBy?.trace;
     if (parent && !h.has(TRACEPARENT)) h.set(TRACEPARENT, childTraceparent(parent));
+    if (schedule) {
+      h.set(JOB_ID_HEADER, schedule.jobId);
+      h.set(DELIVER_AT_HEADER, new Date(schedule.dueAt).toISOString());
+    }
     opts.headers = h;
     if (options.expectStream) opts.expect = { streamName: options.expectStream };
     try {
       const ack = await this.connection.js.publish(subject, body, opts);
       this.metrics?.publishOutcome(ack.duplicate ? 'duplicate' : 'stored');
-      return ack;
+      if (!schedule) return ack;
+      if (!ack.duplicate) this.metrics?.scheduling.scheduled(target);
+      const scheduled: ScheduledPubAck = {
+        ...ack,
+        jobId: schedule.jobId,
+        deliverAt: new Date(schedule.dueAt),
+      };
+      return scheduled;
     } catch (e) {
       this.metrics?.publishOutcome('failed');
       throw mapPublishError(e, {
@@ -144,6 +206,29 @@ export class JetbusClient {
       throw new PublishManyError(acks, failures, notSent);
     }
     return acks;
+  }
+
+  /**
+   * Cancels a scheduled job before its release. Race-free: a job is either released or cancelled,
+   * never both, and the result says which (`cancelled`, `released`, or `not-found`).
+   */
+  cancel(jobId: string): Promise<CancelResult> {
+    const stream = this.settings.schedulingStream ?? SCHEDULED_STREAM;
+    this.outcomes ??= new ScheduleOutcomes(this.connection.js, stream);
+    return cancelScheduled(
+      this.connection.js,
+      jobId,
+      { stream, onCancelled: (job) => this.metrics?.scheduling.cancelled(job.subject) },
+      this.outcomes,
+    );
+  }
+
+  /** One page of the jobs waiting in the scheduling stream, in the order they were scheduled. */
+  listScheduled(options: Omit<ListScheduledOptions, 'stream'> = {}): Promise<ScheduledPage> {
+    return listScheduled(this.connection.jsm, {
+      ...options,
+      stream: this.settings.schedulingStream ?? SCHEDULED_STREAM,
+    });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { type Type } from '@nestjs/common';
+import { type PubAck } from '@nats-io/jetstream';
 import { type TraceContext } from '../observability/trace-context';
 import { type Duration } from '../retry';
 
@@ -21,7 +22,33 @@ export interface PublishOptions {
    * span), so a chain of jobs shows up as one trace. Ignored when the job carried no trace.
    */
   causedBy?: { trace: TraceContext | undefined };
+  /**
+   * Deliver no sooner than this long from now (milliseconds or `'90s'`, `'15m'`): the job waits in the
+   * scheduling stream and a worker releases it to `subject` when due. Resolves with a
+   * `ScheduledPubAck` (its `jobId` is what `cancel` takes).
+   */
+  delay?: Duration;
+  /** Deliver no sooner than this time: a `Date`, an ISO 8601 string or epoch milliseconds. */
+  deliverAt?: Date | string | number;
+  /**
+   * The scheduled job's id (`Jetbus-Job-Id`): 1 to 128 letters, digits, `-`, `_`. Only with `delay` or
+   * `deliverAt`. A second job with the same id within the scheduling stream's duplicate window is
+   * stored once. @default `msgId` when it is a valid id (else derived from it), else a random UUID
+   */
+  jobId?: string;
 }
+
+/** The PubAck of a scheduled publish: stored in the scheduling stream, released when due. */
+export interface ScheduledPubAck extends PubAck {
+  /** What `cancel(jobId)` takes; the released job carries it as `Jetbus-Job-Id`. */
+  jobId: string;
+  /** When it is due. */
+  deliverAt: Date;
+}
+
+/** Publish options that schedule the job: `delay` or `deliverAt`. */
+export type ScheduledPublishOptions = PublishOptions &
+  ({ delay: Duration; deliverAt?: undefined } | { deliverAt: Date | string | number; delay?: undefined });
 
 /** One message of a `publishMany` batch. */
 export interface PublishRequest<T = unknown> {

@@ -62,6 +62,8 @@ export class JetbusModule {
                 ];
                 await ensureStreams(connection.jsm, own, logger, 'deadLetter');
               }
+              if (o.scheduling)
+                await ensureStreams(connection.jsm, [o.scheduling.stream], logger, 'scheduling');
             } catch (e) {
               await connection.close();
               throw e;
@@ -85,7 +87,12 @@ export class JetbusModule {
           ) =>
             new JetbusClient(
               c,
-              { codec: o.codec, publishTimeoutMs: o.publishTimeoutMs, publishWindow: o.publishWindow },
+              {
+                codec: o.codec,
+                publishTimeoutMs: o.publishTimeoutMs,
+                publishWindow: o.publishWindow,
+                ...(o.scheduling ? { schedulingStream: o.scheduling.stream.name } : {}),
+              },
               logger,
               metrics,
             ),

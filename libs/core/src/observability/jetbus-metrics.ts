@@ -11,6 +11,14 @@ export interface HandlerMetrics {
   duration: Histogram.Internal<'handler'>;
 }
 
+/** Delayed jobs: scheduled by the client, released by workers (with how late), cancelled. */
+export interface SchedulingMetrics {
+  scheduled(subject: string): void;
+  /** A release stored in its stream (not a duplicate), `latenessSeconds` after it was due. */
+  released(subject: string, latenessSeconds: number): void;
+  cancelled(subject: string): void;
+}
+
 export type ConsumerStatsSource = () => Promise<
   { stream: string; consumer: string; pending: number; ackPending: number }[]
 >;
@@ -27,6 +35,8 @@ export class JetbusMetrics {
   private readonly published: Counter<'outcome'>;
   private readonly minimal: Counter<'stream'>;
   private readonly sources: ConsumerStatsSource[] = [];
+  /** Delayed jobs' counters and lateness, by subject. */
+  readonly scheduling: SchedulingMetrics;
 
   constructor(readonly registry: Registry = new Registry()) {
     this.jobs = new Counter({
@@ -60,6 +70,27 @@ export class JetbusMetrics {
       labelNames: ['stream'],
       registers: [registry],
     });
+    const scheduledJobs = new Counter({
+      name: 'jetbus_scheduled_jobs_total',
+      help: 'Delayed jobs, by subject and outcome (scheduled by this client, released or cancelled by this process)',
+      labelNames: ['subject', 'outcome'],
+      registers: [registry],
+    });
+    const lateness = new Histogram({
+      name: 'jetbus_scheduled_release_lateness_seconds',
+      help: 'How long after its due time a delayed job was released into its stream, by subject',
+      labelNames: ['subject'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    });
+    this.scheduling = {
+      scheduled: (subject) => scheduledJobs.inc({ subject, outcome: 'scheduled' }),
+      released: (subject, latenessSeconds) => {
+        scheduledJobs.inc({ subject, outcome: 'released' });
+        lateness.observe({ subject }, latenessSeconds);
+      },
+      cancelled: (subject) => scheduledJobs.inc({ subject, outcome: 'cancelled' }),
+    };
     const sources = this.sources;
     const stats = async () => (await Promise.all(sources.map((s) => s().catch(() => [])))).flat();
     let last: Awaited<ReturnType<typeof stats>> | undefined;

@@ -65,6 +65,13 @@ export interface JetbusModuleOptions {
    * fatal. Needs `$JS.API.STREAM.MSG.DELETE.<stream>`. @default false
    */
   repairStranded?: boolean;
+  /**
+   * Delayed jobs (`publish(subject, data, { delay | deliverAt })`). With it this module declares the
+   * scheduling stream (created at startup if missing, like the dead-letter stream) and its
+   * `JetbusServer` releases the due jobs of its handlers' subjects. A producer needs no option to
+   * schedule: only the stream must exist. @default false
+   */
+  scheduling?: SchedulingOptions | false;
   /** Registry for jetbus's Prometheus metrics. @default a registry of its own (`JetbusMetrics.registry`) */
   metricsRegistry?: Registry;
   /** Payload codec: an object with a `contentType` string and `encode`/`decode` functions. @default JSON */
@@ -74,6 +81,18 @@ export interface JetbusModuleOptions {
    * `JETBUS_LOG_LEVEL` environment variable. @default a pino logger at level `info`, secrets redacted
    */
   logger?: Logger | false;
+}
+
+export interface SchedulingOptions {
+  /** The stream holding scheduled jobs until their release (subjects `jetbus.scheduled.>`). @default 'JETBUS_SCHEDULED' */
+  stream?: string;
+  /** Replicas of the scheduling stream in a cluster. @default 1 */
+  replicas?: number;
+  /**
+   * `JetbusServer` releases due jobs of its handlers' subjects. `false`: this process only declares
+   * the stream, schedules, lists and cancels. @default true
+   */
+  release?: boolean;
 }
 
 export interface JetbusModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {

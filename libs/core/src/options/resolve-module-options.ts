@@ -23,7 +23,12 @@ import { JetbusConfigError } from '../errors';
 import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { parseJobHandlerOptions } from '../handlers/resolve-job-handler-options';
 import { parseDurationAtLeast } from '../retry/duration';
-import { type JetbusModuleOptions, type JetbusTlsOptions } from './jetbus-module.options';
+import {
+  type JetbusModuleOptions,
+  type JetbusTlsOptions,
+  type SchedulingOptions,
+} from './jetbus-module.options';
+import { SCHEDULED_STREAM, SCHEDULED_SUBJECT_PREFIX } from '../scheduling/scheduling-names';
 import { type JetbusStreamOptions } from './jetbus-stream.options';
 
 export interface ResolvedStreamOptions {
@@ -69,7 +74,14 @@ export interface ResolvedModuleOptions {
   logger: Logger | false | undefined;
   deadLetter: ResolvedDeadLetterOptions | false;
   repairStranded: boolean;
+  /** Delayed jobs: the scheduling stream this module declares, and whether its server releases. */
+  scheduling: ResolvedSchedulingOptions | false;
   metricsRegistry: Registry | undefined;
+}
+
+export interface ResolvedSchedulingOptions {
+  stream: ResolvedStreamOptions;
+  release: boolean;
 }
 
 const MODULE_OPTIONS = optionNames<JetbusModuleOptions>({
@@ -89,6 +101,7 @@ const MODULE_OPTIONS = optionNames<JetbusModuleOptions>({
   shutdownGracePeriod: true,
   deadLetter: true,
   repairStranded: true,
+  scheduling: true,
   metricsRegistry: true,
   codec: true,
   logger: true,
@@ -123,6 +136,8 @@ const DEAD_LETTER_OPTIONS = optionNames<DeadLetterOptions>({
   reaper: true,
   onDeadLetter: true,
 });
+
+const SCHEDULING_OPTIONS = optionNames<SchedulingOptions>({ stream: true, replicas: true, release: true });
 
 /** The documented defaults of `JetbusModuleOptions` (see its JSDoc), read only here. */
 export const MODULE_DEFAULTS = {
@@ -270,6 +285,39 @@ function resolveDeadLetter(value: unknown): ResolvedDeadLetterOptions | false {
         }
       : false,
     onDeadLetter,
+  };
+}
+
+function resolveScheduling(value: unknown): ResolvedSchedulingOptions | false {
+  if (value === undefined || value === false) return false;
+  const o = checkOptions(
+    value,
+    'scheduling',
+    SCHEDULING_OPTIONS,
+    'an object { stream?, replicas?, release? } or false',
+  );
+  const name = o.stream ?? SCHEDULED_STREAM;
+  if (!isName(name)) {
+    throw new JetbusConfigError(
+      'scheduling.stream',
+      `must be a stream name ${NAME_RULE}, got ${shown(name)}`,
+    );
+  }
+  return {
+    stream: resolveStream(
+      {
+        name,
+        subjects: [`${SCHEDULED_SUBJECT_PREFIX}.>`],
+        // Limits, not workqueue: release consumers of overlapping handler subjects (orders.> and
+        // orders.created) may coexist; a released or cancelled entry is deleted explicitly.
+        retention: 'limits',
+        replicas: replicasOf(o.replicas, 'scheduling.replicas'),
+        // A full stream refuses new jobs (the producer gets a typed error) rather than dropping old ones.
+        discard: 'new',
+      },
+      'scheduling',
+    ),
+    release: booleanOption(o.release, 'scheduling.release') ?? true,
   };
 }
 
@@ -452,6 +500,7 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
     logger: resolveLogger(o.logger),
     deadLetter,
     repairStranded: booleanOption(o.repairStranded, 'repairStranded') ?? MODULE_DEFAULTS.repairStranded,
+    scheduling: resolveScheduling(o.scheduling),
     metricsRegistry: resolveMetricsRegistry(o.metricsRegistry),
   };
 }

@@ -10,6 +10,7 @@ import { type ResolvedModuleOptions, reaperDurable } from '../options/resolve-mo
 import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { repairWorkQueues } from '../repair';
 import { AttemptLedger } from '../retry/attempt-ledger';
+import { ReleaseRunner, ScheduleOutcomes } from '../scheduling';
 import { ConsumerRunner } from './consumer-runner';
 import { HandlerRegistrar } from './handler-registrar';
 import { IsolationGate } from './isolation-gate';
@@ -24,6 +25,7 @@ import { reaperSpecs } from './reaper-specs';
 @Injectable()
 export class JetbusServer extends Server implements CustomTransportStrategy, BeforeApplicationShutdown {
   private runners: ConsumerRunner[] = [];
+  private releasers: ReleaseRunner[] = [];
   private starting?: Promise<void>;
   private closing?: Promise<void>;
 
@@ -79,6 +81,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     const reapers = await this.prepareReapers(registrar, prepared);
     this.runners.push(...reapers.map((r) => new ConsumerRunner(r, logOnly)));
     await Promise.all(this.runners.map((r) => r.start()));
+    await this.startReleasers(prepared);
     const consumers = [...prepared, ...reapers].map((h) => ({
       stream: h.stream,
       durable: h.options.durable,
@@ -97,6 +100,27 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       },
       prepared.length ? 'jetbus workers started' : 'jetbus found no @JobHandler methods',
     );
+  }
+
+  /**
+   * With `scheduling`, one release consumer per subject this process handles, shared with every
+   * other process handling it: the workers already running release delayed jobs, no leader.
+   */
+  private async startReleasers(handlers: PreparedHandler[]): Promise<void> {
+    const scheduling = this.options.scheduling;
+    if (!scheduling || !scheduling.release) return;
+    const stream = scheduling.stream.name;
+    const deps = {
+      js: this.connection.js,
+      jsm: this.connection.jsm,
+      stream,
+      outcomes: new ScheduleOutcomes(this.connection.js, stream),
+      metrics: this.metrics.scheduling,
+      publishTimeoutMs: this.options.publishTimeoutMs,
+      logger: this.log,
+    };
+    this.releasers = [...new Set(handlers.map((h) => h.subject))].map((s) => new ReleaseRunner(s, deps));
+    await Promise.all(this.releasers.map((r) => r.start()));
   }
 
   /** Validates all handler options before touching the server, so one bad option fails fast. */
@@ -140,7 +164,8 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.starting?.catch(() => undefined);
-      await Promise.allSettled(this.runners.map((r) => r.stop(this.options.shutdownGracePeriodMs)));
+      const grace = this.options.shutdownGracePeriodMs;
+      await Promise.allSettled([...this.runners, ...this.releasers].map((r) => r.stop(grace)));
       this.log.info('jetbus workers stopped');
     })();
     return this.closing;
