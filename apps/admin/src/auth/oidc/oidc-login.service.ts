@@ -83,7 +83,7 @@ export class OidcLoginService {
       const userinfo = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
       claims = { ...idClaims, ...userinfo };
     } catch (e) {
-      throw new ForbiddenException(`single sign-on failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ForbiddenException(`single sign-on failed: ${describe(e)}`);
     }
     const name = [claims.preferred_username, claims.email, claims.sub].find(
       (v): v is string => typeof v === 'string' && v.length > 0,
@@ -119,6 +119,14 @@ export class OidcLoginService {
         : undefined,
     );
   }
+}
+
+/** openid-client wraps the precise reason ("unexpected state") in a generic one: say both. */
+function describe(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  return e.cause instanceof Error && e.cause.message !== e.message
+    ? `${e.message}: ${e.cause.message}`
+    : e.message;
 }
 
 const isLoopback = (host: string): boolean =>
