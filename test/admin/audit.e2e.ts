@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { type AuditActor, AuditService } from '../../apps/admin/src/audit/audit.service';
 import { AUDIT_SCAN_LIMIT } from '../../apps/admin/src/audit/audit-reader';
 import { type StoredAuditEntry } from '@jetbus/admin';
@@ -24,6 +26,16 @@ const ACTIONS = [
   'dlq.delete',
   'dlq.purge',
 ];
+
+/** The action literals the app's source hands to AuditService (`action: 'x.y'`). */
+function actionsInSource(dir = join(__dirname, '..', '..', 'apps', 'admin', 'src')): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((f) => f.isFile() && f.name.endsWith('.ts') && !f.name.endsWith('.spec.ts'))
+    .flatMap((f) => [
+      ...readFileSync(join(f.parentPath, f.name), 'utf8').matchAll(/action: '([a-z][\w.-]*)'/g),
+    ])
+    .map((m) => m[1]);
+}
 
 const actor = (name: string): AuditActor => ({
   principal: { name, role: 'operator', via: 'password' },
@@ -66,6 +78,12 @@ describe('GET /api/audit', () => {
     expect(res.body.message).toContain(message);
   });
 
+  it('covers every action the app writes: the list below is a superset of the source’s', () => {
+    const written = [...new Set(actionsInSource())].sort();
+    expect(written.length).toBeGreaterThanOrEqual(10);
+    expect(written.filter((a) => !ACTIONS.includes(a))).toEqual([]);
+  });
+
   it('finds every action type the app writes, by exact action and by prefix', async () => {
     for (const action of ACTIONS) {
       await audit().record(actor('finder'), { action, target: `target-of-${action}` }, 'ok');
@@ -82,6 +100,15 @@ describe('GET /api/audit', () => {
     expect(dlq.body.items.map((e) => e.action)).toEqual(
       ACTIONS.filter((a) => a.startsWith('dlq.')).reverse(),
     );
+  });
+
+  it('finds what the app itself wrote: a real sign-in, read back by a session caller', async () => {
+    const session = await t.login('operator');
+    const res = await session.get<Page>('/api/audit?actor=operator&action=auth.login');
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((e) => [e.action, e.target, e.role, e.via, e.result])).toEqual([
+      ['auth.login', 'operator', 'operator', 'password', 'ok'],
+    ]);
   });
 
   it('returns stored entries exactly as written, with their sequence', async () => {
