@@ -5,6 +5,7 @@ import { registerAdminCredentialCommands } from './commands/admin';
 import { registerAuthCommands } from './commands/auth';
 import { exitCodeFor } from './commands/cli-io';
 import { registerDlqCommands } from './commands/dlq';
+import { registerJobsCommands } from './commands/jobs';
 import { escapeTerminal } from './commands/escape-terminal';
 import { ExitCodes } from './commands/exit-codes';
 import { registerStreamCommands } from './commands/streams';
@@ -31,6 +32,7 @@ const program = new Command('jetbus')
 registerAuthCommands(program);
 registerStreamCommands(program);
 registerDlqCommands(program);
+registerJobsCommands(program);
 registerAdminCredentialCommands(program);
 
 /** One line on stderr, whatever the error: no stack trace, no control characters. */

@@ -1,0 +1,1 @@
+export { registerJobsCommands } from './register-jobs-commands';

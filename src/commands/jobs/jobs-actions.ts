@@ -1,0 +1,41 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { JOB_ID_PATTERN, cancelScheduled, listScheduled } from '@jetbus/core';
+import { type CommandIo, print } from '../cli-io';
+import { UsageError } from '../usage.error';
+import { parseStreamName } from '../parse-stream-name';
+import { withCommandConnection } from '../with-command-connection';
+import { type JobsCommandOptions, type JobsScheduledOptions, parseCount } from './jobs-command.options';
+import { formatCancel, formatScheduled, pageView } from './format-scheduled';
+
+/** `jetbus jobs scheduled`: one page of the jobs waiting in the scheduling stream. */
+export async function scheduledAction(options: JobsScheduledOptions, io: CommandIo): Promise<void> {
+  const stream = parseStreamName(options.stream, '--stream');
+  const limit = parseCount(options.limit, '--limit', 1000);
+  const cursor = options.cursor === undefined ? undefined : parseCount(options.cursor, '--cursor');
+  await withCommandConnection(options, async (nc) => {
+    const jsm = await jetstreamManager(nc, { timeout: options.timeout });
+    const page = await listScheduled(jsm, { stream, subject: options.subject, limit, cursor });
+    print(io, !!options.json, pageView(page), () => formatScheduled(page));
+  });
+}
+
+/**
+ * `jetbus jobs cancel <jobId>`: exit code 0 when the job is cancelled (now or before), 1 when it was
+ * already released or is not scheduled, so scripts can tell.
+ */
+export async function cancelAction(jobId: string, options: JobsCommandOptions, io: CommandIo): Promise<void> {
+  const stream = parseStreamName(options.stream, '--stream');
+  if (!JOB_ID_PATTERN.test(jobId))
+    throw new UsageError(`jobId must be 1 to 128 letters, digits, "-" or "_", got "${jobId}"`);
+  await withCommandConnection(options, async (nc) => {
+    const js = jetstream(nc, { timeout: options.timeout });
+    const result = await cancelScheduled(js, jobId, { stream });
+    print(
+      io,
+      !!options.json,
+      { jobId: result.jobId, outcome: result.outcome, subject: result.job?.subject ?? null },
+      () => formatCancel(result),
+    );
+    if (result.outcome !== 'cancelled') io.setExitCode(1);
+  });
+}
