@@ -19,8 +19,11 @@ const keep = process.argv.includes('--keep');
 const withReadme = !process.argv.includes('--no-readme');
 const started = Date.now();
 const PACKAGES = ['libs/testing', 'libs/core', 'libs/auth', 'libs/cli'];
-/** What a tarball may hold besides compiled JavaScript, declarations and source maps. */
-const ALLOWED = /^(package\.json|README\.md|LICENSE)$|\.(js|d\.ts|js\.map)$/;
+/**
+ * What a tarball may hold besides compiled JavaScript, declarations and source maps: the auth
+ * policy's JSON Schema (`@jetbus/auth/jetbus-auth.schema.json`) is shipped for editors.
+ */
+const ALLOWED = /^(package\.json|README\.md|LICENSE|jetbus-auth\.schema\.json)$|\.(js|d\.ts|js\.map)$/;
 
 const log = (line) => console.log(`pack-check [${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
 
@@ -103,6 +106,18 @@ async function createApp(dir, type, tarballs, snippets) {
   await writeFile(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 }
 
+const WIRE_CHECK = `
+  const wire = require('@jetbus/core/wire');
+  const nest = Object.keys(require.cache).filter((f) => /[\\\\/]@nestjs[\\\\/]/.test(f));
+  if (nest.length || typeof wire.reaperDurable !== 'function') {
+    console.error('@jetbus/core/wire loaded Nest: ' + nest.join(', '));
+    process.exit(1);
+  }
+  const schema = require('@jetbus/auth/jetbus-auth.schema.json');
+  if (!schema.definitions || !schema.definitions.Role) process.exit(1);
+  console.log('@jetbus/core/wire loads no Nest; @jetbus/auth/jetbus-auth.schema.json resolves');
+`;
+
 async function checkApp(dir, type) {
   const label = type === 'module' ? 'ESM' : 'CommonJS';
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
@@ -118,6 +133,10 @@ async function checkApp(dir, type) {
   );
   const out = await run('node', ['dist/check.js'], dir, { NODE_NO_WARNINGS: '1' });
   log(`${label}: ${out.trim()}; npm ls @nestjs/core: one copy`);
+  // The wire contract is what @jetbus/auth and the CLI load without Nest; the policy's JSON Schema
+  // is a file editors point at.
+  const wire = await run('node', ['-e', WIRE_CHECK], dir, { NODE_NO_WARNINGS: '1' });
+  log(`${label}: ${wire.trim()}`);
 }
 
 const work = await mkdtemp(join(tmpdir(), 'jetbus-pack-check-'));

@@ -328,6 +328,62 @@ describe('validatePolicy', () => {
     });
   });
 
+  describe('when the structure is read by the schema', () => {
+    it('reads a key left empty (null in YAML) as left out', () => {
+      const doc = basePolicy() as unknown as Record<string, Record<string, Record<string, unknown>>>;
+      doc.accounts.ORDERS.limits = null;
+      doc.accounts.ORDERS.imports = null;
+      doc.accounts.BILLING.roles = null;
+      const [orders] = validatePolicy(doc).accounts;
+      expect(orders.limits).toEqual(DEFAULT_ACCOUNT_LIMITS);
+      expect(orders.imports).toEqual([]);
+    });
+
+    it('reports the fields inside a value that may be of several shapes', () => {
+      const doc = basePolicy();
+      doc.accounts.ORDERS.limits = { jetstream: { streams: 'many', diskStorag: '1G' } as never };
+      doc.accounts.ORDERS.users!.api.allowResponses = { max: 0, ttl: 'soon' };
+      expect(errorsOf(doc)).toEqual([
+        'accounts.ORDERS.limits.jetstream.diskStorag: unknown field "diskStorag" (did you mean "diskStorage"?)',
+        'accounts.ORDERS.limits.jetstream.streams: must be a whole number >= 0, -1 or "unlimited", got string "many"',
+        'accounts.ORDERS.users.api.allowResponses.ttl: must be a duration like "250ms", "5s", "1m" or milliseconds, got string "soon"',
+        'accounts.ORDERS.users.api.allowResponses.max: must not be 0 (leave allowResponses out instead)',
+      ]);
+    });
+
+    it('suggests the built-in role a misspelled key was meant to be', () => {
+      const doc = basePolicy() as unknown as { roles: Record<string, unknown> };
+      doc.roles.producer = { prodcer: { subjects: ['orders.>'] } };
+      expect(errorsOf(doc)).toEqual([
+        'roles.producer.prodcer: unknown field "prodcer" (did you mean "producer"?)',
+        'roles.producer: role allows nothing: use one of producer, worker, service, admin, reaper or publish/subscribe allow lists',
+      ]);
+    });
+
+    it('reports map keys that are not names, and wrong types with what was found', () => {
+      const doc = basePolicy() as unknown as Record<string, Record<string, Record<string, unknown>>>;
+      doc.accounts['BAD NAME'] = { users: { x: { roles: ['producer'] } } };
+      doc.accounts.ORDERS.exports = [{ subject: 5, type: 'queue' }];
+      doc.accounts.BILLING.users = { reader: { roles: 'producer' } };
+      expect(errorsOf(doc)).toEqual([
+        'accounts.ORDERS.exports[0].subject: must be a string, got number 5',
+        'accounts.ORDERS.exports[0].type: must be "stream" or "service", got "queue"',
+        'accounts.BILLING.users.reader.roles: must be a list, got string "producer"',
+        'accounts["BAD NAME"]: account name "BAD NAME" must be 1-64 characters of letters, digits, "_" or "-"',
+      ]);
+    });
+
+    it('takes a Date for an expiry, and refuses a day that does not exist', () => {
+      const doc = basePolicy();
+      doc.accounts.ORDERS.users!.api.expires = new Date('2030-01-02T03:04:05Z');
+      expect(validatePolicy(doc).accounts[0].users[0].expires).toEqual(new Date('2030-01-02T03:04:05Z'));
+      doc.accounts.ORDERS.users!.api.expires = '2031-02-31';
+      expect(errorsOf(doc)).toEqual([
+        'accounts.ORDERS.users.api.expires: must be an ISO 8601 time like 2026-12-31T23:59:59Z, got string "2031-02-31"',
+      ]);
+    });
+  });
+
   it('lists every error in the message of the PolicyValidationError', () => {
     const doc = basePolicy();
     doc.accounts.ORDERS.users!.billing.roles = ['prodcer'];
