@@ -82,6 +82,15 @@ export {
   type RoleKind,
   type RolePermissions,
 } from './roles';
+// Delayed jobs: what producers, releasing workers and operators need.
+export {
+  DEFAULT_SCHEDULED_STREAM,
+  scheduleCanceller,
+  scheduleReleaser,
+  scheduledProducer,
+  scheduledSubjects,
+  type SchedulingRoleOptions,
+} from './roles';
 
 export { KeyStore, type KeyStoreOptions, type RevocationRecord } from './keystore';
 

@@ -19,3 +19,10 @@ export {
   type RolePermissions,
 } from './role-permissions';
 export * from './role-defaults';
+export {
+  scheduleCanceller,
+  scheduleReleaser,
+  scheduledProducer,
+  type SchedulingRoleOptions,
+} from './scheduling-roles';
+export { DEFAULT_SCHEDULED_STREAM, scheduledSubjects } from './scheduling-names';
