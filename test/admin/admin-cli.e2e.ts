@@ -160,5 +160,17 @@ describe('jetbus admin', () => {
     const app = run(['admin', '--config', config, '--dev', '--server', nats.server.url]);
     expect(await app.exited).toEqual({ code: 1, signal: null });
     expect(app.stderr).toMatch(/^error: .*sampleIntervalMs.*\n$/);
+
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'users: [unclosed');
+    const bad = run(['admin', '--config', broken, '--dev', '--server', nats.server.url]);
+    expect(await bad.exited).toEqual({ code: 1, signal: null });
+    expect(bad.stderr).toMatch(new RegExp(`^error: config file ${broken} is not YAML or JSON: .+\n$`));
+
+    const list = join(dir, 'list.yaml');
+    writeFileSync(list, '- port: 1');
+    const notObject = run(['admin', '--config', list, '--dev', '--server', nats.server.url]);
+    expect(await notObject.exited).toEqual({ code: 1, signal: null });
+    expect(notObject.stderr).toBe(`error: config file ${list} must hold an object of admin options\n`);
   });
 });

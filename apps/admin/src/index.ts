@@ -16,6 +16,7 @@ export {
   ADMIN_DEFAULT_PORT,
   AUDIT_DEFAULT_STREAM,
 } from './options/resolve-admin-options';
+export { parseAdminConfig } from './options/parse-admin-config';
 export { ADMIN_ROLES, type AdminRole } from './auth/admin-role';
 export { type AdminPrincipal } from './auth/admin-principal';
 export { tokenDigest } from './auth/bearer-token';

@@ -32,21 +32,10 @@ export async function loadAdmin(): Promise<AdminPackage> {
   }
 }
 
-/** The config file's options: YAML or JSON (JSON is YAML), an object at the top. */
-async function readConfig(file: string): Promise<AdminOptions> {
+/** The config file's options, parsed the way the app parses its own (YAML or JSON). */
+async function readConfig(file: string, admin: AdminPackage): Promise<AdminOptions> {
   const text = (await readOptionFile(file, 'config file')).toString('utf8');
-  const { parse } = await import('yaml');
-  let value: unknown;
-  try {
-    value = parse(text);
-  } catch (e) {
-    throw new UsageError(`config file ${file} is not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(`config file ${file} must hold an object of admin options`);
-  }
-  return value as AdminOptions;
+  return admin.parseAdminConfig(text, file);
 }
 
 /** Where each connection option came from: only a flag given on the command line beats the config file. */
@@ -56,13 +45,14 @@ export type OptionSource = (name: string) => string | undefined;
 export async function adminOptionsOf(
   options: AdminStartCommandOptions,
   source: OptionSource,
+  admin: AdminPackage,
 ): Promise<AdminOptions> {
   if (options.tlsCert || options.tlsKey) {
     throw new UsageError(
       'the admin app does not take a client certificate (--tls-cert/--tls-key); use --creds',
     );
   }
-  const config = options.config ? await readConfig(options.config) : {};
+  const config = options.config ? await readConfig(options.config, admin) : {};
   const nats = { ...config.nats };
   // The server's default (`$NATS_URL`, else localhost) yields to the file; a typed --server does not.
   if (source('server') === 'cli' || !nats.servers) nats.servers = options.server.split(',');
@@ -89,7 +79,8 @@ export async function adminStartAction(
   source: OptionSource,
   io: CommandIo,
 ): Promise<void> {
-  const adminOptions = await adminOptionsOf(options, source);
+  const admin = await loadAdmin();
+  const adminOptions = await adminOptionsOf(options, source, admin);
   const configured = Boolean(adminOptions.users?.length || adminOptions.tokens?.length || adminOptions.oidc);
   if (!configured && !options.dev) {
     throw new UsageError(
@@ -100,7 +91,6 @@ export async function adminStartAction(
   if (configured && options.dev) {
     throw new UsageError('--dev is only for an app with no users, tokens or oidc configured');
   }
-  const admin = await loadAdmin();
   let devPassword: string | undefined;
   if (!configured) {
     devPassword = randomBytes(18).toString('base64url');
