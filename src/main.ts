@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAdminCredentialCommands } from './commands/admin';
+import { registerAdminStartCommand } from './commands/admin/admin-start.command';
 import { registerAuthCommands } from './commands/auth';
 import { exitCodeFor } from './commands/cli-io';
 import { registerDlqCommands } from './commands/dlq';
@@ -33,6 +34,7 @@ registerAuthCommands(program);
 registerStreamCommands(program);
 registerDlqCommands(program);
 registerJobsCommands(program);
+registerAdminStartCommand(program);
 registerAdminCredentialCommands(program);
 
 /** One line on stderr, whatever the error: no stack trace, no control characters. */
