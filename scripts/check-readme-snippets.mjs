@@ -82,7 +82,12 @@ const tsconfig = {
     isolatedModules: true,
     types: ['node', 'jest'],
     rootDir: root,
-    paths: { '@jetbus/core': lib('core'), '@jetbus/testing': lib('testing'), '@jetbus/auth': lib('auth') },
+    paths: {
+      '@jetbus/core': lib('core'),
+      '@jetbus/core/wire': [join(root, 'libs/core/src/wire/index.ts')],
+      '@jetbus/testing': lib('testing'),
+      '@jetbus/auth': lib('auth'),
+    },
   },
   include: ['**/*.ts'],
 };
