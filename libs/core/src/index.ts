@@ -79,6 +79,10 @@ export * from './errors';
 export { Payload, Ctx } from '@nestjs/microservices';
 export { type PubAck } from '@nats-io/jetstream';
 export * from './repair';
+export { listWorkers, WORKERS_BUCKET, type HandlerHeartbeat, type WorkerHeartbeat } from './workers';
+export { AUDIT_STREAM, AUDIT_SUBJECT_PREFIX } from './wire/names';
+export { JETBUS_CORE_VERSION } from './version';
+export { type HeartbeatOptions } from './options/jetbus-module.options';
 // Delayed jobs: scheduling stream names, listing and cancellation (JetbusClient.cancel/listScheduled).
 export { type ScheduledPubAck, type ScheduledPublishOptions } from './client';
 export { type SchedulingOptions } from './options/jetbus-module.options';

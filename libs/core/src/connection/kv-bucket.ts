@@ -28,5 +28,4 @@ export async function openOrCreateKv(
 export { bucketNamePart } from '../wire/names';
 
 /** KV keys allow `[-/_=.a-zA-Z0-9]`; anything else is hex-escaped as `=xx`. */
-export const kvKeyPart = (s: string): string =>
-  s.replace(/[^-_a-zA-Z0-9]/g, (c) => `=${c.codePointAt(0)!.toString(16).padStart(2, '0')}`);
+export { kvKeyPart } from '../wire/names';

@@ -1,14 +1,61 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/**
+ * A Prometheus counter of one handler that also knows its own count: the one place an outcome is
+ * counted, read by the scrape (the shared labelled counter) and by the worker heartbeat (`count`,
+ * this handler in this process since it started).
+ */
+export interface OutcomeCounter {
+  inc(): void;
+  readonly count: number;
+}
+
+/** The gauge of jobs running now, readable the same way. */
+export interface InFlightGauge {
+  inc(): void;
+  dec(): void;
+  readonly count: number;
+}
+
 /** The counters one handler's runner updates per job, bound to its labels once at startup. */
 export interface HandlerMetrics {
-  acked: Counter.Internal;
-  retried: Counter.Internal;
-  deadLettered: Counter.Internal;
+  acked: OutcomeCounter;
+  retried: OutcomeCounter;
+  deadLettered: OutcomeCounter;
   /** Acked without running: `idempotency` found the job already completed. */
-  skipped: Counter.Internal;
-  inFlight: Gauge.Internal<'handler'>;
+  skipped: OutcomeCounter;
+  inFlight: InFlightGauge;
   duration: Histogram.Internal<'handler'>;
+}
+
+function outcomeCounter(child: Counter.Internal): OutcomeCounter {
+  let count = 0;
+  return {
+    inc() {
+      count++;
+      child.inc();
+    },
+    get count() {
+      return count;
+    },
+  };
+}
+
+function inFlightGauge(child: Gauge.Internal<'handler'>): InFlightGauge {
+  let count = 0;
+  return {
+    inc() {
+      count++;
+      child.inc();
+    },
+    dec() {
+      count--;
+      child.dec();
+    },
+    get count() {
+      return count;
+    },
+  };
 }
 
 /** Delayed jobs: scheduled by the client, released by workers (with how late), cancelled. */
@@ -120,13 +167,17 @@ export class JetbusMetrics {
     });
   }
 
+  /**
+   * One handler's counters. Its Prometheus series are shared by every call with the same labels;
+   * the `count`s are this call's own, from 0, so they cover one runner since it started.
+   */
   forHandler(handler: string, subject: string): HandlerMetrics {
     return {
-      acked: this.jobs.labels(handler, subject, 'acked'),
-      retried: this.jobs.labels(handler, subject, 'retried'),
-      deadLettered: this.jobs.labels(handler, subject, 'dead_lettered'),
-      skipped: this.jobs.labels(handler, subject, 'skipped_completed'),
-      inFlight: this.inFlight.labels(handler),
+      acked: outcomeCounter(this.jobs.labels(handler, subject, 'acked')),
+      retried: outcomeCounter(this.jobs.labels(handler, subject, 'retried')),
+      deadLettered: outcomeCounter(this.jobs.labels(handler, subject, 'dead_lettered')),
+      skipped: outcomeCounter(this.jobs.labels(handler, subject, 'skipped_completed')),
+      inFlight: inFlightGauge(this.inFlight.labels(handler)),
       duration: this.duration.labels(handler),
     };
   }

@@ -80,6 +80,27 @@ const rows: [string, () => unknown, string, string?][] = [
   ['maxReconnectAttempts string', forRoot({ maxReconnectAttempts: '3' }), 'maxReconnectAttempts', 'got "3"'],
   ['publishWindow 1.5', forRoot({ publishWindow: 1.5 }), 'publishWindow'],
   ['repairStranded string', forRoot({ repairStranded: 'yes' }), 'repairStranded', 'true or false'],
+  ['heartbeat true', forRoot({ heartbeat: true }), 'heartbeat', 'an object { interval? } or false'],
+  ['heartbeat number', forRoot({ heartbeat: 5000 }), 'heartbeat', 'got 5000'],
+  [
+    'heartbeat typo intervall',
+    forRoot({ heartbeat: { intervall: '5s' } }),
+    'heartbeat.intervall',
+    'did you mean "interval"?',
+  ],
+  [
+    'heartbeat interval 50ms',
+    forRoot({ heartbeat: { interval: '50ms' } }),
+    'heartbeat.interval',
+    'at least 100ms',
+  ],
+  [
+    'heartbeat interval word',
+    forRoot({ heartbeat: { interval: 'often' } }),
+    'heartbeat.interval',
+    'got "often"',
+  ],
+  ['heartbeat interval negative', forRoot({ heartbeat: { interval: -1 } }), 'heartbeat.interval'],
   [
     'scheduling true',
     forRoot({ scheduling: true }),

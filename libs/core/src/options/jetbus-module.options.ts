@@ -66,6 +66,13 @@ export interface JetbusModuleOptions {
    */
   repairStranded?: boolean;
   /**
+   * Worker heartbeats: while `JetbusServer` runs, it writes what this process runs (handlers, jobs in
+   * flight, counts) to the `JETBUS_WORKERS` KV bucket every `interval`, for `listWorkers` and the
+   * admin app; an entry expires after 3 intervals and is deleted on shutdown. `false` writes none.
+   * @default { interval: '5s' }
+   */
+  heartbeat?: HeartbeatOptions | false;
+  /**
    * Delayed jobs (`publish(subject, data, { delay | deliverAt })`). With it this module declares the
    * scheduling stream (created at startup if missing, like the dead-letter stream) and its
    * `JetbusServer` releases the due jobs of its handlers' subjects. A producer needs no option to
@@ -81,6 +88,14 @@ export interface JetbusModuleOptions {
    * `JETBUS_LOG_LEVEL` environment variable. @default a pino logger at level `info`, secrets redacted
    */
   logger?: Logger | false;
+}
+
+export interface HeartbeatOptions {
+  /**
+   * Time between two heartbeats; at least 100ms. The `JETBUS_WORKERS` bucket's TTL is 3 intervals of
+   * the process that creates it. @default '5s'
+   */
+  interval?: Duration;
 }
 
 export interface SchedulingOptions {

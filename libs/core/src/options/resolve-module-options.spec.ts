@@ -22,6 +22,11 @@ describe('resolveModuleOptions', () => {
     expect(o.maxReconnectAttempts).toBe(-1);
     expect(o.shutdownGracePeriodMs).toBe(10000);
     expect(o.repairStranded).toBe(false);
+    expect(o.heartbeat).toEqual({ intervalMs: 5000 });
+    expect(resolveModuleOptions({ ...valid, heartbeat: false }).heartbeat).toBe(false);
+    expect(resolveModuleOptions({ ...valid, heartbeat: { interval: '250ms' } }).heartbeat).toEqual({
+      intervalMs: 250,
+    });
     expect(o.streams[0]).toEqual({
       name: 'ORDERS',
       subjects: ['orders.>'],

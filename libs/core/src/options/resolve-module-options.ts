@@ -24,6 +24,7 @@ import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { parseJobHandlerOptions } from '../handlers/resolve-job-handler-options';
 import { parseDurationAtLeast } from '../retry/duration';
 import {
+  type HeartbeatOptions,
   type JetbusModuleOptions,
   type JetbusTlsOptions,
   type SchedulingOptions,
@@ -74,6 +75,8 @@ export interface ResolvedModuleOptions {
   logger: Logger | false | undefined;
   deadLetter: ResolvedDeadLetterOptions | false;
   repairStranded: boolean;
+  /** Worker heartbeats, or false for none. */
+  heartbeat: { intervalMs: number } | false;
   /** Delayed jobs: the scheduling stream this module declares, and whether its server releases. */
   scheduling: ResolvedSchedulingOptions | false;
   metricsRegistry: Registry | undefined;
@@ -101,6 +104,7 @@ const MODULE_OPTIONS = optionNames<JetbusModuleOptions>({
   shutdownGracePeriod: true,
   deadLetter: true,
   repairStranded: true,
+  heartbeat: true,
   scheduling: true,
   metricsRegistry: true,
   codec: true,
@@ -128,6 +132,8 @@ const STREAM_OPTIONS = optionNames<JetbusStreamOptions>({
   discard: true,
   duplicateWindow: true,
 });
+const HEARTBEAT_OPTIONS = optionNames<HeartbeatOptions>({ interval: true });
+const SCHEDULING_OPTIONS = optionNames<SchedulingOptions>({ stream: true, replicas: true, release: true });
 const DEAD_LETTER_OPTIONS = optionNames<DeadLetterOptions>({
   stream: true,
   subjectPrefix: true,
@@ -136,8 +142,6 @@ const DEAD_LETTER_OPTIONS = optionNames<DeadLetterOptions>({
   reaper: true,
   onDeadLetter: true,
 });
-
-const SCHEDULING_OPTIONS = optionNames<SchedulingOptions>({ stream: true, replicas: true, release: true });
 
 /** The documented defaults of `JetbusModuleOptions` (see its JSDoc), read only here. */
 export const MODULE_DEFAULTS = {
@@ -148,6 +152,7 @@ export const MODULE_DEFAULTS = {
   publishWindow: 256,
   shutdownGracePeriod: '10s',
   repairStranded: false,
+  heartbeat: { interval: '5s' },
 } as const satisfies Partial<JetbusModuleOptions>;
 
 /** The documented defaults of `JetbusStreamOptions` that are not "unlimited". */
@@ -285,6 +290,21 @@ function resolveDeadLetter(value: unknown): ResolvedDeadLetterOptions | false {
         }
       : false,
     onDeadLetter,
+  };
+}
+
+function resolveHeartbeat(value: unknown): { intervalMs: number } | false {
+  if (value === false) return false;
+  const o = checkOptions(value ?? {}, 'heartbeat', HEARTBEAT_OPTIONS, 'an object { interval? } or false');
+  // 3 intervals are the bucket's TTL (its stream's max_age), which NATS wants at least 100ms; a
+  // shorter interval would only load the server.
+  return {
+    intervalMs: parseDurationAtLeast(
+      o.interval,
+      'heartbeat.interval',
+      100,
+      MODULE_DEFAULTS.heartbeat.interval,
+    ),
   };
 }
 
@@ -500,6 +520,7 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
     logger: resolveLogger(o.logger),
     deadLetter,
     repairStranded: booleanOption(o.repairStranded, 'repairStranded') ?? MODULE_DEFAULTS.repairStranded,
+    heartbeat: resolveHeartbeat(o.heartbeat),
     scheduling: resolveScheduling(o.scheduling),
     metricsRegistry: resolveMetricsRegistry(o.metricsRegistry),
   };

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type Logger } from 'pino';
@@ -11,7 +13,10 @@ import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { repairWorkQueues } from '../repair';
 import { AttemptLedger } from '../retry/attempt-ledger';
 import { ReleaseRunner, ScheduleOutcomes } from '../scheduling';
+import { JETBUS_CORE_VERSION } from '../version';
+import { HeartbeatWriter, workerKey } from '../workers';
 import { ConsumerRunner } from './consumer-runner';
+import { handlerHeartbeat } from './handler-heartbeat';
 import { HandlerRegistrar } from './handler-registrar';
 import { IsolationGate } from './isolation-gate';
 import { type PreparedHandler } from './prepared-handler';
@@ -26,6 +31,7 @@ import { reaperSpecs } from './reaper-specs';
 export class JetbusServer extends Server implements CustomTransportStrategy, BeforeApplicationShutdown {
   private runners: ConsumerRunner[] = [];
   private releasers: ReleaseRunner[] = [];
+  private heartbeat?: HeartbeatWriter;
   private starting?: Promise<void>;
   private closing?: Promise<void>;
 
@@ -55,6 +61,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
   }
 
   private async startRunners(): Promise<void> {
+    const startedAt = new Date().toISOString();
     const registrar = new HandlerRegistrar(this.connection, this.metrics, this.log, this.options.name);
     const prepared = await this.prepareHandlers(registrar);
     if (this.options.repairStranded) {
@@ -100,6 +107,25 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       },
       prepared.length ? 'jetbus workers started' : 'jetbus found no @JobHandler methods',
     );
+    this.startHeartbeat(prepared, startedAt);
+  }
+
+  /** Reports this process in `JETBUS_WORKERS`: its `@JobHandler`s only, not jetbus's own reapers. */
+  private startHeartbeat(handlers: PreparedHandler[], startedAt: string): void {
+    const settings = this.options.heartbeat;
+    if (!settings) return;
+    const user = this.connection.user ?? 'anon';
+    const host = hostname();
+    const pid = process.pid;
+    const id = workerKey({ user, host, pid, random: randomBytes(4).toString('hex') });
+    this.heartbeat = new HeartbeatWriter(
+      this.connection.js,
+      { id, name: this.options.name, user, host, pid, version: JETBUS_CORE_VERSION, startedAt },
+      () => handlers.map(handlerHeartbeat),
+      settings.intervalMs,
+      this.log,
+    );
+    this.heartbeat.start();
   }
 
   /**
@@ -160,12 +186,16 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     return prepared;
   }
 
-  /** Drains every runner within the shutdown grace period. Idempotent; safe before start(). */
+  /**
+   * Drains every runner within the shutdown grace period, then deletes this process's heartbeat
+   * (it kept beating while jobs drained). Idempotent; safe before start().
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.starting?.catch(() => undefined);
       const grace = this.options.shutdownGracePeriodMs;
       await Promise.allSettled([...this.runners, ...this.releasers].map((r) => r.stop(grace)));
+      await this.heartbeat?.stop().catch(() => undefined);
       this.log.info('jetbus workers stopped');
     })();
     return this.closing;

@@ -41,3 +41,10 @@ export {
   deadLetterPayloadBucketPrefix,
   reaperDurable,
 } from './names';
+export {
+  AUDIT_STREAM,
+  AUDIT_SUBJECT_PREFIX,
+  kvKeyPart,
+  WORKERS_BUCKET,
+  workerHeartbeatSubject,
+} from './names';

@@ -40,3 +40,29 @@ export const ATTEMPT_LEDGER_BUCKET = 'JETBUS_ATTEMPTS';
 
 /** The KV bucket of one handler's completed job keys (`idempotency`). */
 export const completedJobsBucket = (durable: string): string => `JETBUS_DONE_${bucketNamePart(durable)}`;
+
+/** A KV key token: anything but `[-_a-zA-Z0-9]` hex-escaped as `=xx` (keys allow `[-/_=.a-zA-Z0-9]`). */
+export const kvKeyPart = (s: string): string =>
+  s.replace(/[^-_a-zA-Z0-9]/g, (c) => `=${c.codePointAt(0)!.toString(16).padStart(2, '0')}`);
+
+/**
+ * The KV bucket every running `JetbusServer` writes its heartbeat to, one key per process,
+ * `<user>.<host>.<pid>.<random>` (each part a `kvKeyPart`). Its entries expire (the bucket's TTL, on
+ * nats-server 2.9 the stream's `max_age`), so a process that died without a word drops out by itself.
+ */
+export const WORKERS_BUCKET = 'JETBUS_WORKERS';
+
+/**
+ * Where `user`'s processes write their heartbeats, as a publish subject: the first token of a
+ * heartbeat key is its user, so a user's permissions can be narrowed to its own keys.
+ */
+export const workerHeartbeatSubject = (user: string): string => `$KV.${WORKERS_BUCKET}.${kvKeyPart(user)}.>`;
+
+/**
+ * The admin app's audit trail (who did what to which stream or message). The `admin-app` role may
+ * create it and append to it, never delete, purge or change it, nor delete a message from it.
+ */
+export const AUDIT_STREAM = 'JETBUS_AUDIT';
+
+/** Audit entries are published to `<prefix>.<anything>`, which the audit stream captures (`jetbus.audit.>`). */
+export const AUDIT_SUBJECT_PREFIX = 'jetbus.audit';
