@@ -60,6 +60,7 @@ export {
 
 export {
   admin,
+  adminApp,
   customRole,
   deadLetterSubjects,
   producer,
@@ -73,6 +74,11 @@ export {
   DEFAULT_DLQ_SUBJECTS,
   DEFAULT_INBOX_PREFIX,
   reaperDurable,
+  AUDIT_STREAM,
+  AUDIT_SUBJECT_PREFIX,
+  WORKERS_BUCKET,
+  workerHeartbeatSubject,
+  type AdminAppRoleOptions,
   type AdminRoleOptions,
   type CustomRoleOptions,
   type DeadLetterOptions,

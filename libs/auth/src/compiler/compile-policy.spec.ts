@@ -167,9 +167,13 @@ describe('compilePolicy', () => {
         '$JS.API.DIRECT.GET.KV_JETBUS_ATTEMPTS.$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
         '$JS.API.INFO',
         '$JS.API.STREAM.CREATE.KV_JETBUS_ATTEMPTS',
+        '$JS.API.STREAM.CREATE.KV_JETBUS_WORKERS',
         '$JS.API.STREAM.INFO.KV_JETBUS_ATTEMPTS',
+        '$JS.API.STREAM.INFO.KV_JETBUS_WORKERS',
         '$JS.API.STREAM.MSG.GET.KV_JETBUS_ATTEMPTS',
         '$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
+        // Its own heartbeat keys: the user's name, not the role's.
+        '$KV.JETBUS_WORKERS.billing.>',
         'orders.>',
       ],
       deny: ['orders.secret'],

@@ -1,6 +1,6 @@
 import { type User } from '@nats-io/jwt';
 import { type UserPolicy } from '../policy/auth-policy.types';
-import { DEFAULT_INBOX_PREFIX } from '../roles/role-defaults';
+import { DEFAULT_INBOX_PREFIX, workerHeartbeatSubject } from '../roles/role-defaults';
 import {
   type PermissionList,
   type ResponsePermission,
@@ -35,6 +35,8 @@ export function effectivePermissions(
     deny: [...resolved.flatMap((r) => r.subscribe.deny), ...user.subscribe.deny],
   };
   if (resolved.some((r) => r.inbox)) subscribe.allow.push(`${user.inboxPrefix ?? DEFAULT_INBOX_PREFIX}.>`);
+  // Its own heartbeat keys only: a worker cannot overwrite or delete another user's entry.
+  if (resolved.some((r) => r.heartbeat)) publish.allow.push(workerHeartbeatSubject(user.name));
   const responses = [user.allowResponses, ...resolved.map((r) => r.allowResponses)].filter(
     (r): r is ResponsePermission => r !== undefined,
   );

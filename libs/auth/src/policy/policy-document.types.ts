@@ -1,4 +1,5 @@
 import {
+  type AdminAppRoleOptions,
   type AdminRoleOptions,
   type DeadLetterOptions,
   type ReaperRoleOptions,
@@ -31,6 +32,8 @@ export type RoleDocument =
   | { worker: { stream: string; consumer: string } & DeadLetterOptions }
   | { service: { stream: string; consumer: string } & DeadLetterOptions }
   | { admin: AdminRoleOptions | null }
+  /** The admin web app's user (`JETBUS_AUDIT` append-only for it); `null` for no replay subjects. */
+  | { 'admin-app': AdminAppRoleOptions | null }
   | { reaper: ReaperRoleOptions }
   | CustomRoleDocument;
 

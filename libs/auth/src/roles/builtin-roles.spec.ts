@@ -1,4 +1,13 @@
-import { admin, customRole, deadLetterSubjects, producer, reaper, service, worker } from './builtin-roles';
+import {
+  admin,
+  adminApp,
+  customRole,
+  deadLetterSubjects,
+  producer,
+  reaper,
+  service,
+  worker,
+} from './builtin-roles';
 
 describe('built-in roles', () => {
   describe('producer', () => {
@@ -30,8 +39,12 @@ describe('built-in roles', () => {
         '$JS.API.STREAM.MSG.GET.KV_JETBUS_ATTEMPTS',
         '$JS.API.DIRECT.GET.KV_JETBUS_ATTEMPTS.$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
         '$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
+        // Its heartbeat bucket; the keys (its user's own) are added when a user is compiled.
+        '$JS.API.STREAM.INFO.KV_JETBUS_WORKERS',
+        '$JS.API.STREAM.CREATE.KV_JETBUS_WORKERS',
       ]);
       expect(worker('ORDERS', 'billing').inbox).toBe(true);
+      expect(worker('ORDERS', 'billing').heartbeat).toBe(true);
     });
 
     it('refuses names that would widen the subjects', () => {
@@ -52,6 +65,8 @@ describe('built-in roles', () => {
         '$JS.API.STREAM.MSG.GET.KV_JETBUS_ATTEMPTS',
         '$JS.API.DIRECT.GET.KV_JETBUS_ATTEMPTS.$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
         '$KV.JETBUS_ATTEMPTS.ORDERS.billing.*',
+        '$JS.API.STREAM.INFO.KV_JETBUS_WORKERS',
+        '$JS.API.STREAM.CREATE.KV_JETBUS_WORKERS',
         '$JS.API.STREAM.INFO.ORDERS',
         '$JS.API.CONSUMER.CREATE.ORDERS.billing',
         '$JS.API.CONSUMER.CREATE.ORDERS.billing.>',
@@ -160,6 +175,53 @@ describe('built-in roles', () => {
         inbox: false,
         allowResponses: { max: 1, ttl: 0 },
       });
+    });
+  });
+  describe('admin-app', () => {
+    const role = adminApp({ replaySubjects: ['orders.created', 'emails.>'] });
+
+    it('manages streams and consumers, reads messages and heartbeats, replays to its subjects, appends to the audit trail', () => {
+      expect(role.kind).toBe('admin-app');
+      expect(role.inbox).toBe(true);
+      expect(role.publish.allow).toEqual(
+        expect.arrayContaining([
+          '$JS.API.STREAM.INFO.*',
+          '$JS.API.STREAM.CREATE.*',
+          '$JS.API.STREAM.DELETE.*',
+          '$JS.API.STREAM.MSG.GET.*',
+          '$JS.API.DIRECT.GET.*',
+          '$JS.API.STREAM.MSG.DELETE.*',
+          '$JS.API.CONSUMER.CREATE.*.>',
+          '$JS.API.CONSUMER.DELETE.*.*',
+          'jetbus.audit.>',
+          'orders.created',
+          'emails.>',
+        ]),
+      );
+      // No blanket API, no KV writes (it reads heartbeats, never writes them), nothing of $SYS.
+      expect(role.publish.allow).not.toContain('$JS.API.>');
+      expect(role.publish.allow.some((s) => s.startsWith('$KV.') || s.startsWith('$SYS.'))).toBe(false);
+    });
+
+    it('may never delete, purge, change or delete a message of JETBUS_AUDIT, nor put a consumer on it', () => {
+      expect(role.publish.deny).toEqual([
+        '$JS.API.STREAM.DELETE.JETBUS_AUDIT',
+        '$JS.API.STREAM.PURGE.JETBUS_AUDIT',
+        '$JS.API.STREAM.MSG.DELETE.JETBUS_AUDIT',
+        '$JS.API.STREAM.UPDATE.JETBUS_AUDIT',
+        '$JS.API.CONSUMER.CREATE.JETBUS_AUDIT',
+        '$JS.API.CONSUMER.CREATE.JETBUS_AUDIT.>',
+        '$JS.API.CONSUMER.DURABLE.CREATE.JETBUS_AUDIT.>',
+        '$JS.API.CONSUMER.DELETE.JETBUS_AUDIT.>',
+        '$SYS.>',
+      ]);
+    });
+
+    it('replays to no subject unless told, and refuses malformed ones', () => {
+      expect(adminApp().publish.allow.filter((s) => !s.startsWith('$') && s !== 'jetbus.audit.>')).toEqual(
+        [],
+      );
+      expect(() => adminApp({ replaySubjects: ['a..b'] })).toThrow('admin-app.replaySubjects');
     });
   });
 });

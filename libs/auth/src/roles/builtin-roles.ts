@@ -1,6 +1,9 @@
 import { nameSyntaxError, subjectSyntaxError } from '../policy/subject';
 import {
   ATTEMPT_LEDGER_BUCKET,
+  AUDIT_STREAM,
+  AUDIT_SUBJECT_PREFIX,
+  WORKERS_BUCKET,
   DEFAULT_ADVISORY_STREAM,
   DEFAULT_DLQ_PREFIX,
   DEFAULT_DLQ_STREAM,
@@ -88,7 +91,8 @@ export function producer(subjects: readonly string[]): RolePermissions {
 
 /**
  * Consumes an existing durable pull consumer `consumer` of `stream`: info, pull, ack/nak/term/working;
- * with `subjects`, dead-letters its failed jobs (`dlq.<subject>` only).
+ * with `subjects`, dead-letters its failed jobs (`dlq.<subject>` only); writes its process's heartbeat
+ * (`heartbeat`: the user's own keys of `JETBUS_WORKERS`, added per user when compiled).
  */
 export function worker(stream: string, consumer: string, options: DeadLetterOptions = {}): RolePermissions {
   const s = checkName('stream', stream);
@@ -102,6 +106,7 @@ export function worker(stream: string, consumer: string, options: DeadLetterOpti
       // nats.js checks the API before it opens or creates a KV or object store bucket.
       '$JS.API.INFO',
       ...kvBucket(ATTEMPT_LEDGER_BUCKET, `${s}.${c}.*`),
+      ...workersBucket,
       ...(options.idempotency ? kvBucket(completedJobsBucket(c), '>') : []),
       ...(dlq.length
         ? objectBucket(
@@ -111,8 +116,19 @@ export function worker(stream: string, consumer: string, options: DeadLetterOpti
     ]),
     subscribe: list(),
     inbox: true,
+    heartbeat: true,
   };
 }
+
+/**
+ * The heartbeat bucket, looked up or created at startup. Writing needs the user's own keys, which a
+ * role cannot name: the compiler adds `$KV.JETBUS_WORKERS.<user>.>` for roles with `heartbeat`. A
+ * worker never reads heartbeats, so no get.
+ */
+const workersBucket: readonly string[] = [
+  `$JS.API.STREAM.INFO.KV_${WORKERS_BUCKET}`,
+  `$JS.API.STREAM.CREATE.KV_${WORKERS_BUCKET}`,
+];
 
 /** Reads, pulls from and settles (ack/nak/term/working) the durable `c` of `s`. */
 const durableAccess = (s: string, c: string): string[] => [
@@ -164,6 +180,83 @@ export function admin(options: AdminRoleOptions = {}): RolePermissions {
     kind: RoleKinds.Admin,
     publish: list(['$JS.API.>', ...publish]),
     subscribe: list(subscribe),
+    inbox: true,
+  };
+}
+
+export interface AdminAppRoleOptions {
+  /** The job subjects it may replay dead letters to (publish). @default [] */
+  replaySubjects?: readonly string[];
+}
+
+/** Streams' and consumers' API subjects the `admin-app` role may use on any stream but the audit stream. */
+const ADMIN_APP_API = [
+  // Account and stream info, lists, create/update/delete, purge, messages by sequence or subject.
+  '$JS.API.INFO',
+  '$JS.API.STREAM.NAMES',
+  '$JS.API.STREAM.LIST',
+  '$JS.API.STREAM.INFO.*',
+  '$JS.API.STREAM.CREATE.*',
+  '$JS.API.STREAM.UPDATE.*',
+  '$JS.API.STREAM.DELETE.*',
+  '$JS.API.STREAM.PURGE.*',
+  '$JS.API.STREAM.MSG.GET.*',
+  '$JS.API.STREAM.MSG.DELETE.*',
+  '$JS.API.DIRECT.GET.*',
+  '$JS.API.DIRECT.GET.*.>',
+  // Consumers: lists and info, create/update (2.9's three create subjects), delete, and the pulls
+  // of the ordered consumers nats.js reads with.
+  '$JS.API.CONSUMER.NAMES.*',
+  '$JS.API.CONSUMER.LIST.*',
+  '$JS.API.CONSUMER.INFO.*.*',
+  '$JS.API.CONSUMER.CREATE.*',
+  '$JS.API.CONSUMER.CREATE.*.>',
+  '$JS.API.CONSUMER.DURABLE.CREATE.*.*',
+  '$JS.API.CONSUMER.DELETE.*.*',
+  '$JS.API.CONSUMER.MSG.NEXT.*.*',
+  // Flow-control replies of the push consumers an object store read uses (dead-letter payloads),
+  // and deleting such a payload (it rewrites the object's metadata).
+  '$JS.FC.>',
+  '$O.>',
+];
+
+/**
+ * Everything that could remove or rewrite what the audit stream holds: delete, purge, update
+ * (retention, limits, deny flags), single-message delete, and consumers on it (an ack on a
+ * work-queue or interest stream deletes). Deny wins over the wildcards above, in nats-server.
+ */
+const auditStreamDenied = (stream: string): string[] => [
+  `$JS.API.STREAM.DELETE.${stream}`,
+  `$JS.API.STREAM.PURGE.${stream}`,
+  `$JS.API.STREAM.MSG.DELETE.${stream}`,
+  `$JS.API.STREAM.UPDATE.${stream}`,
+  `$JS.API.CONSUMER.CREATE.${stream}`,
+  `$JS.API.CONSUMER.CREATE.${stream}.>`,
+  `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.>`,
+  `$JS.API.CONSUMER.DELETE.${stream}.>`,
+];
+
+/**
+ * The admin web app's NATS user: reads every stream and consumer, creates, updates and deletes
+ * them, browses messages (direct get or message get, never a whole stream), browses, deletes and
+ * replays dead letters (publishing to `replaySubjects`), reads the workers' heartbeats
+ * (`JETBUS_WORKERS`, through message get) and appends to its audit trail: it may create
+ * `JETBUS_AUDIT` and publish `jetbus.audit.>`, but never delete, purge, change or delete a message
+ * of that stream. Not the whole `$JS.API` like `admin`: no snapshots, restores, peer removals or
+ * leader step-downs, and nothing of the system account.
+ */
+export function adminApp(options: AdminAppRoleOptions = {}): RolePermissions {
+  const replay = options.replaySubjects?.length
+    ? checkSubjects(options.replaySubjects, 'admin-app.replaySubjects')
+    : [];
+  return {
+    kind: RoleKinds.AdminApp,
+    publish: list(
+      [...ADMIN_APP_API, `${AUDIT_SUBJECT_PREFIX}.>`, ...replay],
+      // $SYS subjects could reach the system account only through an import; none is ever wanted.
+      [...auditStreamDenied(AUDIT_STREAM), '$SYS.>'],
+    ),
+    subscribe: list([], ['$SYS.>']),
     inbox: true,
   };
 }

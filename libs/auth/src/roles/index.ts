@@ -1,11 +1,13 @@
 export {
   admin,
+  adminApp,
   customRole,
   deadLetterSubjects,
   producer,
   reaper,
   service,
   worker,
+  type AdminAppRoleOptions,
   type AdminRoleOptions,
   type CustomRoleOptions,
   type DeadLetterOptions,

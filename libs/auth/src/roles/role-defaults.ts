@@ -13,6 +13,13 @@ export {
   deadLetterPayloadBucket,
   reaperDurable,
 } from '@jetbus/core/wire';
+// Worker heartbeats (the workers' bucket, a user's own keys) and the admin app's audit trail.
+export {
+  AUDIT_STREAM,
+  AUDIT_SUBJECT_PREFIX,
+  WORKERS_BUCKET,
+  workerHeartbeatSubject,
+} from '@jetbus/core/wire';
 
 /** Stream that captures JetStream advisories for the reaper (@jetbus/core's `ADVISORY_STREAM`). */
 export const DEFAULT_ADVISORY_STREAM = ADVISORY_STREAM;

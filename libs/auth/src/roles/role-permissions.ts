@@ -17,6 +17,7 @@ export const RoleKinds = {
   Worker: 'worker',
   Service: 'service',
   Admin: 'admin',
+  AdminApp: 'admin-app',
   Reaper: 'reaper',
   Custom: 'custom',
 } as const;
@@ -33,5 +34,10 @@ export interface RolePermissions {
    * permission on its inbox, `_INBOX.>` or `<inboxPrefix>.>`.
    */
   inbox: boolean;
+  /**
+   * The role runs a jetbus worker (`JetbusServer`), which writes its heartbeat: the user gets a
+   * publish permission on its own heartbeat keys, `$KV.JETBUS_WORKERS.<user>.>`, and on no one else's.
+   */
+  heartbeat?: boolean;
   allowResponses?: ResponsePermission;
 }
