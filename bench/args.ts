@@ -14,6 +14,8 @@ export interface BenchOptions {
   out: string;
   /** Run the soak with this many jobs instead of the rounds. */
   soak: number | undefined;
+  /** Instead of the rounds: release lateness of this many delayed jobs (delays 0–10 s). */
+  lateness: number | undefined;
   /** Record a CPU profile of this phase in every run. */
   profile: Phase | undefined;
   profileDir: string | undefined;
@@ -48,6 +50,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --out FILE         JSON with every run and the medians (default ${DEFAULTS.out})
   --quick            ${QUICK.jobs} jobs, ${QUICK.rounds} rounds, ${QUICK.durationS} s latency: a fast check
   --soak N           instead of the rounds: one jetbus worker handles N jobs; reports RSS over time
+  --lateness N       instead of the rounds: N delayed jobs (0–10 s) released by 3 workers; lateness percentiles
   --profile PHASE    write a V8 CPU profile of PHASE's timed section in each run, and summarize it
   --profile-dir DIR  where profiles go (default: a new temp dir)
   --help`;
@@ -108,6 +111,7 @@ const OPTIONS = {
   out: { type: 'string' },
   quick: { type: 'boolean' },
   soak: { type: 'string' },
+  lateness: { type: 'string' },
   profile: { type: 'string' },
   'profile-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -137,6 +141,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     phases: list('phases', values.phases, PHASES, [...DEFAULTS.phases]),
     out: values.out ?? DEFAULTS.out,
     soak: values.soak === undefined ? undefined : number('soak', values.soak, 0, { integer: true }),
+    lateness:
+      values.lateness === undefined ? undefined : number('lateness', values.lateness, 0, { integer: true }),
     profile: profile?.[0],
     profileDir: values['profile-dir'],
     help: values.help === true,

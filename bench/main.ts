@@ -10,6 +10,7 @@ import { type ContenderName, type ContenderParams } from './protocol';
 import { type BenchMeta, formatHeader, formatRun, formatSummary, writeJson } from './report';
 import { runContender } from './run-contender';
 import { formatSoak, runSoak } from './soak';
+import { formatLateness, runLateness } from './lateness';
 
 /** Boot and teardown of one contender process, beyond the time its phases take. */
 const RUN_OVERHEAD_MS = 60_000;
@@ -122,6 +123,13 @@ async function main(): Promise<void> {
     return;
   }
   const meta = await collectMeta();
+  if (options.lateness !== undefined) {
+    const lateness = await runLateness(options.lateness);
+    console.log(formatLateness(lateness));
+    await writeJson(options.out, { meta, options, lateness });
+    console.log(`\nresults: ${resolve(options.out)}`);
+    return;
+  }
   if (options.soak !== undefined) {
     const soak = await runSoak(options, options.soak);
     console.log(formatSoak(soak));

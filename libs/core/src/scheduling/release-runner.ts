@@ -36,6 +36,14 @@ export const RELEASE_ACK_WAIT_MS = 10_000;
  * entries are held, and a job due sooner but stored later would wait behind them.
  */
 export const RELEASE_MAX_ACK_PENDING = -1;
+/**
+ * An entry due within this is held by the worker that fetched it and released by a local timer at
+ * its due time (well within `ack_wait`); one due later is nak-ed. Releases then do not depend on the
+ * precision of the server's redelivery timer, which a busy server fires late.
+ */
+export const RELEASE_HOLD_MS = 2_000;
+/** A nak-ed entry is asked back this long before it is due, to be held for the rest. */
+export const RELEASE_EARLY_MS = 1_000;
 /** Entries pulled per request; undue ones are nak-ed at once, so a batch is cheap. */
 const FETCH_BATCH = 256;
 /** How long one pull waits; bounds how long shutdown waits for the last pull. */
@@ -90,6 +98,8 @@ export class ReleaseRunner {
   private stopping = false;
   private loopDone?: Promise<void>;
   private readonly active = new Set<Promise<void>>();
+  /** Entries due soon, waiting for their local timer. */
+  private readonly held = new Map<JsMsg, NodeJS.Timeout>();
   private stopped?: Promise<void>;
 
   constructor(
@@ -150,10 +160,7 @@ export class ReleaseRunner {
           }
           while (this.active.size >= RELEASE_CONCURRENCY) await Promise.race(this.active);
           const release = this.handle(msg);
-          if (release) {
-            this.active.add(release);
-            void release.finally(() => this.active.delete(release));
-          }
+          if (release) this.track(release);
         }
       } catch (e) {
         if (this.stopping) break;
@@ -168,7 +175,15 @@ export class ReleaseRunner {
     }
   }
 
-  /** Naks an undue entry with the time left (no promise); starts the release of a due one. */
+  private track(release: Promise<void>): void {
+    this.active.add(release);
+    void release.finally(() => this.active.delete(release));
+  }
+
+  /**
+   * Naks an entry due later than `RELEASE_HOLD_MS` to come back shortly before it is due, holds one
+   * due sooner until its due time, and starts the release of a due one (the only case with a promise).
+   */
   private handle(msg: JsMsg): Promise<void> | undefined {
     const target = parseScheduledSubject(msg.subject);
     if (!target) {
@@ -183,8 +198,18 @@ export class ReleaseRunner {
       this.log.warn({ jobId: target.jobId, deliverAt: raw }, 'unreadable Jetbus-Deliver-At; releasing now');
     }
     const left = Math.ceil(due - Date.now());
+    if (left > RELEASE_HOLD_MS) {
+      msg.nak(left - RELEASE_EARLY_MS);
+      return undefined;
+    }
     if (left > 0) {
-      msg.nak(left);
+      // Never released before its due time: the timer fires at it, and the check below repeats.
+      const timer = setTimeout(() => {
+        this.held.delete(msg);
+        if (this.stopping) this.giveBack(msg);
+        else this.track(this.release(msg, target.jobId, target.subject, due, headers));
+      }, left);
+      this.held.set(msg, timer);
       return undefined;
     }
     return this.release(msg, target.jobId, target.subject, due, headers);
@@ -198,6 +223,9 @@ export class ReleaseRunner {
     headers: MsgHdrs | undefined,
   ): Promise<void> {
     const { js, outcomes, stream, metrics } = this.deps;
+    // A timer may fire a millisecond early; hold on until the due time has passed.
+    const early = due - Date.now();
+    if (early > 0) await new Promise((r) => setTimeout(r, early));
     try {
       const decided = await outcomes.decide(jobId, 'released');
       if (decided.outcome === 'cancelled') {
@@ -247,6 +275,11 @@ export class ReleaseRunner {
   stop(graceMs: number): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
+      for (const [msg, timer] of this.held) {
+        clearTimeout(timer);
+        this.giveBack(msg);
+      }
+      this.held.clear();
       await this.loopDone;
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
