@@ -20,6 +20,20 @@ describe('admin auth: password login, sessions, CSRF', () => {
     expect(res.body).toEqual({ password: true, oidc: null });
   });
 
+  it('has no OIDC routes when OIDC is not configured (404), and audits nothing for them', async () => {
+    const before = (await auditTrail(t.jsm)).length;
+    for (const path of ['/auth/oidc/login', '/auth/oidc/callback?code=x&state=y']) {
+      const res = await t.anonymous.get(path);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({
+        statusCode: 404,
+        error: 'NOT_FOUND',
+        message: 'single sign-on is not configured',
+      });
+    }
+    expect(await auditTrail(t.jsm)).toHaveLength(before);
+  });
+
   it('signs in with the right password: the session view and an HttpOnly, SameSite=Strict cookie on /', async () => {
     const res = await login({ username: 'operator', password: t.password('operator') });
     expect(res.status).toBe(200);

@@ -8,6 +8,7 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { AdminModule } from './admin.module';
 import { SESSION_COOKIE } from './auth/admin-session';
+import { SessionMemoryStore } from './auth/session-memory-store';
 import { setupOpenApi } from './openapi/setup-openapi';
 import { type AdminOptions } from './options/admin.options';
 import { resolveAdminOptions } from './options/resolve-admin-options';
@@ -66,6 +67,7 @@ export async function startAdmin(raw: AdminOptions): Promise<AdminServer> {
     session({
       name: SESSION_COOKIE,
       secret: options.sessionSecret,
+      store: new SessionMemoryStore(options.sessionTtlMs),
       resave: false,
       saveUninitialized: false,
       rolling: true,

@@ -4,13 +4,8 @@ import { ADMIN_OPTIONS, type ResolvedAdminOptions } from '../options/resolve-adm
 import { type AdminPrincipal } from './admin-principal';
 import { bearerToken, principalForToken } from './bearer-token';
 
-/** What the session cookie carries once signed in (express-session keeps it server-side). */
-export interface AdminSessionData {
-  principal?: AdminPrincipal;
-  csrfToken?: string;
-}
-
-type AuthenticatedRequest = Request & { principal?: AdminPrincipal; session?: AdminSessionData };
+/** `req.session` is express-session's, its fields declared in admin-session.ts. */
+type AuthenticatedRequest = Request & { principal?: AdminPrincipal };
 
 /**
  * Sets `req.principal` from a bearer token (scripts) or the signed-in session (the web UI). A

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from '../options/resolve-admin-options';
 import { type AdminPrincipal } from './admin-principal';
 import { hashPassword, verifyPassword } from './password-hash';
@@ -10,10 +10,15 @@ import { hashPassword, verifyPassword } from './password-hash';
  * wrong password: timing does not tell which names exist.
  */
 @Injectable()
-export class LocalUsersService {
+export class LocalUsersService implements OnModuleInit {
   private decoy: Promise<string> | undefined;
 
   constructor(@Inject(ADMIN_OPTIONS) private readonly options: ResolvedAdminOptions) {}
+
+  /** The decoy is made before the first login, or that login would take two hashes' time. */
+  async onModuleInit(): Promise<void> {
+    if (this.enabled) await this.decoyHash();
+  }
 
   /** Whether password login is offered at all. */
   get enabled(): boolean {

@@ -1,5 +1,14 @@
-import { ForbiddenException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  type OnModuleInit,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { type Logger } from 'pino';
 import * as client from 'openid-client';
+import { ADMIN_LOGGER } from '../../admin-logger';
 import {
   ADMIN_OPTIONS,
   type ResolvedAdminOptions,
@@ -19,15 +28,30 @@ export interface OidcIdentity {
 
 /**
  * OpenID Connect login (authorization code + PKCE, with state and nonce) through openid-client.
- * The provider's discovery document is fetched on first use and kept; a failed fetch is retried on
- * the next login rather than keeping the app from starting.
+ * The provider's discovery document is fetched at startup (without holding it up) and kept; a
+ * failed fetch is retried on the next login rather than keeping the app from starting.
  */
 @Injectable()
-export class OidcLoginService {
+export class OidcLoginService implements OnModuleInit {
   private configuration: Promise<client.Configuration> | undefined;
   private readonly transactions = new OidcTransactions();
 
-  constructor(@Inject(ADMIN_OPTIONS) private readonly options: ResolvedAdminOptions) {}
+  constructor(
+    @Inject(ADMIN_OPTIONS) private readonly options: ResolvedAdminOptions,
+    @Inject(ADMIN_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Fetches the discovery document now, without waiting: the first login need not, and a down provider must not stop the app. */
+  onModuleInit(): void {
+    const settings = this.options.oidc;
+    if (!settings) return;
+    this.config(settings).catch((e: unknown) =>
+      this.logger.warn(
+        { issuer: settings.issuer, err: e },
+        'OIDC discovery failed; retried on the next login',
+      ),
+    );
+  }
 
   /** The OIDC options, or undefined when single sign-on is not configured. */
   get settings(): ResolvedOidcOptions | undefined {
@@ -91,8 +115,9 @@ export class OidcLoginService {
     return { name: name ?? 'unknown', role: roleFromClaim(claims[settings.roleClaim], settings.roleMap) };
   }
 
-  private required(): ResolvedOidcOptions {
-    if (!this.options.oidc) throw new ForbiddenException('single sign-on is not configured');
+  /** The OIDC options; 404 when single sign-on is not configured. */
+  required(): ResolvedOidcOptions {
+    if (!this.options.oidc) throw new NotFoundException('single sign-on is not configured');
     return this.options.oidc;
   }
 

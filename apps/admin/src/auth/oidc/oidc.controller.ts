@@ -57,6 +57,8 @@ export class OidcController {
   @ApiSeeOtherResponse({ description: 'signed in: redirect to the UI' })
   @ApiForbiddenResponse({ description: 'state, nonce or PKCE check failed, or no role for this user' })
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    // Not configured is a plain 404, not a failed sign-in to audit.
+    this.oidc.required();
     res.clearCookie(TRANSACTION_COOKIE, {
       path: COOKIE_PATH,
       httpOnly: true,
