@@ -7,8 +7,14 @@ import { type AuditFilter, isAuditEntry, matchesAudit } from './audit-filter';
 
 /** Entries one search request reads at most, matching or not: a search never walks a year of trail. */
 export const AUDIT_SCAN_LIMIT = 5_000;
-/** Messages fetched at once (`STREAM.MSG.GET` requests in flight). */
-const BATCH = 64;
+/**
+ * `STREAM.MSG.GET` requests in flight per batch, at most; a search starts with batches the size of
+ * its page and doubles them, so a page of 50 newest entries costs one round trip of about 50 gets.
+ * The app may not put a consumer on the audit stream (its `admin-app` role), so reading one message
+ * per request is the only way; the next batch is requested while the current one is matched.
+ */
+const MAX_BATCH = 256;
+const MIN_BATCH = 16;
 /**
  * Entries are stamped when their action finishes, so two concurrent actions may be stored out of
  * time order; a walk bounded by time stops only this far past the bound.
@@ -40,10 +46,8 @@ export class AuditReader {
     if (!range) return { items: [], next: null, scanned: 0 };
     const items: StoredAuditEntry[] = [];
     let scanned = 0;
-    let top = Math.min(range.last, (before ?? Number.POSITIVE_INFINITY) - 1);
-    while (top >= range.first) {
-      const bottom = Math.max(range.first, top - BATCH + 1);
-      const batch = await this.fetch(bottom, top);
+    const top = Math.min(range.last, (before ?? Number.POSITIVE_INFINITY) - 1);
+    for await (const batch of this.batches(top, range.first, -1, Math.max(MIN_BATCH, limit))) {
       for (let i = batch.length - 1; i >= 0; i--) {
         const entry = batch[i];
         scanned++;
@@ -56,7 +60,6 @@ export class AuditReader {
           return { items, next: atEnd ? null : entry.seq, scanned };
         }
       }
-      top = bottom - 1;
     }
     return { items, next: null, scanned };
   }
@@ -65,12 +68,41 @@ export class AuditReader {
   async *export(filter: AuditFilter): AsyncGenerator<StoredAuditEntry> {
     const range = await this.range();
     if (!range) return;
-    for (let bottom = range.first; bottom <= range.last; bottom += BATCH) {
-      const batch = await this.fetch(bottom, Math.min(range.last, bottom + BATCH - 1));
+    for await (const batch of this.batches(range.first, range.last, 1, MAX_BATCH)) {
       for (const entry of batch) {
         if (filter.until !== undefined && Date.parse(entry.at) >= filter.until + TIME_SLACK_MS) return;
         if (matchesAudit(entry, filter)) yield entry;
       }
+    }
+  }
+
+  /**
+   * The entries from `start` towards `end` (inclusive) in batches, each in sequence order, batch
+   * sizes doubling from `first` to `MAX_BATCH`; one batch is fetched ahead of the one being read.
+   */
+  private async *batches(
+    start: number,
+    end: number,
+    direction: 1 | -1,
+    first: number,
+  ): AsyncGenerator<StoredAuditEntry[]> {
+    let size = Math.min(first, MAX_BATCH);
+    let next = start;
+    const request = (): Promise<StoredAuditEntry[]> | undefined => {
+      if (direction * (end - next) < 0) return undefined;
+      const far = direction === 1 ? Math.min(end, next + size - 1) : Math.max(end, next - size + 1);
+      const batch = direction === 1 ? this.fetch(next, far) : this.fetch(far, next);
+      // Abandoned when the reader stops early; its failure then concerns nobody.
+      batch.catch(() => undefined);
+      next = far + direction;
+      size = Math.min(size * 2, MAX_BATCH);
+      return batch;
+    };
+    let pending = request();
+    while (pending) {
+      const current = pending;
+      pending = request();
+      yield await current;
     }
   }
 
