@@ -50,6 +50,7 @@ describe('admin auth: password login, sessions, CSRF', () => {
       .map((f) => f.trim());
     expect(flags).toEqual(expect.arrayContaining(['Path=/', 'HttpOnly', 'SameSite=Strict']));
     expect(flags).not.toContain('Secure'); // plain http here; auth-https.e2e.ts checks Secure
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
   it('answers a wrong password and an unknown user with the same 401', async () => {
@@ -104,6 +105,7 @@ describe('admin auth: password login, sessions, CSRF', () => {
       via: 'password',
       csrfToken: viewer.csrfToken,
     });
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const anonymous = await t.anonymous.get('/api/auth/session');
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toEqual({ statusCode: 401, error: 'UNAUTHORIZED', message: 'sign in first' });
