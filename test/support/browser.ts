@@ -26,7 +26,7 @@ export interface BrowserFixture {
   newPage(): Promise<Page>;
   /** Saves a full-page screenshot as `test-artifacts/admin-ui/<name>.png`; returns the path. */
   screenshot(page: Page, name: string): Promise<string>;
-  /** Console errors and page errors seen so far, for assertions (CSP violations land here). */
+  /** Console errors (CSP violations land here) and uncaught page errors seen so far. */
   readonly problems: string[];
 }
 
@@ -64,7 +64,10 @@ export function useBrowser(): BrowserFixture {
 
   const watch = (page: Page): Page => {
     page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+      // An HTTP error answer is the UI's business (it shows it); a CSP refusal or a script error is a bug.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+        problems.push(`console: ${m.text()}`);
+      }
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     return page;

@@ -21,9 +21,11 @@ export function fmtDuration(ms: number | null | undefined): string {
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
   const m = s / 60;
-  if (m < 60) return `${Math.floor(m)} min ${Math.round(s % 60)} s`;
+  const both = (a: number, unitA: string, b: number, unitB: string) =>
+    b ? `${a} ${unitA} ${b} ${unitB}` : `${a} ${unitA}`;
+  if (m < 60) return both(Math.floor(m), 'min', Math.floor(s % 60), 's');
   const h = m / 60;
-  if (h < 48) return `${Math.floor(h)} h ${Math.round(m % 60)} min`;
+  if (h < 48) return both(Math.floor(h), 'h', Math.floor(m % 60), 'min');
   return `${Math.floor(h / 24)} d`;
 }
 
@@ -64,3 +66,6 @@ export function visible(text: string, multiline = false): string {
   /* eslint-enable no-control-regex */
   return text.replace(pattern, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** `1 message`, `3 messages`. */
+export const plural = (n: number, noun: string): string => `${fmtNumber(n)} ${noun}${n === 1 ? '' : 's'}`;

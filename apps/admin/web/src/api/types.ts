@@ -89,20 +89,46 @@ export interface DeadLetterItem {
   msgId: string | null;
   subject: string;
   stream: string;
+  streamSeq?: number;
   durable: string;
+  handler?: string | null;
   reason: string;
   error: string;
   attempts: number;
   deadAt: string;
   traceId: string | null;
+  /** Why the entry could not be read fully (headers missing or damaged). */
+  malformed?: string;
+}
+
+/** One replay or edit of a dead letter (or of an earlier dead letter of the same job), from the audit. */
+export interface DeadLetterHistoryEntry {
+  auditSeq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  result: 'ok' | 'error';
+  before?: unknown;
+  after?: unknown;
+  outcome?: unknown;
+  error?: string;
 }
 
 export interface DeadLetterDetail extends DeadLetterItem {
-  stack: string | null;
-  headers: [string, string][] | Record<string, string | string[]>;
-  payload: PayloadView;
-  history: unknown[];
-  handler?: string | null;
+  /** First frames of the stack (older entries may carry one string). */
+  stack: string[] | string | null;
+  storedAt?: string;
+  /** The job had completed; only its ack was lost: replay skips it unless forced. */
+  completed?: boolean;
+  headers: [string, string][];
+  payloadLocation?: 'inline' | 'object' | 'source';
+  /** Null when the payload could not be read (`payloadError` says why). */
+  payload: PayloadView | null;
+  payloadError?: string;
+  rawHeaders?: string;
+  forgedHeaders?: string;
+  history: DeadLetterHistoryEntry[];
 }
 
 export interface DeadLetterPage {

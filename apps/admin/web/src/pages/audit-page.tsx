@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, query } from '../api/api-client';
 import { type AuditItem } from '../api/types';
 import { ErrorBanner } from '../components/error-banner';
-import { Mono } from '../components/untrusted-text';
+import { Mono, UntrustedText } from '../components/untrusted-text';
 import { fmtTime, localInputToIso } from '../format';
 import { useApi } from '../hooks/use-api';
 
@@ -154,7 +154,16 @@ export function AuditPage() {
                   <span class={`badge ${e.result === 'ok' ? 'ok' : 'bad'}`}>{e.result}</span>
                 </td>
                 <td class="details">
-                  <Mono text={details(e)} title />
+                  {details(e) && (
+                    <details>
+                      <summary>
+                        <Mono text={details(e)} />
+                      </summary>
+                      <pre class="code">
+                        <UntrustedText text={JSON.stringify(e, null, 2)} multiline />
+                      </pre>
+                    </details>
+                  )}
                 </td>
               </tr>
             ))}

@@ -7,7 +7,7 @@ import { ErrorBanner } from '../components/error-banner';
 import { HeadersTable } from '../components/headers-table';
 import { PayloadView } from '../components/payload-view';
 import { Mono, UntrustedText } from '../components/untrusted-text';
-import { fmtNumber, fmtTime } from '../format';
+import { fmtNumber, fmtTime, visible } from '../format';
 import { useAction, useApi } from '../hooks/use-api';
 import { useCan } from '../session-context';
 import { EditReplayForm } from './edit-replay-form';
@@ -25,21 +25,21 @@ export function DeadLetterDrawer({ seq, onClose, onChanged }: DrawerProps) {
   const canOperate = useCan('operator');
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const [done, setDone] = useState<string | undefined>(undefined);
   const act = useAction();
   const d = entry.data;
 
+  // A replayed dead letter is deleted once its job is republished, so the drawer closes after it.
   const replay = async () => {
     const ok = await act.run(async () => {
       await api.post(`/api/dead-letters/${seg(seq)}/replay`);
       return true;
     });
     if (ok) {
-      setDone(`Dead letter ${seq} replayed.`);
-      onChanged(`Dead letter ${seq} replayed.`);
-      entry.reload();
+      onChanged(`Dead letter ${seq} replayed to ${visible(d?.subject ?? '')}.`);
+      onClose();
     }
   };
+  const stack = d?.stack ? (Array.isArray(d.stack) ? d.stack.join('\n') : d.stack) : '';
 
   return (
     <Dialog title={`Dead letter ${fmtNumber(seq)}`} onClose={onClose} drawer>
@@ -51,7 +51,11 @@ export function DeadLetterDrawer({ seq, onClose, onChanged }: DrawerProps) {
               <button type="button" class="primary" disabled={act.busy} onClick={() => void replay()}>
                 Replay
               </button>
-              <button type="button" disabled={d.payload.truncated} onClick={() => setEditing(true)}>
+              <button
+                type="button"
+                disabled={!d.payload || d.payload.truncated}
+                onClick={() => setEditing(true)}
+              >
                 Edit and replay…
               </button>
               <button type="button" class="danger-outline" onClick={() => setDeleting(true)}>
@@ -59,25 +63,18 @@ export function DeadLetterDrawer({ seq, onClose, onChanged }: DrawerProps) {
               </button>
             </div>
           )}
-          {d.payload.truncated && canOperate && (
+          {d.payload?.truncated && canOperate && (
             <p class="muted small">The payload is too large to edit here; replay it as it is.</p>
           )}
           <ErrorBanner error={act.error} />
-          {done && (
-            <p class="notice" role="status">
-              {done}
-            </p>
-          )}
-          {editing && (
+          {editing && d.payload && (
             <EditReplayForm
               seq={seq}
               payload={d.payload}
               onCancel={() => setEditing(false)}
               onReplayed={() => {
-                setEditing(false);
-                setDone(`Edited payload replayed from dead letter ${seq}.`);
-                onChanged(`Edited payload replayed from dead letter ${seq}.`);
-                entry.reload();
+                onChanged(`Dead letter ${seq} replayed with the edited payload.`);
+                onClose();
               }}
             />
           )}
@@ -101,6 +98,14 @@ export function DeadLetterDrawer({ seq, onClose, onChanged }: DrawerProps) {
                   <span class="badge">{d.reason}</span> after {fmtNumber(d.attempts)} attempts
                 </td>
               </tr>
+              {d.handler && (
+                <tr>
+                  <th>Handler</th>
+                  <td>
+                    <Mono text={d.handler} />
+                  </td>
+                </tr>
+              )}
               <tr>
                 <th>Dead since</th>
                 <td>{fmtTime(d.deadAt)}</td>
@@ -129,20 +134,36 @@ export function DeadLetterDrawer({ seq, onClose, onChanged }: DrawerProps) {
               )}
             </tbody>
           </table>
+          {d.completed && (
+            <p class="warning">
+              This job had completed; only its acknowledgement was lost. Replaying it runs it again.
+            </p>
+          )}
+          {d.malformed && (
+            <p class="error">
+              Malformed entry: <UntrustedText text={d.malformed} />
+            </p>
+          )}
           <h3>Error</h3>
           <pre class="code error-text" data-testid="dl-error">
             <UntrustedText text={d.error} multiline />
           </pre>
-          {d.stack && (
+          {stack && (
             <details>
               <summary>Stack trace</summary>
               <pre class="code">
-                <UntrustedText text={d.stack} multiline />
+                <UntrustedText text={stack} multiline />
               </pre>
             </details>
           )}
           <h3>Payload</h3>
-          <PayloadView payload={d.payload} />
+          {d.payload ? (
+            <PayloadView payload={d.payload} />
+          ) : (
+            <p class="error">
+              The payload could not be read: <UntrustedText text={d.payloadError ?? 'unknown reason'} />
+            </p>
+          )}
           <h3>Headers</h3>
           <HeadersTable headers={d.headers} />
           <h3>History</h3>

@@ -47,7 +47,9 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
     setSelected(next);
   };
   const toggleAll = () => setSelected(allChecked ? new Set() : new Set(items.map((i) => i.seq)));
-  const startReplay = async (body: { seqs?: number[]; filter?: Record<string, string> }) => {
+  // An empty filter selects every dead letter: the API wants that said out loud with `all: true`.
+  const everything = Object.keys(filter).length === 0;
+  const startReplay = async (body: { seqs?: number[]; filter?: Record<string, string>; all?: boolean }) => {
     const res = await act.run(() => api.post<{ replayId: string }>('/api/dead-letters/replay', body));
     if (res) {
       setReplayId(res.replayId);
@@ -134,7 +136,7 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
               <th>Reason</th>
               <th>Error</th>
               <th class="num">Attempts</th>
-              <th>Consumer</th>
+              <th>Handler</th>
             </tr>
           </thead>
           <tbody>
@@ -172,7 +174,7 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
                 </td>
                 <td class="num">{fmtNumber(d.attempts)}</td>
                 <td>
-                  <Mono text={d.durable} />
+                  <Mono text={d.handler ?? d.durable} />
                 </td>
               </tr>
             ))}
@@ -211,7 +213,7 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
           confirmText="replay"
           action={`Replay ${fmtNumber(page.data?.total)}`}
           onClose={() => setConfirm(null)}
-          onConfirm={() => startReplay({ filter })}
+          onConfirm={() => startReplay(everything ? { all: true } : { filter })}
         >
           <p>
             Re-publishes {fmtNumber(page.data?.total)} dead letters matching {describeFilter(filter)} to their
@@ -226,7 +228,10 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
           action={`Purge ${fmtNumber(page.data?.total)}`}
           onClose={() => setConfirm(null)}
           onConfirm={async () => {
-            const res = await api.post<{ purged: number }>('/api/dead-letters/purge', { filter });
+            const res = await api.post<{ purged: number }>(
+              '/api/dead-letters/purge',
+              everything ? { all: true } : { filter },
+            );
             setNotice(`Purged ${fmtNumber(res.purged)} dead letters.`);
             setSelected(new Set());
             page.reload();

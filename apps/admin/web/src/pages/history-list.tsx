@@ -1,26 +1,42 @@
+import { type DeadLetterHistoryEntry } from '../api/types';
 import { Mono } from '../components/untrusted-text';
 import { fmtTime } from '../format';
 
-/** Replays and edits of one dead letter, oldest first; entries are shown field by field, as text. */
-export function HistoryList({ history }: { history: unknown[] | null | undefined }) {
+/** Long before/after values (whole payloads) are cut for the list; the audit log has them in full. */
+const MAX_SHOWN = 240;
+
+const shown = (value: unknown): string => {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
+};
+
+/** Replays and edits of this job, oldest first, as the audit trail recorded them. */
+export function HistoryList({ history }: { history: DeadLetterHistoryEntry[] | null | undefined }) {
   if (!history || history.length === 0) return <p class="muted">Never replayed or edited.</p>;
   return (
     <ol class="history">
-      {history.map((h, i) => {
-        const entry = h && typeof h === 'object' ? (h as Record<string, unknown>) : { value: h };
-        const at = typeof entry.at === 'string' ? entry.at : undefined;
-        const rest = Object.entries(entry).filter(([k]) => k !== 'at');
-        return (
-          <li key={i}>
-            {at && <span class="when">{fmtTime(at)}</span>}
-            {rest.map(([k, v]) => (
-              <span key={k} class="field-pair">
-                <span class="k">{k}</span> <Mono text={typeof v === 'string' ? v : JSON.stringify(v)} />
-              </span>
-            ))}
-          </li>
-        );
-      })}
+      {history.map((h) => (
+        <li key={h.auditSeq}>
+          <span class="when">{fmtTime(h.at)}</span>
+          <Mono text={h.action} /> by <Mono text={h.actor} />{' '}
+          <span class={`badge ${h.result === 'ok' ? 'ok' : 'bad'}`}>{h.result}</span>
+          {h.error && (
+            <div class="sub">
+              <Mono text={h.error} />
+            </div>
+          )}
+          {h.before !== undefined && (
+            <div class="sub">
+              before <Mono text={shown(h.before)} />
+            </div>
+          )}
+          {h.after !== undefined && (
+            <div class="sub">
+              after <Mono text={shown(h.after)} />
+            </div>
+          )}
+        </li>
+      ))}
     </ol>
   );
 }

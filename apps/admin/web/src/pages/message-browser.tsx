@@ -55,7 +55,7 @@ export function MessageBrowser({ stream }: { stream: string }) {
           <input
             class="mono"
             name="subject"
-            placeholder="orders.* or orders.>"
+            placeholder="orders.>"
             value={draft.subject}
             onInput={(e) => set({ subject: e.currentTarget.value })}
           />
@@ -142,7 +142,7 @@ export function MessageBrowser({ stream }: { stream: string }) {
                 </td>
                 <td class="num">{fmtBytes(m.size)}</td>
                 <td class="preview">
-                  <Mono text={m.payload.text.slice(0, 160)} />
+                  <Mono text={m.payload.text.replace(/\s+/g, ' ').slice(0, 160)} />
                 </td>
               </tr>
             ))}

@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorBanner } from '../components/error-banner';
 import { Stat } from '../components/stat';
 import { Mono } from '../components/untrusted-text';
-import { fmtBytes, fmtDuration, fmtNumber, fmtTime } from '../format';
+import { fmtBytes, fmtDuration, fmtNumber, fmtTime, plural } from '../format';
 import { useApi } from '../hooks/use-api';
 import { navigate } from '../router';
 import { useCan } from '../session-context';
@@ -103,7 +103,9 @@ export function StreamDetailPage({ name }: { name: string }) {
             <div>
               <h2>Configuration</h2>
               <ConfigSummary config={stream.data.config} />
-              <p class="muted small">Created {fmtTime(String(stream.data.config.created ?? ''))}</p>
+              {typeof stream.data.state.created === 'string' && (
+                <p class="muted small">Created {fmtTime(stream.data.state.created)}</p>
+              )}
             </div>
             <div>
               <h2>Consumers</h2>
@@ -154,7 +156,7 @@ export function StreamDetailPage({ name }: { name: string }) {
           }}
         >
           <p>
-            This deletes the stream <Mono text={name} />, all its {fmtNumber(state?.messages)} messages and
+            This deletes the stream <Mono text={name} /> with {plural(state?.messages ?? 0, 'message')} and
             its consumers. It cannot be undone.
           </p>
         </ConfirmDialog>

@@ -1,0 +1,116 @@
+import { useBrowser } from '../support/browser';
+import { useAdmin } from '../support/use-admin';
+import { waitFor } from '../support/wait-for';
+import { buildWebUi, signIn, uiUser } from './ui-support';
+
+/*
+ * The UI shows each role only what it may do (the server enforces it anyway), asks for the stream's
+ * name before a destructive action, is usable from the keyboard, and returns to the login page
+ * whenever the session is gone.
+ */
+
+const viewer = uiUser('viewer');
+const admin = uiUser('admin');
+
+describe('admin web UI: roles, confirmations, keyboard and expired sessions', () => {
+  const t = useAdmin({ users: [viewer.options, admin.options] });
+  const browser = useBrowser();
+
+  beforeAll(async () => {
+    buildWebUi();
+    await t.jsm.streams.add({ name: 'UIDOOMED', subjects: ['uidoomed.>'] });
+    await t.js.publish('uidoomed.a', 'one');
+  });
+
+  it('hides what a viewer cannot do', async () => {
+    const page = await browser.newPage();
+    await signIn(page, t.url, viewer);
+    expect(await page.locator('.who').innerText()).toBe('ui-viewer\nviewer\nSign out');
+    await page.goto(`${t.url}/#/streams`);
+    await page.getByRole('link', { name: 'UIDOOMED' }).waitFor();
+    expect(await page.getByRole('button', { name: 'New stream' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'UIDOOMED' }).click();
+    await page.getByRole('heading', { name: 'UIDOOMED' }).waitFor();
+    expect(await page.getByRole('button', { name: /Purge|Delete/ }).count()).toBe(0);
+    await page.goto(`${t.url}/#/dead-letters`);
+    await page.getByText('Replaying and purging need the operator role.').waitFor();
+    expect(await page.getByRole('button', { name: /Replay|Purge/ }).count()).toBe(0);
+    await browser.screenshot(page, 'viewer-dead-letters');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('User name').waitFor();
+  });
+
+  it('deletes a stream only after its name is typed, from the keyboard', async () => {
+    const page = await browser.newPage();
+    await signIn(page, t.url, admin);
+    await page.goto(`${t.url}/#/streams/UIDOOMED`);
+    await page.getByRole('heading', { name: 'UIDOOMED' }).waitFor();
+    await page.getByRole('button', { name: 'Delete…' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Delete UIDOOMED' });
+    const confirm = dialog.getByRole('button', { name: 'Delete stream' });
+    expect(await confirm.isDisabled()).toBe(true);
+    // Esc closes without doing anything.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await t.jsm.streams.info('UIDOOMED')).state.messages).toBe(1);
+
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await page.keyboard.type('UIDOOME');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.keyboard.type('D');
+    // Preact renders the typed state on its next tick.
+    await waitFor('the confirm button enabled', () => confirm.isEnabled());
+    await browser.screenshot(page, 'stream-delete-confirm');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Streams' }).waitFor();
+    await expect(t.jsm.streams.info('UIDOOMED')).rejects.toThrow(/stream not found/);
+    const log = await t
+      .api('admin')
+      .get<{ items: { action: string; target: string; actor: string }[] }>('/api/audit?action=stream.delete');
+    expect(log.body.items.map((e) => [e.action, e.target, e.actor])).toEqual([
+      ['stream.delete', 'UIDOOMED', 'ui-admin'],
+    ]);
+  });
+
+  it('shows where the keyboard focus is on every control it reaches with Tab', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/#/dead-letters`);
+    await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
+    const seen: string[] = [];
+    for (let i = 0; i < 14; i++) {
+      await page.keyboard.press('Tab');
+      const focus = (await page.evaluate(`(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return { tag: el.tagName, label: el.getAttribute('aria-label') || el.getAttribute('name') || el.textContent.trim().slice(0, 20), outline: style.outlineStyle, width: style.outlineWidth };
+      })()`)) as { tag: string; label: string; outline: string; width: string };
+      seen.push(focus.label);
+      expect([focus.label, focus.outline, focus.width]).toEqual([focus.label, 'solid', '3px']);
+    }
+    // The skip button, the brand, the five pages, the user's sign-out, then the search form.
+    expect(seen.slice(0, 9)).toEqual([
+      'Skip to content',
+      '▲jetbus admin',
+      'Dashboard',
+      'Streams',
+      'Dead letters',
+      'Workers',
+      'Audit log',
+      'Sign out',
+      'q',
+    ]);
+    await browser.screenshot(page, 'keyboard-focus');
+  });
+
+  it('goes back to the login page when the session has ended', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/#/workers`);
+    await page.getByRole('heading', { name: 'Workers' }).waitFor();
+    await page.context().clearCookies();
+    await page.getByRole('link', { name: 'Streams' }).click();
+    await page.getByText('Your session has ended. Sign in again.').waitFor();
+    expect(await page.getByLabel('User name').isVisible()).toBe(true);
+    expect(browser.problems).toEqual([]);
+  });
+});
