@@ -7,7 +7,7 @@ import { type AdminPrincipal } from '../admin-principal';
 import { startSession } from '../admin-session';
 import { Public } from '../roles.decorator';
 import { OIDC_TRANSACTION_TTL_MS } from './oidc-transactions';
-import { OidcLoginService } from './oidc-login.service';
+import { type OidcIdentity, OidcLoginService } from './oidc-login.service';
 
 /** The browser's handle on its sign-in under way; only the OIDC routes ever see it. */
 const TRANSACTION_COOKIE = 'jetbus.oidc';
@@ -49,7 +49,7 @@ export class OidcController {
 
   /**
    * The provider's redirect back: code for tokens, role from the claim, then a session like a
-   * password login's (via `oidc`). Every outcome past a known transaction is audited.
+   * password login's (via `oidc`). Every outcome is audited, failures included.
    */
   @Get('callback')
   @Public()
@@ -67,7 +67,7 @@ export class OidcController {
     });
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     const action = (name: string) => ({ action: 'auth.login', target: name });
-    let identity;
+    let identity: OidcIdentity;
     try {
       identity = await this.oidc.finish(cookie(req, TRANSACTION_COOKIE), query);
     } catch (e) {
