@@ -1,6 +1,7 @@
 import { PolicyError } from '../errors/policy.error';
 import {
   admin,
+  adminApp,
   customRole,
   type DeadLetterOptions,
   producer,
@@ -104,6 +105,12 @@ function resolveRole(errors: Errors, r: ParsedRole, path: PolicyPath): RolePermi
     const o = r.admin;
     return build(errors, [...path, 'admin'], () =>
       o === null || o === true ? admin() : admin({ publish: o.publish ?? [], subscribe: o.subscribe ?? [] }),
+    );
+  }
+  if (r['admin-app'] !== undefined) {
+    const o = r['admin-app'];
+    return build(errors, [...path, 'admin-app'], () =>
+      o === null || o === true ? adminApp() : adminApp({ replaySubjects: o.replaySubjects ?? [] }),
     );
   }
   if (r.reaper) {

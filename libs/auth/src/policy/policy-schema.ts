@@ -207,6 +207,12 @@ const builtinRoles = {
     .register(policyDocs, {
       description: 'The whole JetStream API, plus `publish` (e.g. replay subjects) and `subscribe`.',
     }),
+  'admin-app': z
+    .union([z.null(), z.literal(true), strict({ replaySubjects: subjects })])
+    .optional()
+    .register(policyDocs, {
+      description: "The admin web app's user; `replaySubjects`: where it may replay dead letters to.",
+    }),
   reaper: strict({
     streams: z.array(name('stream')).nullish(),
     ...deadLetterFields,

@@ -356,7 +356,7 @@ describe('validatePolicy', () => {
       doc.roles.producer = { prodcer: { subjects: ['orders.>'] } };
       expect(errorsOf(doc)).toEqual([
         'roles.producer.prodcer: unknown field "prodcer" (did you mean "producer"?)',
-        'roles.producer: role allows nothing: use one of producer, worker, service, admin, reaper or publish/subscribe allow lists',
+        'roles.producer: role allows nothing: use one of producer, worker, service, admin, admin-app, reaper or publish/subscribe allow lists',
       ]);
     });
 
