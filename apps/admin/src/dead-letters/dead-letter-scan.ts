@@ -5,8 +5,6 @@ import { type SearchOrder } from './dto/search-dead-letters.query';
 
 /** Most dead letters one search request examines before it answers with what it has and a cursor. */
 export const SCAN_BUDGET = 20_000;
-/** First window of a newest-first scan, in matching messages; it grows 4x while pages stay short. */
-const FIRST_WINDOW = 256;
 
 export interface ScanRequest {
   criteria: DeadLetterCriteria;
@@ -80,7 +78,8 @@ export class DeadLetterScan {
     if (from > ctx.last) return { entries, next: null, scanned };
     const window = await this.reader.open(from, ctx.filterSubject);
     let next: number | null = null;
-    for await (const msg of window.read()) {
+    // A filter beyond the subject may need many entries per match: pulls grow from the page size.
+    for await (const msg of window.read(req.limit)) {
       if (msg.seq > ctx.last) break;
       scanned++;
       const entry = parseDeadLetter(msg, ctx.prefix);
@@ -105,7 +104,8 @@ export class DeadLetterScan {
     let scanned = 0;
     // Matching messages above `hi` (newer than the cursor), to count each window by difference.
     let above = hi >= ctx.last ? 0 : await this.countFrom(hi + 1, ctx.filterSubject);
-    let span = Math.max(FIRST_WINDOW, req.limit * 2);
+    // First window: twice the page (all of it when nothing but the subject is asked for); 4x after.
+    let span = req.limit * 2;
     while (hi >= ctx.first && entries.length < req.limit && scanned < ctx.budget) {
       const left = ctx.budget - scanned;
       let lo = Math.max(ctx.first, hi - span + 1);
@@ -117,7 +117,7 @@ export class DeadLetterScan {
         window = await this.reader.open(lo, ctx.filterSubject);
       }
       const found: DeadLetterEntry[] = [];
-      for await (const msg of window.read()) {
+      for await (const msg of window.read(window.pending - above)) {
         if (msg.seq > hi) break;
         scanned++;
         const entry = parseDeadLetter(msg, ctx.prefix);

@@ -8,8 +8,12 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 
-/** Messages per pull: a dead letter's headers are a few hundred bytes to a few KiB. */
-const BATCH = 500;
+/**
+ * Largest pull, in messages (a dead letter's headers are a few hundred bytes to a few KiB). Each
+ * pull costs a round trip and some tens of ms in nats.js, so pulls start at what the caller expects
+ * to need and double up to this.
+ */
+const MAX_BATCH = 10_000;
 /** How long one pull waits when fewer messages than counted arrive (some were deleted meanwhile). */
 const PULL_EXPIRES_MS = 1_000;
 
@@ -17,8 +21,11 @@ const PULL_EXPIRES_MS = 1_000;
 export interface HeadersWindow {
   /** Messages at or after `from` that match the subject filter, when the consumer was created. */
   pending: number;
-  /** Reads them in sequence order; stop early by breaking out (the consumer is deleted either way). */
-  read(): AsyncGenerator<StoredMsg, void, undefined>;
+  /**
+   * Reads them in sequence order, the first pull asking for `expected` messages (then twice as
+   * many each time); stop early by breaking out (the consumer is deleted either way).
+   */
+  read(expected?: number): AsyncGenerator<StoredMsg, void, undefined>;
   /** Deletes the consumer if `read()` was never run to its end. */
   close(): Promise<void>;
 }
@@ -60,15 +67,15 @@ export class StreamWindowReader {
     return {
       pending: info.num_pending,
       close,
-      async *read() {
+      async *read(expected = MAX_BATCH) {
         try {
           const consumer = await js.consumers.get(stream, info.name);
           let left = info.num_pending;
+          let size = Math.max(1, Math.min(expected, MAX_BATCH));
           while (left > 0) {
-            const batch = await consumer.fetch({
-              max_messages: Math.min(left, BATCH),
-              expires: PULL_EXPIRES_MS,
-            });
+            const max = Math.min(left, size);
+            size = Math.min(size * 2, MAX_BATCH);
+            const batch = await consumer.fetch({ max_messages: max, expires: PULL_EXPIRES_MS });
             let got = 0;
             for await (const m of batch) {
               got++;
