@@ -6,6 +6,7 @@ import { type AdminStartCommandOptions, isLoopbackHost } from './admin-start.opt
 
 type AdminPackage = typeof import('@jetbus/admin');
 type AdminOptions = import('@jetbus/admin').AdminOptions;
+type ConfigParser = Pick<AdminPackage, 'parseAdminConfig'>;
 
 /** Where the one-time login of `--dev` signs in: a user name no config would pick by accident. */
 export const DEV_USER = 'dev';
@@ -33,7 +34,7 @@ export async function loadAdmin(): Promise<AdminPackage> {
 }
 
 /** The config file's options, parsed the way the app parses its own (YAML or JSON). */
-async function readConfig(file: string, admin: AdminPackage): Promise<AdminOptions> {
+async function readConfig(file: string, admin: ConfigParser): Promise<AdminOptions> {
   const text = (await readOptionFile(file, 'config file')).toString('utf8');
   return admin.parseAdminConfig(text, file);
 }
@@ -45,7 +46,7 @@ export type OptionSource = (name: string) => string | undefined;
 export async function adminOptionsOf(
   options: AdminStartCommandOptions,
   source: OptionSource,
-  admin: AdminPackage,
+  admin: ConfigParser,
 ): Promise<AdminOptions> {
   if (options.tlsCert || options.tlsKey) {
     throw new UsageError(
