@@ -78,6 +78,32 @@ const seqsOf = (page: Page) => page.items.map((i) => i.seq);
 describe('admin: dead letters', () => {
   const t = useAdmin();
 
+  it('documents every dead-letter route in the OpenAPI document', async () => {
+    const res = await t.anonymous.get<{ paths: Record<string, Record<string, { tags?: string[] }>> }>(
+      '/api/docs-json',
+    );
+    expect(res.status).toBe(200);
+    const routes = Object.entries(res.body.paths)
+      .filter(([path]) => path.startsWith('/api/dead-letters'))
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    expect(routes).toEqual([
+      'DELETE /api/dead-letters/{seq}',
+      'GET /api/dead-letters',
+      'GET /api/dead-letters/replays/{replayId}',
+      'GET /api/dead-letters/{seq}',
+      'POST /api/dead-letters/purge',
+      'POST /api/dead-letters/replay',
+      'POST /api/dead-letters/{seq}/edit-replay',
+      'POST /api/dead-letters/{seq}/replay',
+    ]);
+  });
+
+  it('answers an empty page while there is no DLQ stream yet', async () => {
+    const res = await t.api('viewer').get('/api/dead-letters');
+    expect([res.status, res.body]).toEqual([200, { items: [], next: null, scanned: 0, total: 0 }]);
+  });
+
   describe('with a worker that dead-letters bad orders', () => {
     let worker: INestApplicationContext;
     let bus: JetbusClient;
