@@ -8,6 +8,6 @@ describe('the policy example in README.md', () => {
     const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const policy = parsePolicy(yaml, { source: 'README.md' });
     expect(policy.accounts.map((a) => a.name)).toEqual(['ORDERS', 'BILLING']);
-    expect(Object.keys(policy.roles)).toHaveLength(6);
+    expect(Object.keys(policy.roles)).toHaveLength(7);
   });
 });
