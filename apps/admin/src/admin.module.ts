@@ -15,11 +15,18 @@ import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { RolesGuard } from './auth/roles.guard';
 import { JetbusExceptionFilter } from './http/jetbus-exception.filter';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from './options/resolve-admin-options';
+import { MessagesModule } from './messages/messages.module';
 import { StreamsModule } from './streams/streams.module';
 import { WebModule } from './web/web.module';
 
 /** The admin app's feature modules (each a folder: its controller, service and DTOs). */
-const FEATURES: DynamicModule['imports'] = [AuthModule, StreamsModule, DeadLettersModule, WebModule];
+const FEATURES: DynamicModule['imports'] = [
+  AuthModule,
+  MessagesModule,
+  StreamsModule,
+  DeadLettersModule,
+  WebModule,
+];
 
 /**
  * Composition root of the admin app: the NATS connection (`JetbusModule`, no handlers, no
