@@ -1,5 +1,8 @@
+import { type INestApplicationContext, Injectable } from '@nestjs/common';
 import { type KV, Kvm } from '@nats-io/kv';
-import { type WorkerHeartbeat } from '@jetbus/core';
+import { JetbusClient, JobHandler, NonRetryableError, Payload, type WorkerHeartbeat } from '@jetbus/core';
+import { startJetbusApp } from '../support/jetbus-app';
+import { waitFor } from '../support/wait-for';
 import { heartbeat } from './workers-fixture';
 import { useAdmin } from '../support/use-admin';
 
@@ -53,5 +56,75 @@ describe('GET /api/workers without any worker', () => {
   it('answers an empty list and the default interval when the bucket does not exist', async () => {
     const res = await t.api('viewer').get('/api/workers');
     expect(res.body).toEqual({ workers: [], intervalMs: 5_000 });
+  });
+});
+
+@Injectable()
+class BillingJobs {
+  @JobHandler('bill.charge')
+  charge(@Payload() job: { n: number; fail?: boolean }): void {
+    if (job.fail) throw new NonRetryableError(`charge ${job.n} refused`);
+  }
+}
+
+describe('GET /api/workers and /api/overview with a real jetbus worker', () => {
+  const t = useAdmin();
+  let worker: INestApplicationContext | undefined;
+  afterAll(() => worker?.close());
+
+  it('show the process and its handler with the counts its heartbeat reports', async () => {
+    worker = await startJetbusApp(
+      {
+        servers: t.server.url,
+        name: 'billing',
+        streams: [{ name: 'BILL', subjects: ['bill.>'] }],
+        heartbeat: { interval: 200 },
+        logger: false,
+      },
+      [BillingJobs],
+    );
+    const bus = worker.get(JetbusClient);
+    for (let n = 1; n <= 4; n++) await bus.publish('bill.charge', { n, fail: n === 4 });
+
+    const settled = await waitFor('four jobs settled in a heartbeat', async () => {
+      const res = await t.api('viewer').get<{ workers: Worker[] }>('/api/workers');
+      const mine = res.body.workers.find((w) => w.name === 'billing');
+      return mine?.handlers[0]?.processed === 4 && mine;
+    });
+    expect(settled).toMatchObject({ name: 'billing', user: 'anon', pid: process.pid, stale: false });
+    expect(settled.handlers).toEqual([
+      {
+        handler: 'BillingJobs.charge',
+        subject: 'bill.charge',
+        stream: 'BILL',
+        durable: 'billing_bill-charge',
+        concurrency: settled.handlers[0].concurrency,
+        inFlight: 0,
+        processed: 4,
+        failed: 1,
+        retried: 0,
+        deadLettered: 1,
+      },
+    ]);
+
+    const overview = await t.api('viewer').get<{ workers: number; handlers: unknown[] }>('/api/overview');
+    expect(overview.body.workers).toBe(1);
+    expect(overview.body.handlers).toEqual([
+      {
+        handler: 'BillingJobs.charge',
+        subject: 'bill.charge',
+        processed: 4,
+        failed: 1,
+        retried: 0,
+        deadLettered: 1,
+        inFlight: 0,
+      },
+    ]);
+
+    await worker.close();
+    worker = undefined;
+    // A worker that shuts down deletes its key: it is gone at once, not after its TTL.
+    const after = await t.api('viewer').get<{ workers: Worker[] }>('/api/workers');
+    expect(after.body.workers.filter((w) => w.name === 'billing')).toEqual([]);
   });
 });
