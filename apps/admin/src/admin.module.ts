@@ -15,6 +15,7 @@ import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { RolesGuard } from './auth/roles.guard';
 import { JetbusExceptionFilter } from './http/jetbus-exception.filter';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from './options/resolve-admin-options';
+import { ConsumersModule } from './consumers/consumers.module';
 import { MessagesModule } from './messages/messages.module';
 import { StreamsModule } from './streams/streams.module';
 import { WebModule } from './web/web.module';
@@ -22,6 +23,7 @@ import { WebModule } from './web/web.module';
 /** The admin app's feature modules (each a folder: its controller, service and DTOs). */
 const FEATURES: DynamicModule['imports'] = [
   AuthModule,
+  ConsumersModule,
   MessagesModule,
   StreamsModule,
   DeadLettersModule,
