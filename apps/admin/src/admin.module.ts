@@ -8,17 +8,22 @@ import {
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { JetbusModule } from '@jetbus/core';
 import { ADMIN_LOGGER, createAdminLogger } from './admin-logger';
+import { AuditModule } from './audit/audit.module';
 import { AuditService } from './audit/audit.service';
 import { AuthModule } from './auth/auth.module';
 import { AuthenticateMiddleware } from './auth/authenticate.middleware';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { RolesGuard } from './auth/roles.guard';
+import { HealthModule } from './health/health.module';
 import { JetbusExceptionFilter } from './http/jetbus-exception.filter';
+import { MetricsModule } from './metrics/metrics.module';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from './options/resolve-admin-options';
 import { ConsumersModule } from './consumers/consumers.module';
 import { MessagesModule } from './messages/messages.module';
 import { StreamsModule } from './streams/streams.module';
 import { WebModule } from './web/web.module';
+import { OverviewModule } from './overview/overview.module';
+import { WorkersModule } from './workers/workers.module';
 
 /** The admin app's feature modules (each a folder: its controller, service and DTOs). */
 const FEATURES: DynamicModule['imports'] = [
@@ -27,6 +32,11 @@ const FEATURES: DynamicModule['imports'] = [
   MessagesModule,
   StreamsModule,
   DeadLettersModule,
+  AuditModule,
+  WorkersModule,
+  OverviewModule,
+  MetricsModule,
+  HealthModule,
   WebModule,
 ];
 
