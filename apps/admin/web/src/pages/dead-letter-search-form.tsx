@@ -46,7 +46,7 @@ export function DeadLetterSearchForm({ initial, onSearch }: SearchFormProps) {
           ref={q}
           name="q"
           type="search"
-          placeholder="id, message id, subject, error, payload…"
+          placeholder="id, subject, error…"
           value={s.q}
           onInput={(e) => set({ q: e.currentTarget.value })}
         />

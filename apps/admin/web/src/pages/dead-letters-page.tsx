@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorBanner } from '../components/error-banner';
 import { TimeAgo } from '../components/time-ago';
 import { Mono } from '../components/untrusted-text';
-import { fmtNumber } from '../format';
+import { fmtNumber, plural } from '../format';
 import { useAction, useApi } from '../hooks/use-api';
 import { useCan } from '../session-context';
 import { DeadLetterDrawer } from './dead-letter-drawer';
@@ -17,6 +17,12 @@ const PAGE_SIZE = 50;
 
 type Confirm = 'replay-all' | 'purge' | null;
 
+/** A dry run's answer: how many dead letters the filter selects, and how many of them can be replayed. */
+interface ReplayPlan {
+  total: number;
+  replayable: number;
+}
+
 export function DeadLettersPage({ params }: { params: URLSearchParams }) {
   const [search, setSearch] = useState<DeadLetterSearch>(() => searchFromParams(params));
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -25,6 +31,7 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
   const [replayId, setReplayId] = useState<string | undefined>(undefined);
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [plan, setPlan] = useState<ReplayPlan | undefined>(undefined);
   const canOperate = useCan('operator');
   const act = useAction();
 
@@ -49,6 +56,20 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
   const toggleAll = () => setSelected(allChecked ? new Set() : new Set(items.map((i) => i.seq)));
   // An empty filter selects every dead letter: the API wants that said out loud with `all: true`.
   const everything = Object.keys(filter).length === 0;
+  const selection = everything ? { all: true } : { filter };
+  /**
+   * Search pages count only what they examined, so a bulk action first asks the server for a dry
+   * run: the confirmation then states exactly how many dead letters it will touch.
+   */
+  const askFirst = async (what: Exclude<Confirm, null>) => {
+    const counted = await act.run(() =>
+      api.post<ReplayPlan>('/api/dead-letters/replay', { ...selection, dryRun: true }),
+    );
+    if (counted) {
+      setPlan(counted);
+      setConfirm(what);
+    }
+  };
   const startReplay = async (body: { seqs?: number[]; filter?: Record<string, string>; all?: boolean }) => {
     const res = await act.run(() => api.post<{ replayId: string }>('/api/dead-letters/replay', body));
     if (res) {
@@ -62,8 +83,15 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
       <div class="page-head">
         <h1>Dead letters</h1>
         {page.data && (
-          <span class="muted" data-testid="dl-total">
-            {fmtNumber(page.data.total)} matching
+          <span class="muted">
+            <span data-testid="dl-total">{plural(page.data.total, 'dead letter')}</span> in the stream
+            {/* The exact count of matches is known when the first page holds them all. */}
+            {!everything && cursors.length === 1 && !page.data.next && (
+              <>
+                {' · '}
+                <span data-testid="dl-matching">{fmtNumber(items.length)} matching</span>
+              </>
+            )}
           </span>
         )}
       </div>
@@ -81,16 +109,16 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
             </button>
             <button
               type="button"
-              disabled={!page.data || page.data.total === 0 || act.busy}
-              onClick={() => setConfirm('replay-all')}
+              disabled={!page.data || items.length === 0 || act.busy}
+              onClick={() => void askFirst('replay-all')}
             >
               Replay all matching…
             </button>
             <button
               type="button"
               class="danger-outline"
-              disabled={!page.data || page.data.total === 0}
-              onClick={() => setConfirm('purge')}
+              disabled={!page.data || items.length === 0 || act.busy}
+              onClick={() => void askFirst('purge')}
             >
               Purge matching…
             </button>
@@ -207,39 +235,38 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
           }}
         />
       )}
-      {confirm === 'replay-all' && (
+      {confirm === 'replay-all' && plan && (
         <ConfirmDialog
           title="Replay all matching"
           confirmText="replay"
-          action={`Replay ${fmtNumber(page.data?.total)}`}
+          action={`Replay ${fmtNumber(plan.replayable)}`}
           onClose={() => setConfirm(null)}
-          onConfirm={() => startReplay(everything ? { all: true } : { filter })}
+          onConfirm={() => startReplay(selection)}
         >
           <p>
-            Re-publishes {fmtNumber(page.data?.total)} dead letters matching {describeFilter(filter)} to their
+            Re-publishes {plural(plan.replayable, 'dead letter')} matching {describeFilter(filter)} to their
             original subjects.
+            {plan.replayable < plan.total &&
+              ` ${fmtNumber(plan.total - plan.replayable)} more match but cannot be replayed.`}
           </p>
         </ConfirmDialog>
       )}
-      {confirm === 'purge' && (
+      {confirm === 'purge' && plan && (
         <ConfirmDialog
           title="Purge matching dead letters"
           confirmText="purge"
-          action={`Purge ${fmtNumber(page.data?.total)}`}
+          action={`Purge ${fmtNumber(plan.total)}`}
           onClose={() => setConfirm(null)}
           onConfirm={async () => {
-            const res = await api.post<{ purged: number }>(
-              '/api/dead-letters/purge',
-              everything ? { all: true } : { filter },
-            );
-            setNotice(`Purged ${fmtNumber(res.purged)} dead letters.`);
+            const res = await api.post<{ purged: number }>('/api/dead-letters/purge', selection);
+            setNotice(`Purged ${plural(res.purged, 'dead letter')}.`);
             setSelected(new Set());
             page.reload();
           }}
         >
           <p>
-            Deletes {fmtNumber(page.data?.total)} dead letters matching {describeFilter(filter)} for good.
-            Their jobs will not run again.
+            Deletes {plural(plan.total, 'dead letter')} matching {describeFilter(filter)} for good. Their jobs
+            will not run again.
           </p>
         </ConfirmDialog>
       )}
