@@ -208,6 +208,15 @@ describe('admin web UI: an operator fixes a dead letter', () => {
     const actions = await page.locator('table.audit tbody tr td:nth-child(3)').allTextContents();
     for (const entry of mine) expect(actions).toContain(entry.action);
     await browser.screenshot(page, 'audit');
+    // The export link downloads NDJSON with the session cookie: one line per entry, oldest or newest.
+    const href = await page.getByRole('link', { name: 'Export NDJSON' }).getAttribute('href');
+    const exported = await page.request.get(`${t.url}${href ?? ''}`);
+    expect(exported.status()).toBe(200);
+    expect(exported.headers()['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = (await exported.text()).trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { seq: number }).seq).sort((a, b) => a - b)).toEqual(
+      audit.map((e) => e.seq),
+    );
     expect(browser.problems).toEqual([]);
   });
 

@@ -103,8 +103,33 @@ describe('admin web UI: roles, confirmations, keyboard and expired sessions', ()
     await browser.screenshot(page, 'keyboard-focus');
   });
 
+  it('offers single sign-on when the server says so, and only ever links to this origin', async () => {
+    const page = await browser.newPage();
+    await page.context().clearCookies();
+    // Only the providers answer is replaced (OIDC needs an identity provider): the rest is the real app.
+    const answer = (loginUrl: string) => ({
+      password: true,
+      oidc: { label: 'Sign in with Acme SSO', loginUrl },
+    });
+    await page.route('**/api/auth/providers', (route) => route.fulfill({ json: answer('/auth/oidc/login') }));
+    await page.goto(`${t.url}/#/`);
+    const sso = page.getByRole('link', { name: 'Sign in with Acme SSO' });
+    await sso.waitFor();
+    expect(await sso.getAttribute('href')).toBe('/auth/oidc/login');
+    await browser.screenshot(page, 'login-oidc');
+    await page.unroute('**/api/auth/providers');
+    await page.route('**/api/auth/providers', (route) =>
+      route.fulfill({ json: answer('javascript:alert(1)') }),
+    );
+    await page.reload();
+    await sso.waitFor();
+    expect(await sso.getAttribute('href')).toBe('/auth/oidc/login');
+    await page.unroute('**/api/auth/providers');
+  });
+
   it('goes back to the login page when the session has ended', async () => {
     const page = await browser.newPage();
+    await signIn(page, t.url, admin);
     await page.goto(`${t.url}/#/workers`);
     await page.getByRole('heading', { name: 'Workers' }).waitFor();
     await page.context().clearCookies();
