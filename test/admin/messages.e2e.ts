@@ -1,3 +1,4 @@
+import { AckPolicy, RetentionPolicy } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { type ApiResponse, useAdmin } from '../support/use-admin';
 
@@ -233,8 +234,26 @@ describe('messages API', () => {
       expect(future.body).toEqual({ messages: [], next: null });
     });
 
-    it('leaves no probe consumer behind', async () => {
+    it('creates no consumer', async () => {
       expect((await t.jsm.streams.info('TIMED')).state.consumer_count).toBe(0);
+    });
+
+    it('works on a work-queue stream with a consumer and interior gaps', async () => {
+      await t.jsm.streams.add({
+        name: 'TIMED_WQ',
+        subjects: ['timedwq.*'],
+        retention: RetentionPolicy.Workqueue,
+      });
+      await t.jsm.consumers.add('TIMED_WQ', { durable_name: 'jobs', ack_policy: AckPolicy.Explicit });
+      for (let i = 1; i <= 20; i++) await t.js.publish('timedwq.a', `early ${i}`);
+      await sleep(50);
+      for (let i = 1; i <= 20; i++) await t.js.publish('timedwq.b', `late ${i}`);
+      // Work done: every other early job and late job 21, 23, ... leave the stream.
+      for (let seq = 1; seq <= 40; seq += 2) await t.jsm.streams.deleteMessage('TIMED_WQ', seq);
+      const firstLate = (await t.jsm.streams.getMessage('TIMED_WQ', { seq: 22 }))?.time.toISOString();
+      const res = await viewer().get<Page>(`/api/streams/TIMED_WQ/messages?since=${firstLate}&limit=3`);
+      expect([seqs(res.body), res.body.next]).toEqual([[22, 24, 26], 28]);
+      expect((await t.jsm.streams.info('TIMED_WQ')).state.consumer_count).toBe(1);
     });
   });
 

@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, Param } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCookieAuth,
   ApiForbiddenResponse,
@@ -23,6 +24,7 @@ import { ConsumerDetailDto, ConsumerListDto } from './dto/consumer-view.dto';
 @ApiCookieAuth()
 @ApiUnauthorizedResponse({ description: 'not signed in' })
 @ApiForbiddenResponse({ description: 'role too low' })
+@ApiBadRequestResponse({ description: 'not a stream or consumer name' })
 @ApiNotFoundResponse({ description: 'no such stream or consumer' })
 @Controller('api/streams/:name/consumers')
 export class ConsumersController {

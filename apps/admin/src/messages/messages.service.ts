@@ -30,7 +30,7 @@ export class MessagesService {
     const format = query.format ?? 'json';
     let seq = Math.max(fromSeq ?? 1, info.state.first_seq, 1);
     if (since !== undefined) {
-      const start = await startSequenceAt(jsm, stream, info.state, new Date(since), subject);
+      const start = await startSequenceAt(reader, info.state, new Date(since));
       if (start === null) return { messages: [], next: null };
       seq = Math.max(seq, start);
     }

@@ -1,39 +1,41 @@
-import { AckPolicy, DeliverPolicy, type JetStreamManager, type StreamState } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
-
-/** Long enough for the two requests below; the server drops the consumer by itself after it. */
-const PROBE_INACTIVE_MS = 10_000;
+import { type StreamState } from '@nats-io/jetstream';
+import { type StreamReader } from './stream-reader';
 
 /**
- * The sequence of the first message stored at or after `since` (matching `filter`), or null when
- * there is none. nats-server finds it itself when a consumer starts `by_start_time` (a binary
- * search of its store): the probe consumer is created, its starting point read from its info
- * (`delivered.stream_seq` is the sequence before it, `num_pending` what lies after) and deleted,
- * without a single message delivered. Direct get `start_time` would do it in one request, but
- * only from nats-server 2.11.
+ * The sequence of the first message stored at or after `since`, or null when there is none. A
+ * binary search over sequences, reading one message per step (`next_by_subj` `>`, so deleted
+ * sequences cost nothing): about log2(last - first) requests, 20 for a million messages. It relies
+ * on what nats-server's own `by_start_time` lookup relies on, store times that grow with the
+ * sequence. A probe consumer (`opt_start_time`) was the first idea, but a work-queue stream
+ * refuses one (no ack-none consumer, no overlapping filters) and an interest stream would retain
+ * for it; a direct get with `start_time` needs nats-server 2.11.
+ *
+ * Store times carry nanoseconds and `since` milliseconds: a message is at or after `since`
+ * exactly when its time truncated to the millisecond is, which is what `Date` compares.
  */
 export async function startSequenceAt(
-  jsm: JetStreamManager,
-  stream: string,
+  reader: StreamReader,
   state: StreamState,
   since: Date,
-  filter: string | undefined,
 ): Promise<number | null> {
-  // Stored times have nanoseconds, `since` milliseconds: past the last one's millisecond is past it.
-  // nats-server 2.9 starts a consumer whose start time is past the end at the first message, so
-  // this case is answered here, not by the probe.
-  if (state.messages === 0 || since.getTime() > Date.parse(state.last_ts)) return null;
-  if (!filter && since.getTime() <= Date.parse(state.first_ts)) return state.first_seq;
-  const probe = await jsm.consumers.add(stream, {
-    ack_policy: AckPolicy.None,
-    deliver_policy: DeliverPolicy.StartTime,
-    opt_start_time: since.toISOString(),
-    ...(filter ? { filter_subject: filter } : {}),
-    mem_storage: true,
-    num_replicas: 1,
-    inactive_threshold: nanos(PROBE_INACTIVE_MS),
-  });
-  // Best effort: the inactive threshold removes it anyway if this delete is lost.
-  await jsm.consumers.delete(stream, probe.name).catch(() => undefined);
-  return probe.num_pending > 0 ? probe.delivered.stream_seq + 1 : null;
+  if (state.messages === 0) return null;
+  const at = since.getTime();
+  // g(s): the first message stored at or after sequence s is at or after `since`. g is false, then
+  // true, as s grows; the answer is the message of the smallest s where it holds.
+  const holds = async (seq: number): Promise<{ ok: boolean; seq: number | undefined }> => {
+    const msg = await reader.next(seq, '>');
+    return { ok: !msg || Date.parse(msg.time) >= at, seq: msg?.seq };
+  };
+  const last = await reader.next(state.last_seq, '>');
+  if (!last || Date.parse(last.time) < at) return null;
+  let lo = state.first_seq;
+  let hi = last.seq;
+  while (lo < hi) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    const probe = await holds(mid);
+    if (probe.ok) hi = mid;
+    // Every sequence up to the message found leads to that same message: skip them all.
+    else lo = (probe.seq ?? mid) + 1;
+  }
+  return (await reader.next(lo, '>'))?.seq ?? null;
 }

@@ -56,6 +56,7 @@ export class StreamsController {
   @Get(':name')
   @ApiOperation({ summary: "A stream's configuration and state" })
   @ApiOkResponse({ type: StreamDetailDto })
+  @ApiBadRequestResponse({ description: 'not a stream name' })
   @ApiNotFoundResponse({ description: 'no such stream' })
   get(@Param() { name }: StreamParams): Promise<StreamDetailDto> {
     return this.streams.get(name);
@@ -79,6 +80,8 @@ export class StreamsController {
     summary: 'Change some settings of a stream (audited: stream.update, with before and after)',
   })
   @ApiOkResponse({ type: StreamDetailDto })
+  @ApiBadRequestResponse({ description: 'no field, a bad field, or a change the server refuses' })
+  @ApiNotFoundResponse({ description: 'no such stream' })
   @ApiConflictResponse({ description: 'the audit stream' })
   update(
     @Actor() actor: AuditActor,
@@ -95,6 +98,8 @@ export class StreamsController {
     summary: 'Remove messages, all or by subject, optionally keeping the newest (audited: stream.purge)',
   })
   @ApiOkResponse({ type: PurgeResultDto })
+  @ApiBadRequestResponse({ description: 'a bad subject or keep' })
+  @ApiNotFoundResponse({ description: 'no such stream' })
   @ApiConflictResponse({ description: 'the audit stream' })
   purge(
     @Actor() actor: AuditActor,
@@ -109,6 +114,7 @@ export class StreamsController {
   @ApiOperation({ summary: 'Delete a stream and its messages (audited: stream.delete)' })
   @ApiOkResponse({ type: DeletedDto })
   @ApiBadRequestResponse({ description: 'the dead-letter stream without ?confirm=<its name>' })
+  @ApiNotFoundResponse({ description: 'no such stream' })
   @ApiConflictResponse({ description: 'the audit stream' })
   delete(
     @Actor() actor: AuditActor,
