@@ -142,6 +142,49 @@ describe('admin web UI: an operator fixes a dead letter', () => {
     await browser.screenshot(page, 'stream-consumers');
   });
 
+  it('pages through a stream, filters by subject and shows payloads as hex', async () => {
+    for (let n = 2; n <= 25; n++) {
+      await t.js.publish(n % 5 === 0 ? 'uiorders.cancelled' : 'uiorders.placed', JSON.stringify({ n }));
+    }
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/#/streams/${created}`);
+    const filter = page.getByRole('form', { name: 'Message filter' });
+    await filter.getByLabel('Per page').selectOption('20');
+    await filter.getByRole('button', { name: 'Show' }).click();
+    const seqs = () => page.locator('.browser tbody td:first-child').allTextContents();
+    await page.getByRole('button', { name: 'Open message 20', exact: true }).waitFor();
+    expect(await seqs()).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await page.getByRole('button', { name: 'Open message 25', exact: true }).waitFor();
+    expect(await seqs()).toEqual(['21', '22', '23', '24', '25']);
+    await page.getByRole('button', { name: '← Previous' }).click();
+    await page.getByRole('button', { name: 'Open message 1', exact: true }).waitFor();
+
+    await filter.getByLabel('Subject').fill('uiorders.cancelled');
+    await filter.getByLabel('Format').selectOption('hex');
+    await filter.getByLabel('Subject').press('Enter');
+    await page.getByRole('button', { name: 'Open message 25', exact: true }).waitFor();
+    expect(await seqs()).toEqual(['5', '10', '15', '20', '25']);
+    await page.getByRole('button', { name: 'Open message 5', exact: true }).click();
+    const drawer = page.getByRole('dialog', { name: 'Message 5' });
+    // {"n":5} as a hex dump: 7b 22 6e 22 3a 35 7d.
+    expect(await drawer.locator('.payload-meta .badge').first().textContent()).toBe('hex');
+    expect((await drawer.locator('pre').textContent())?.replace(/\s+/g, ' ')).toContain(
+      '7b 22 6e 22 3a 35 7d',
+    );
+    await browser.screenshot(page, 'message-hex');
+  });
+
+  it('switches the dashboard charts between time windows', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/#/`);
+    const window6h = page.getByRole('button', { name: '6h' });
+    await window6h.click();
+    await page.locator('button[aria-pressed="true"]', { hasText: '6h' }).waitFor();
+    expect(await page.getByRole('button', { name: '1h' }).getAttribute('aria-pressed')).toBe('false');
+    expect(await page.locator('figure.chart canvas').count()).toBe(2);
+  });
+
   it('finds the dead letter by its error text, edits its payload and replays it; the worker runs it', async () => {
     const page = await browser.newPage();
     await page.goto(`${t.url}/#/dead-letters`);
