@@ -1,5 +1,12 @@
-import { type DeadLetterRecord, type MalformedDeadLetter } from '@jetbus/core';
-import { jobIdOf, matchesCriteria, selectsAll, toCriteria } from './dead-letter-criteria';
+import { type StoredMsg } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import {
+  DeadLetterHeaders as H,
+  type DeadLetterRecord,
+  type MalformedDeadLetter,
+  parseDeadLetter,
+} from '@jetbus/core';
+import { jobIdOf, matchesCriteria, mayMatchHeaders, selectsAll, toCriteria } from './dead-letter-criteria';
 
 const record = (over: Partial<DeadLetterRecord> = {}): DeadLetterRecord => ({
   kind: 'dead-letter',
@@ -83,5 +90,63 @@ describe('selectsAll', () => {
     expect(selectsAll(toCriteria(undefined))).toBe(true);
     expect(selectsAll(toCriteria({ q: 'a' }))).toBe(false);
     expect(selectsAll(toCriteria({ reason: 'error' }))).toBe(false);
+  });
+});
+
+describe('mayMatchHeaders', () => {
+  /** A DLQ message as the sink writes it, parsed by core, and its raw headers. */
+  function stored(values: Record<string, string>) {
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(values)) h.set(k, v);
+    const msg = {
+      subject: 'dlq.orders.created',
+      seq: 1,
+      header: h,
+      data: new Uint8Array(),
+      time: new Date(),
+    };
+    return { h, entry: parseDeadLetter(msg as unknown as StoredMsg, 'dlq') };
+  }
+  const full = {
+    [H.Subject]: 'orders.created',
+    [H.Stream]: 'ORDERS',
+    [H.Seq]: '12',
+    [H.ErrorClass]: 'TypeError',
+    [H.ErrorMessage]: 'Cannot read qty',
+    [H.OriginalMsgId]: 'order-1',
+  };
+
+  it.each([
+    ['all headers', full],
+    ['a job id header', { ...full, 'Jetbus-Job-Id': 'job-9' }],
+    ['no msg id', { ...full, [H.OriginalMsgId]: '' }],
+    ['no subject (malformed)', { [H.ErrorMessage]: 'Cannot read qty' }],
+  ])('never rejects what core would match (%s)', (_name, values) => {
+    const { h, entry } = stored(values);
+    for (const filter of [
+      { error: 'typeerror: cannot' },
+      { error: 'nope' },
+      { q: 'ORDER-1' },
+      { q: 'job-9' },
+      { q: 'orders:12' },
+      { q: 'orders.created' },
+      { q: 'read qty' },
+      { q: 'zzz' },
+      { id: 'order-1' },
+      { id: 'job-9' },
+      { id: 'ORDERS:12' },
+      { msgId: 'order-1' },
+    ]) {
+      const criteria = toCriteria(filter);
+      if (matchesCriteria(entry, criteria))
+        expect([filter, mayMatchHeaders(h, criteria)]).toEqual([filter, true]);
+    }
+  });
+
+  it('rejects on the raw error text, and lets every entry through when no text is asked', () => {
+    const { h } = stored(full);
+    expect(mayMatchHeaders(h, toCriteria({ error: 'ledger' }))).toBe(false);
+    expect(mayMatchHeaders(h, toCriteria({ q: 'ledger' }))).toBe(false);
+    expect(mayMatchHeaders(undefined, toCriteria({ subject: 'x' }))).toBe(true);
   });
 });

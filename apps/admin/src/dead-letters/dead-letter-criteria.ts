@@ -5,7 +5,8 @@ import {
   matchesDeadLetterFilter,
   parseDeadLetterFilter,
 } from '@jetbus/core';
-import { JOB_ID_HEADER } from '@jetbus/core/wire';
+import { type MsgHdrs } from '@nats-io/transport-node';
+import { DeadLetterHeaders as H, JOB_ID_HEADER } from '@jetbus/core/wire';
 import { type DeadLetterFilterDto } from './dto/dead-letter-filter.dto';
 
 /** Core's filter as `parseDeadLetterFilter` returns it (the type is not exported from the root). */
@@ -72,6 +73,34 @@ export function matchesCriteria(entry: DeadLetterEntry, c: DeadLetterCriteria): 
   if (c.text !== undefined) {
     const fields = [jobIdOf(entry), entry.originalMsgId ?? '', entry.subject, errorTextOf(entry)];
     if (!fields.some((f) => f.toLowerCase().includes(c.text ?? ''))) return false;
+  }
+  return true;
+}
+
+/**
+ * A cheap first look at the raw headers of a DLQ message for the text criteria, before core
+ * parses it: false only when the entry cannot match (the values it would be matched on do not
+ * contain the text). Parsing is most of a search's cost, and a text search rejects nearly every
+ * entry. Whatever passes is parsed and matched by `matchesCriteria`, which alone decides; an entry
+ * whose headers core would call malformed matches no text criterion, so rejecting it is right too.
+ */
+export function mayMatchHeaders(h: MsgHdrs | undefined, c: DeadLetterCriteria): boolean {
+  if (c.core.error === undefined && c.text === undefined && c.jobId === undefined && c.msgId === undefined)
+    return true;
+  if (!h) return false;
+  const value = (name: string): string => (h.has(name) ? h.get(name).trim() : '');
+  const msgId = value(H.OriginalMsgId);
+  const error = [value(H.ErrorClass), value(H.ErrorMessage)].filter(Boolean).join(': ').toLowerCase();
+  if (c.core.error !== undefined && !error.includes(c.core.error.toLowerCase())) return false;
+  if (c.msgId !== undefined && msgId !== c.msgId) return false;
+  // Without either header the job id is core's `<stream>:<seq>` fallback: left to the full match.
+  const jobId = value(JOB_ID_HEADER) || msgId;
+  if (!jobId) return true;
+  if (c.jobId !== undefined && jobId !== c.jobId) return false;
+  if (c.text !== undefined) {
+    const text = c.text;
+    const fields = [jobId, msgId, value(H.Subject), error];
+    if (!fields.some((f) => f.toLowerCase().includes(text))) return false;
   }
   return true;
 }

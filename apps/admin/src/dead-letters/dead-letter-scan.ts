@@ -1,5 +1,6 @@
+import { type StoredMsg } from '@nats-io/jetstream';
 import { type DeadLetterEntry, type DeadLetterStore, parseDeadLetter } from '@jetbus/core';
-import { type DeadLetterCriteria, matchesCriteria } from './dead-letter-criteria';
+import { type DeadLetterCriteria, matchesCriteria, mayMatchHeaders } from './dead-letter-criteria';
 import { type StreamWindowReader } from './stream-window-reader';
 import { type SearchOrder } from './dto/search-dead-letters.query';
 
@@ -66,6 +67,7 @@ export class DeadLetterScan {
     const window = await this.reader.open(state.first_seq, subject ? `${prefix}.${subject}` : undefined);
     for await (const msg of window.read()) {
       if (msg.seq > state.last_seq) return;
+      if (!mayMatch(msg, criteria)) continue;
       const entry = parseDeadLetter(msg, prefix);
       if (matchesCriteria(entry, criteria)) yield entry;
     }
@@ -82,8 +84,8 @@ export class DeadLetterScan {
     for await (const msg of window.read(req.limit)) {
       if (msg.seq > ctx.last) break;
       scanned++;
-      const entry = parseDeadLetter(msg, ctx.prefix);
-      if (matchesCriteria(entry, req.criteria)) entries.push(entry);
+      const entry = mayMatch(msg, req.criteria) ? parseDeadLetter(msg, ctx.prefix) : undefined;
+      if (entry && matchesCriteria(entry, req.criteria)) entries.push(entry);
       if (entries.length >= req.limit || scanned >= ctx.budget) {
         // More may follow: the reader counted what was left when it read this one.
         next = msg.pending > 0 && msg.seq < ctx.last ? msg.seq + 1 : null;
@@ -120,6 +122,7 @@ export class DeadLetterScan {
       for await (const msg of window.read(window.pending - above)) {
         if (msg.seq > hi) break;
         scanned++;
+        if (!mayMatch(msg, req.criteria)) continue;
         const entry = parseDeadLetter(msg, ctx.prefix);
         if (matchesCriteria(entry, req.criteria)) found.push(entry);
       }
@@ -142,6 +145,15 @@ export class DeadLetterScan {
     const window = await this.reader.open(seq, filterSubject);
     await window.close();
     return window.pending;
+  }
+}
+
+/** The raw-header first look; a header block nats.js cannot decode goes to core's parser. */
+function mayMatch(msg: StoredMsg, criteria: DeadLetterCriteria): boolean {
+  try {
+    return mayMatchHeaders(msg.header, criteria);
+  } catch {
+    return true;
   }
 }
 
