@@ -86,7 +86,13 @@ describe('Swagger UI in a browser', () => {
     const svg = await page
       .locator('body > svg')
       .first()
-      .evaluate((e) => getComputedStyle(e).position);
+      .evaluate(
+        // Runs in the page; the repository's TypeScript has no DOM library, so the window is typed here.
+        (e) =>
+          (globalThis as unknown as { getComputedStyle(el: unknown): { position: string } }).getComputedStyle(
+            e,
+          ).position,
+      );
     expect(svg).toBe('absolute');
     await browser.screenshot(page, 'swagger-ui');
     expect(browser.problems).toEqual([]);
