@@ -239,7 +239,8 @@ export class ReleaseRunner {
         headers: releaseHeaders(headers, jobId),
         timeout: this.deps.publishTimeoutMs,
       });
-      if (!ack.duplicate) metrics.released(subject, Math.max(0, Date.now() - due) / 1000);
+      // Labelled by the handler's subject (a bounded set, as in jetbus_jobs_total), not the job's.
+      if (!ack.duplicate) metrics.released(this.subject, Math.max(0, Date.now() - due) / 1000);
       await this.deleteEntry(msg.seq);
       msg.ack();
     } catch (e) {
