@@ -81,6 +81,8 @@ export function useBrowser(): BrowserFixture {
     },
     async screenshot(page, name) {
       const path = join(SCREENSHOT_DIR, `${name}.png`);
+      // From the top: a scrolled full-page capture paints the sticky top bar mid-page.
+      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path, fullPage: true });
       return path;
     },

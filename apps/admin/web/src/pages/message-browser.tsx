@@ -50,7 +50,7 @@ export function MessageBrowser({ stream }: { stream: string }) {
   return (
     <div class="browser">
       <form class="filters" onSubmit={submit} aria-label="Message filter">
-        <label class="field">
+        <label class="field grow">
           <span>Subject</span>
           <input
             class="mono"
