@@ -1,3 +1,4 @@
+import { AckPolicy } from '@nats-io/jetstream';
 import { useBrowser } from '../support/browser';
 import { useAdmin } from '../support/use-admin';
 import { waitFor } from '../support/wait-for';
@@ -38,6 +39,22 @@ describe('admin web UI: roles, confirmations, keyboard and expired sessions', ()
     await browser.screenshot(page, 'viewer-dead-letters');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('User name').waitFor();
+  });
+
+  it('deletes a consumer after its name is typed', async () => {
+    await t.jsm.consumers.add('UIDOOMED', {
+      durable_name: 'uidoomed_reader',
+      ack_policy: AckPolicy.Explicit,
+    });
+    const page = await browser.newPage();
+    await signIn(page, t.url, admin);
+    await page.goto(`${t.url}/#/streams/UIDOOMED`);
+    await page.getByRole('button', { name: 'Delete consumer uidoomed_reader' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete consumer uidoomed_reader' });
+    await dialog.getByLabel('confirmation').fill('uidoomed_reader');
+    await dialog.getByRole('button', { name: 'Delete consumer' }).click();
+    await page.getByText('No consumers.').waitFor();
+    await expect(t.jsm.consumers.info('UIDOOMED', 'uidoomed_reader')).rejects.toThrow(/consumer not found/);
   });
 
   it('deletes a stream only after its name is typed, from the keyboard', async () => {

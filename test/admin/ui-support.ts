@@ -22,13 +22,19 @@ export function uiUser(role: AdminRole): { options: AdminUserOptions; name: stri
   return { options: { name, role, passwordHash }, name, password };
 }
 
-/** Signs in through the login form, with Enter (the keyboard path), and waits for the dashboard. */
+/**
+ * Signs in through the login form, with Enter (the keyboard path), and waits for the dashboard.
+ * Whoever was signed in before is signed out: cookies cleared, then a real page load (a `goto` that
+ * only changes the hash would not reload the app).
+ */
 export async function signIn(
   page: Page,
   url: string,
   user: { name: string; password: string },
 ): Promise<void> {
+  await page.context().clearCookies();
   await page.goto(`${url}/#/`);
+  await page.reload();
   await page.getByLabel('User name').fill(user.name);
   await page.getByLabel('Password').fill(user.password);
   await page.getByLabel('Password').press('Enter');
