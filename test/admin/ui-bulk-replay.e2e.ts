@@ -57,11 +57,12 @@ describe('admin web UI: bulk replay and purge of dead letters', () => {
       { account: 'acct-3', cause: 'bank timeout' },
       { account: 'acct-4', cause: 'schema drift' },
       { account: 'acct-5', cause: 'junk record' },
+      { account: 'acct-6', cause: 'duplicate account' },
     ];
     for (const job of jobs) await t.js.publish('uisync.run', JSON.stringify(job));
     await waitFor(
-      'five dead letters',
-      async () => (await t.jsm.streams.info('JETBUS_DLQ')).state.messages === 5,
+      'six dead letters',
+      async () => (await t.jsm.streams.info('JETBUS_DLQ')).state.messages === 6,
     );
     bankUp = true;
   });
@@ -100,7 +101,7 @@ describe('admin web UI: bulk replay and purge of dead letters', () => {
     await page.goto(`${t.url}/#/dead-letters`);
     await page
       .getByTestId('dl-total')
-      .filter({ hasText: /^2 dead letters$/ })
+      .filter({ hasText: /^3 dead letters$/ })
       .waitFor();
     await page
       .getByRole('row', { name: /schema drift/ })
@@ -113,7 +114,7 @@ describe('admin web UI: bulk replay and purge of dead letters', () => {
 
     await page
       .getByTestId('dl-total')
-      .filter({ hasText: /^1 dead letter$/ })
+      .filter({ hasText: /^2 dead letters$/ })
       .waitFor();
     await page.getByLabel('Error contains').fill('junk');
     await page.getByLabel('Error contains').press('Enter');
@@ -123,13 +124,27 @@ describe('admin web UI: bulk replay and purge of dead letters', () => {
     await browser.screenshot(page, 'dead-letters-purge-confirm');
     await dialog.getByRole('button', { name: 'Purge 1' }).click();
     await page.getByText('Purged 1 dead letter.').waitFor();
+    expect((await t.jsm.streams.info('JETBUS_DLQ')).state.messages).toBe(1);
+
+    // The last one is deleted on its own, from its drawer.
+    await page.getByLabel('Error contains').fill('');
+    await page.getByLabel('Error contains').press('Enter');
+    await page.getByRole('button', { name: /^Open dead letter/ }).click();
+    const drawer = page.getByRole('dialog', { name: /^Dead letter/ });
+    await drawer.getByRole('button', { name: 'Delete…' }).click();
+    const confirm = page.getByRole('dialog', { name: /^Delete dead letter/ });
+    const seq = (await confirm.locator('code').textContent()) ?? '';
+    await confirm.getByLabel('confirmation').fill(seq);
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText(`Dead letter ${seq} deleted.`).waitFor();
     expect((await t.jsm.streams.info('JETBUS_DLQ')).state.messages).toBe(0);
 
     const audit = await t
       .api('admin')
       .get<{ items: { action: string; actor: string; result: string }[] }>('/api/audit?actor=ui-operator');
     expect(audit.body.items.map((e) => e.action).filter((a) => a.startsWith('dlq.'))).toEqual([
-      // Newest first: the purge, its counting dry run, the selection, the filtered replay, its dry run.
+      // Newest first: the delete, the purge, its counting dry run, the selection, the filtered replay, its dry run.
+      'dlq.delete',
       'dlq.purge',
       'dlq.replay',
       'dlq.replay',

@@ -57,6 +57,22 @@ describe('admin web UI: roles, confirmations, keyboard and expired sessions', ()
     await expect(t.jsm.consumers.info('UIDOOMED', 'uidoomed_reader')).rejects.toThrow(/consumer not found/);
   });
 
+  it('purges one subject of a stream after its name is typed', async () => {
+    await t.js.publish('uidoomed.b', 'two');
+    await t.js.publish('uidoomed.b', 'three');
+    const page = await browser.newPage();
+    await signIn(page, t.url, admin);
+    await page.goto(`${t.url}/#/streams/UIDOOMED`);
+    await page.getByRole('button', { name: 'Purge…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Purge UIDOOMED' });
+    await dialog.getByLabel('Only this subject (optional)').fill('uidoomed.b');
+    await dialog.getByLabel('confirmation').fill('UIDOOMED');
+    await dialog.getByRole('button', { name: 'Purge messages' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('Purged 2 messages.');
+    const info = await t.jsm.streams.info('UIDOOMED');
+    expect([info.state.messages, info.state.last_seq]).toEqual([1, 3]);
+  });
+
   it('deletes a stream only after its name is typed, from the keyboard', async () => {
     const page = await browser.newPage();
     await signIn(page, t.url, admin);
@@ -67,12 +83,23 @@ describe('admin web UI: roles, confirmations, keyboard and expired sessions', ()
     const dialog = page.getByRole('dialog', { name: 'Delete UIDOOMED' });
     const confirm = dialog.getByRole('button', { name: 'Delete stream' });
     expect(await confirm.isDisabled()).toBe(true);
+    await waitFor(
+      'the dialog open with its input focused',
+      async () =>
+        (await page.evaluate("document.activeElement?.getAttribute('aria-label')")) === 'confirmation',
+    );
     // Esc closes without doing anything.
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect((await t.jsm.streams.info('UIDOOMED')).state.messages).toBe(1);
 
     await page.getByRole('button', { name: 'Delete…' }).click();
+    // The dialog focuses its input itself once open; typing starts there.
+    await waitFor(
+      'the confirmation input focused',
+      async () =>
+        (await page.evaluate("document.activeElement?.getAttribute('aria-label')")) === 'confirmation',
+    );
     await page.keyboard.type('UIDOOME');
     expect(await confirm.isDisabled()).toBe(true);
     await page.keyboard.type('D');

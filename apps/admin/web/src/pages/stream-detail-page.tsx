@@ -125,7 +125,7 @@ export function StreamDetailPage({ name }: { name: string }) {
           onConfirm={async () => {
             const body = purgeSubject.trim() ? { subject: purgeSubject.trim() } : {};
             const res = await api.post<{ purged: number }>(`/api/streams/${seg(name)}/purge`, body);
-            setNotice(`Purged ${fmtNumber(res.purged)} messages.`);
+            setNotice(`Purged ${plural(res.purged, 'message')}.`);
             stream.reload();
           }}
         >
