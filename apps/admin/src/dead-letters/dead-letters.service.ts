@@ -20,7 +20,7 @@ import {
 import { ADMIN_LOGGER } from '../admin-logger';
 import { type AuditActor, type AuditedAction, AuditService } from '../audit/audit.service';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from '../options/resolve-admin-options';
-import { type PayloadFormat, viewPayload } from '../payload-view';
+import { type PayloadFormat, escapeControlChars, viewPayload } from '../payload-view';
 import {
   type DeadLetterCriteria,
   jobIdOf,
@@ -118,11 +118,13 @@ export class DeadLettersService implements OnApplicationShutdown {
       return { ...common, stack: [], completed: false, payloadLocation: 'inline' };
     return {
       ...common,
-      stack: entry.errorStack ? entry.errorStack.split(' | ') : [],
+      stack: entry.errorStack ? entry.errorStack.split(' | ').map(escapeControlChars) : [],
       completed: entry.completed,
       payloadLocation: entry.payload.kind,
-      ...(entry.rawHeaders !== undefined ? { rawHeaders: entry.rawHeaders } : {}),
-      ...(entry.forgedHeaders !== undefined ? { forgedHeaders: entry.forgedHeaders } : {}),
+      ...(entry.rawHeaders !== undefined ? { rawHeaders: escapeControlChars(entry.rawHeaders) } : {}),
+      ...(entry.forgedHeaders !== undefined
+        ? { forgedHeaders: escapeControlChars(entry.forgedHeaders) }
+        : {}),
     };
   }
 
