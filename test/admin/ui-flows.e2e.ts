@@ -149,10 +149,12 @@ describe('admin web UI: an operator fixes a dead letter', () => {
     const page = await browser.newPage();
     await page.goto(`${t.url}/#/streams/${created}`);
     const filter = page.getByRole('form', { name: 'Message filter' });
+    // First the default page (50): all 25, then 20 per page.
+    await page.getByRole('button', { name: 'Open message 25', exact: true }).waitFor();
     await filter.getByLabel('Per page').selectOption('20');
     await filter.getByRole('button', { name: 'Show' }).click();
     const seqs = () => page.locator('.browser tbody td:first-child').allTextContents();
-    await page.getByRole('button', { name: 'Open message 20', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Open message 21', exact: true }).waitFor({ state: 'detached' });
     expect(await seqs()).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
     await page.getByRole('button', { name: 'Next →' }).click();
     await page.getByRole('button', { name: 'Open message 25', exact: true }).waitFor();
