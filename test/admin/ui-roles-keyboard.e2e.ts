@@ -41,6 +41,24 @@ describe('admin web UI: roles, confirmations, keyboard and expired sessions', ()
     await page.getByLabel('User name').waitFor();
   });
 
+  it("shows the server's refusal in the form and keeps it open", async () => {
+    const page = await browser.newPage();
+    await signIn(page, t.url, admin);
+    await page.goto(`${t.url}/#/streams`);
+    await page.getByRole('button', { name: 'New stream' }).click();
+    const form = page.getByRole('form', { name: 'New stream' });
+    await form.getByLabel('Name').fill('UIDOOMED');
+    await form.getByLabel(/^Subjects/).fill('elsewhere.>');
+    await form.getByLabel('Name').press('Enter');
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('stream name already in use with a different configuration');
+    await browser.screenshot(page, 'stream-create-refused');
+    expect((await t.jsm.streams.info('UIDOOMED')).config.subjects).toEqual(['uidoomed.>']);
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+  });
+
   it('deletes a consumer after its name is typed', async () => {
     await t.jsm.consumers.add('UIDOOMED', {
       durable_name: 'uidoomed_reader',
