@@ -104,6 +104,15 @@ describe('GET /api/workers and /api/overview with a real jetbus worker', () => {
         failed: 1,
         retried: 0,
         deadLettered: 1,
+        // What the handler provisions, for the consumers page's drift column.
+        consumer: {
+          ack_policy: 'explicit',
+          ack_wait: 30e9,
+          deliver_policy: 'all',
+          filter_subject: 'bill.charge',
+          max_ack_pending: 1000,
+          max_deliver: -1,
+        },
       },
     ]);
 

@@ -51,6 +51,16 @@ class HeartbeatJobs {
 const handlerOf = (w: WorkerHeartbeat | undefined, handler: string) =>
   w?.handlers.find((h) => h.handler === handler);
 
+/** The consumer settings a handler with default options provisions, as its heartbeat declares them. */
+const provisioned = (subject: string) => ({
+  ack_policy: 'explicit',
+  ack_wait: 30e9,
+  deliver_policy: 'all',
+  filter_subject: subject,
+  max_ack_pending: 1000,
+  max_deliver: -1,
+});
+
 describe('worker heartbeats in JETBUS_WORKERS', () => {
   const t = useJetbus(
     {
@@ -102,6 +112,7 @@ describe('worker heartbeats in JETBUS_WORKERS', () => {
         failed: 4,
         retried: 2,
         deadLettered: 2,
+        consumer: provisioned('hb.flaky'),
       },
       {
         handler: 'HeartbeatJobs.ok',
@@ -114,6 +125,7 @@ describe('worker heartbeats in JETBUS_WORKERS', () => {
         failed: 3,
         retried: 0,
         deadLettered: 3,
+        consumer: provisioned('hb.ok'),
       },
     ]);
     expect((await t.jsm.streams.info('JETBUS_DLQ')).state.messages).toBe(5);

@@ -79,7 +79,14 @@ export * from './errors';
 export { Payload, Ctx } from '@nestjs/microservices';
 export { type PubAck } from '@nats-io/jetstream';
 export * from './repair';
-export { listWorkers, WORKERS_BUCKET, type HandlerHeartbeat, type WorkerHeartbeat } from './workers';
+export {
+  listWorkers,
+  WORKERS_BUCKET,
+  HEARTBEAT_TTL_INTERVALS,
+  type DeclaredConsumer,
+  type HandlerHeartbeat,
+  type WorkerHeartbeat,
+} from './workers';
 export { AUDIT_STREAM, AUDIT_SUBJECT_PREFIX } from './wire/names';
 export { JETBUS_CORE_VERSION } from './version';
 export { type HeartbeatOptions } from './options/jetbus-module.options';

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { type StreamConfig, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { JetbusConnection, isStreamNotFound } from '@jetbus/core';
+import { AUDIT_SUBJECT_PREFIX, JetbusConnection, isStreamNotFound } from '@jetbus/core';
 import { type AdminPrincipal } from '../auth/admin-principal';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from '../options/resolve-admin-options';
 import { type AuditEntry } from './audit-entry';
 
-/** Audit subjects: `<prefix>.<action>`, so a reader can filter by action with a subject filter. */
-export const AUDIT_SUBJECT_PREFIX = 'jetbus.audit';
+/** Audit subjects are `<AUDIT_SUBJECT_PREFIX>.<action>` (core's name, which the `admin-app` role grants), so a reader can filter by action with a subject filter. */
+export { AUDIT_SUBJECT_PREFIX };
 
 export interface AuditedAction {
   action: string;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError, validateSync } from 'class-validator';
 import { type Logger } from 'pino';
-import { DEAD_LETTER_DEFAULT_STREAM, JetbusConfigError } from '@jetbus/core';
+import { AUDIT_STREAM, DEAD_LETTER_DEFAULT_STREAM, JetbusConfigError } from '@jetbus/core';
 import { type AdminRole } from '../auth/admin-role';
 import {
   type AdminHttpsOptions,
@@ -13,7 +13,8 @@ import {
 
 export const ADMIN_DEFAULT_HOST = '127.0.0.1';
 export const ADMIN_DEFAULT_PORT = 4280;
-export const AUDIT_DEFAULT_STREAM = 'JETBUS_AUDIT';
+/** Core's name, which the `admin-app` role of `jetbus auth` protects. */
+export const AUDIT_DEFAULT_STREAM = AUDIT_STREAM;
 const DEFAULT_SERVER = 'nats://127.0.0.1:4222';
 const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 export const DEFAULT_SAMPLE_INTERVAL_MS = 5_000;

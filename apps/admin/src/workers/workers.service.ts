@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { JetbusConnection, WORKERS_BUCKET, isStreamNotFound, listWorkers } from '@jetbus/core';
+import {
+  HEARTBEAT_TTL_INTERVALS,
+  JetbusConnection,
+  WORKERS_BUCKET,
+  isStreamNotFound,
+  listWorkers,
+} from '@jetbus/core';
 import { type WorkerDto } from './dto/worker.dto';
 
-/**
- * A heartbeat key outlives this many intervals: the bucket's TTL (`max_age`) is this many times the
- * interval of the process that created it. Mirrors core's `HEARTBEAT_TTL_INTERVALS`, which
- * @jetbus/core does not export from its root.
- */
-const TTL_INTERVALS = 3;
 /** A worker is stale after this many intervals without a heartbeat (one late write is not news). */
 export const STALE_INTERVALS = 2;
 /** Core's default `heartbeat.interval`, for when the bucket does not exist yet. */
@@ -32,7 +32,7 @@ export class WorkersService {
     try {
       const { config } = await this.connection.jsm.streams.info(`KV_${WORKERS_BUCKET}`);
       return config.max_age > 0
-        ? Math.round(config.max_age / 1e6 / TTL_INTERVALS)
+        ? Math.round(config.max_age / 1e6 / HEARTBEAT_TTL_INTERVALS)
         : DEFAULT_HEARTBEAT_INTERVAL_MS;
     } catch (e) {
       if (isStreamNotFound(e)) return DEFAULT_HEARTBEAT_INTERVAL_MS;

@@ -1,4 +1,9 @@
 export { HeartbeatWriter, type WorkerIdentity } from './heartbeat-writer';
 export { listWorkers } from './list-workers';
-export { type HandlerHeartbeat, type WorkerHeartbeat, parseWorkerHeartbeat } from './worker-heartbeat';
+export {
+  type DeclaredConsumer,
+  type HandlerHeartbeat,
+  type WorkerHeartbeat,
+  parseWorkerHeartbeat,
+} from './worker-heartbeat';
 export { HEARTBEAT_TTL_INTERVALS, WORKERS_BUCKET, type WorkerKeyParts, workerKey } from './workers-bucket';

@@ -24,7 +24,15 @@ export interface HandlerHeartbeat {
   retried: number;
   /** Written to the dead-letter stream (or log), then terminated. */
   deadLettered: number;
+  /**
+   * The consumer settings this handler provisions (JetStream's field names, durations in
+   * nanoseconds): what the admin app compares with the live consumer to show drift.
+   */
+  consumer?: DeclaredConsumer;
 }
+
+/** The consumer fields a handler declares, as JSON values. */
+export type DeclaredConsumer = Record<string, string | number | number[]>;
 
 /** What a running `JetbusServer` writes to the `JETBUS_WORKERS` KV bucket every `heartbeat.interval`. */
 export interface WorkerHeartbeat {
@@ -55,11 +63,25 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 const isText = (v: unknown): v is string => typeof v === 'string';
 const isTime = (v: unknown): v is string => isText(v) && !Number.isNaN(Date.parse(v));
 
+const isScalar = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
+
+/** A declared consumer, kept only when every field is a string, a number or a list of numbers (it is shown, never applied). */
+function parseConsumer(v: unknown): DeclaredConsumer | undefined {
+  if (!isObject(v)) return undefined;
+  const entries = Object.entries(v);
+  const valid = (value: unknown): boolean =>
+    isScalar(value) || (Array.isArray(value) && value.every((n) => typeof n === 'number'));
+  if (!entries.every(([, value]) => valid(value))) return undefined;
+  return Object.fromEntries(entries) as DeclaredConsumer;
+}
+
 function parseHandler(v: unknown): HandlerHeartbeat | undefined {
   if (!isObject(v)) return undefined;
   if (!TEXTS.every((k) => isText(v[k])) || !COUNTS.every((k) => isCount(v[k]))) return undefined;
+  const consumer = parseConsumer(v.consumer);
   // Copied field by field: an entry written by another version may carry more, which is not ours to pass on.
   return {
+    ...(consumer ? { consumer } : {}),
     handler: v.handler as string,
     subject: v.subject as string,
     stream: v.stream as string,
