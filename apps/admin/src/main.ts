@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { startAdmin } from './start-admin';
 import { type AdminOptions } from './options/admin.options';
+import { parseAdminConfig } from './options/parse-admin-config';
 
 /**
  * `node dist/main.js [config.yaml]`: the admin app as a process. Options come from the file named
@@ -11,7 +11,7 @@ import { type AdminOptions } from './options/admin.options';
  */
 async function main(): Promise<void> {
   const file = process.argv[2] ?? process.env.JETBUS_ADMIN_CONFIG;
-  const options = (file ? parse(readFileSync(file, 'utf8')) : {}) as AdminOptions;
+  const options: AdminOptions = file ? parseAdminConfig(readFileSync(file, 'utf8'), file) : {};
   const admin = await startAdmin(options);
   process.stdout.write(`jetbus admin listening on ${admin.url}\n`);
 }
