@@ -4,7 +4,8 @@
 // tests (the root package.json). Each app is type-checked under `strict` (libraries' .d.ts included;
 // the CommonJS app with the root README's ```ts blocks, scripts/check-readme-snippets.mjs --emit),
 // runs a @JobHandler end to end against its own nats-server (@jetbus/testing, a free loopback port)
-// and `npx jetbus` in its own directory; `npm ls @nestjs/core` must show one copy.
+// and `npx jetbus` in its own directory; `npm ls @nestjs/core` must show one copy. The CommonJS app
+// also installs @jetbus/admin and starts `npx jetbus admin --dev`: UI served, dev login, API answers.
 // Usage: node scripts/pack-check.mjs [--keep] [--no-readme]   (--keep leaves the temp dir for a look;
 // --no-readme leaves the README's snippets out)
 import { execFile as execFileCb } from 'node:child_process';
@@ -18,12 +19,14 @@ const root = resolve(import.meta.dirname, '..');
 const keep = process.argv.includes('--keep');
 const withReadme = !process.argv.includes('--no-readme');
 const started = Date.now();
-const PACKAGES = ['libs/testing', 'libs/core', 'libs/auth', 'libs/cli'];
+const PACKAGES = ['libs/testing', 'libs/core', 'libs/auth', 'libs/cli', 'apps/admin'];
 /**
  * What a tarball may hold besides compiled JavaScript, declarations and source maps: the auth
  * policy's JSON Schema (`@jetbus/auth/jetbus-auth.schema.json`) is shipped for editors.
  */
 const ALLOWED = /^(package\.json|README\.md|LICENSE|jetbus-auth\.schema\.json)$|\.(js|d\.ts|js\.map)$/;
+/** The admin app's built web UI (esbuild's bundle, its stylesheet, page and icon). */
+const ALLOWED_UI = /^dist\/ui\/[\w.-]+\.(html|css|js|js\.map|css\.map|txt|svg|ico|png|woff2)$/;
 
 const log = (line) => console.log(`pack-check [${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
 
@@ -57,6 +60,7 @@ async function pack(dir) {
   // A clean build: tsc -b leaves the outputs of deleted or moved sources behind, and npm would pack them.
   for (const p of PACKAGES) await rm(join(root, p, 'dist'), { recursive: true, force: true });
   await run('npx', ['tsc', '-b', ...PACKAGES.map((p) => `${p}/tsconfig.build.json`)], root);
+  await run('node', ['apps/admin/scripts/build-web.mjs'], root);
   const out = JSON.parse(
     await run(
       'npm',
@@ -68,7 +72,7 @@ async function pack(dir) {
   for (const t of out) {
     const stray = t.files
       .map((f) => f.path)
-      .filter((p) => !ALLOWED.test(p) || /\.(spec|e2e)\.|__tests__/.test(p));
+      .filter((p) => !(ALLOWED.test(p) || ALLOWED_UI.test(p)) || /\.(spec|e2e)\.|__tests__/.test(p));
     if (stray.length) fail(`${t.name}: the tarball holds more than JS, .d.ts and maps: ${stray.join(', ')}`);
     if (!t.files.some((f) => f.path === 'dist/index.d.ts' || f.path === 'dist/main.js'))
       fail(`${t.name}: no dist`);
@@ -118,6 +122,50 @@ const WIRE_CHECK = `
   console.log('@jetbus/core/wire loads no Nest; @jetbus/auth/jetbus-auth.schema.json resolves');
 `;
 
+// `npx jetbus admin --dev` in the user's app: @jetbus/admin from its tarball, the web UI served,
+// the one-time login signs in, the API answers. Against the app's own nats-server.
+const ADMIN_CHECK = `
+  const { spawn } = require('node:child_process');
+  const { NatsServer } = require('@jetbus/testing');
+  (async () => {
+    const server = await NatsServer.start();
+    const admin = spawn('npx', ['jetbus', 'admin', '--dev', '--port', '0', '--server', server.url], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      // Its own process group: npx runs jetbus as a child of its own, and both must stop.
+      detached: true,
+    });
+    const stop = (signal) => { try { process.kill(-admin.pid, signal); } catch {} };
+    const fail = async (why) => { stop('SIGKILL'); await server.stop(); console.error(why); process.exit(1); };
+    const timer = setTimeout(() => fail('jetbus admin did not start within 60 s'), 60_000);
+    let out = '';
+    admin.stdout.on('data', async (chunk) => {
+      out += chunk;
+      const url = /listening on (\\S+)/.exec(out)?.[1];
+      const password = /password (\\S+)/.exec(out)?.[1];
+      if (!url || !password || admin.checked) return;
+      admin.checked = true;
+      clearTimeout(timer);
+      const health = await fetch(url + '/health');
+      const page = await (await fetch(url + '/')).text();
+      const login = await fetch(url + '/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'dev', password }),
+      });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+      const streams = await fetch(url + '/api/streams', { headers: { cookie } });
+      if (health.status !== 200 || !page.includes('<script') || login.status !== 200 || streams.status !== 200)
+        return fail('admin: health ' + health.status + ', page ' + page.length + ' B, login ' + login.status + ', streams ' + streams.status);
+      const exited = new Promise((resolve) => admin.once('exit', resolve));
+      stop('SIGTERM');
+      await exited;
+      await server.stop();
+      console.log('npx jetbus admin --dev: UI served, dev login signs in, /api/streams 200, /health 200');
+      process.exit(0);
+    });
+  })().catch((e) => { console.error(e); process.exit(1); });
+`;
+
 async function checkApp(dir, type) {
   const label = type === 'module' ? 'ESM' : 'CommonJS';
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
@@ -137,6 +185,10 @@ async function checkApp(dir, type) {
   // is a file editors point at.
   const wire = await run('node', ['-e', WIRE_CHECK], dir, { NODE_NO_WARNINGS: '1' });
   log(`${label}: ${wire.trim()}`);
+  if (type === 'commonjs') {
+    const admin = await run('node', ['-e', ADMIN_CHECK], dir, { NODE_NO_WARNINGS: '1' });
+    log(`${label}: ${admin.trim()}`);
+  }
 }
 
 const work = await mkdtemp(join(tmpdir(), 'jetbus-pack-check-'));
