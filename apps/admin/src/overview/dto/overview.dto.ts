@@ -1,28 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { HandlerCountersDto } from '../../workers/dto/handler-counters.dto';
 
 /** One handler's counters summed over the live workers that run it. */
-export class HandlerTotalsDto {
-  @ApiProperty({ example: 'OrderJobs.reserve' })
-  handler!: string;
-
-  @ApiProperty()
-  subject!: string;
-
-  @ApiProperty({ description: 'cumulative since each worker started' })
-  processed!: number;
-
-  @ApiProperty()
-  failed!: number;
-
-  @ApiProperty()
-  retried!: number;
-
-  @ApiProperty()
-  deadLettered!: number;
-
-  @ApiProperty({ description: 'running now' })
-  inFlight!: number;
-}
+export class HandlerTotalsDto extends HandlerCountersDto {}
 
 export class OverviewDto {
   @ApiProperty({ description: 'streams on the server (the audit and dead-letter streams included)' })

@@ -1,14 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { type HandlerHeartbeat, type WorkerHeartbeat } from '@jetbus/core';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { type DeclaredConsumer, type HandlerHeartbeat, type WorkerHeartbeat } from '@jetbus/core';
+import { HandlerCountersDto } from './handler-counters.dto';
 
 /** One `@JobHandler` of a worker process; counts are cumulative since that process started. */
-export class HandlerHeartbeatDto implements HandlerHeartbeat {
-  @ApiProperty({ example: 'OrderJobs.reserve' })
-  handler!: string;
-
-  @ApiProperty()
-  subject!: string;
-
+export class HandlerHeartbeatDto extends HandlerCountersDto implements HandlerHeartbeat {
   @ApiProperty()
   stream!: string;
 
@@ -18,20 +13,12 @@ export class HandlerHeartbeatDto implements HandlerHeartbeat {
   @ApiProperty()
   concurrency!: number;
 
-  @ApiProperty()
-  inFlight!: number;
-
-  @ApiProperty()
-  processed!: number;
-
-  @ApiProperty()
-  failed!: number;
-
-  @ApiProperty()
-  retried!: number;
-
-  @ApiProperty()
-  deadLettered!: number;
+  @ApiPropertyOptional({
+    description: "the consumer settings the handler provisions (JetStream's field names, durations in ns)",
+    type: 'object',
+    additionalProperties: true,
+  })
+  consumer?: DeclaredConsumer;
 }
 
 /** A worker process as its last heartbeat describes it, with how old that heartbeat is. */
