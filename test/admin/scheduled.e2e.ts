@@ -106,6 +106,11 @@ describe('admin: scheduled jobs', () => {
       expect(seen).toEqual(['s1', 's2', 's3', 's4', 'b1']);
     });
 
+    it('counts them on the overview', async () => {
+      const res = await t.api('viewer').get<{ scheduled: number }>('/api/overview');
+      expect(res.body.scheduled).toBe(5);
+    });
+
     it('filters by subject, wildcards included', async () => {
       const ids = async (q: string) =>
         (await t.api('viewer').get<Page>(`/api/scheduled?subject=${encodeURIComponent(q)}`)).body.items.map(

@@ -51,6 +51,7 @@ export function DashboardPage() {
           value={fmtNumber(o?.deadLetters)}
           tone={o && o.deadLetters > 0 ? 'bad' : 'ok'}
         />
+        <Stat label="Scheduled" value={fmtNumber(o?.scheduled)} />
         <Stat label="Workers" value={fmtNumber(o?.workers)} tone={o && o.workers === 0 ? 'warn' : 'ok'} />
       </div>
 
