@@ -1,5 +1,6 @@
 import { type INestApplicationContext, Injectable } from '@nestjs/common';
 import { JetbusClient, JobHandler, Payload, type ScheduledPubAck } from '@jetbus/core';
+import { MetricsSampler } from '../../apps/admin/src/metrics/metrics-sampler';
 import { startJetbusApp } from '../support/jetbus-app';
 import { auditTrail } from '../support/audit-trail';
 import { useAdmin } from '../support/use-admin';
@@ -106,9 +107,14 @@ describe('admin: scheduled jobs', () => {
       expect(seen).toEqual(['s1', 's2', 's3', 's4', 'b1']);
     });
 
-    it('counts them on the overview', async () => {
+    it('counts them on the overview and in the metrics timeline', async () => {
       const res = await t.api('viewer').get<{ scheduled: number }>('/api/overview');
       expect(res.body.scheduled).toBe(5);
+      await t.admin.app.get(MetricsSampler).sampleNow();
+      const timeline = await t
+        .api('viewer')
+        .get<{ points: { scheduled: number }[] }>('/api/metrics/timeline?window=15m');
+      expect(timeline.body.points.at(-1)?.scheduled).toBe(5);
     });
 
     it('filters by subject, wildcards included', async () => {

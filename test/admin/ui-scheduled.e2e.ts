@@ -1,9 +1,11 @@
 import { type INestApplicationContext } from '@nestjs/common';
 import { headers } from '@nats-io/transport-node';
 import { JetbusClient, scheduledSubject } from '@jetbus/core';
+import { type Page } from 'playwright-core';
 import { useBrowser } from '../support/browser';
 import { startJetbusApp } from '../support/jetbus-app';
 import { useAdmin } from '../support/use-admin';
+import { waitFor } from '../support/wait-for';
 import { buildWebUi, signIn, uiUser } from './ui-support';
 
 /*
@@ -46,7 +48,9 @@ describe('admin web UI: scheduled jobs', () => {
   });
   afterAll(async () => producer?.close());
 
-  const jobIds = async (page: import('playwright-core').Page) =>
+  const rowCount = (page: Page, n: number) =>
+    waitFor(`${n} rows`, async () => (await page.locator('table.scheduled tbody tr').count()) === n, 10_000);
+  const jobIds = async (page: Page) =>
     page.locator('table.scheduled tbody tr td:nth-child(4)').allInnerTexts();
 
   it('lists the jobs to a viewer, with no cancel', async () => {
@@ -89,11 +93,7 @@ describe('admin web UI: scheduled jobs', () => {
     const filter = page.getByRole('form', { name: 'Scheduled jobs filter' });
     await filter.getByLabel('Subject').fill('ship.*');
     await filter.getByLabel('Subject').press('Enter');
-    await page.waitForFunction(
-      () => document.querySelectorAll('table.scheduled tbody tr').length === 3,
-      undefined,
-      { timeout: 10_000 },
-    );
+    await rowCount(page, 3);
     expect(await jobIds(page)).toEqual(['ship-1', 'ship-2', 'odd-1']);
 
     await page.getByRole('button', { name: 'Cancel job ship-2' }).click();
@@ -105,21 +105,13 @@ describe('admin web UI: scheduled jobs', () => {
     await browser.screenshot(page, 'scheduled-cancel-confirm');
     await confirm.click();
     await page.getByRole('status').filter({ hasText: 'Job ship-2 cancelled' }).waitFor();
-    await page.waitForFunction(
-      () => document.querySelectorAll('table.scheduled tbody tr').length === 2,
-      undefined,
-      { timeout: 10_000 },
-    );
+    await rowCount(page, 2);
     expect(await jobIds(page)).toEqual(['ship-1', 'odd-1']);
     expect((await bus.listScheduled()).jobs.map((j) => j.jobId)).toEqual(['ship-1', 'bill-1', 'odd-1']);
 
     await filter.getByLabel('Subject').fill('');
     await filter.getByLabel('Subject').press('Enter');
-    await page.waitForFunction(
-      () => document.querySelectorAll('table.scheduled tbody tr').length === 3,
-      undefined,
-      { timeout: 10_000 },
-    );
+    await rowCount(page, 3);
     await browser.screenshot(page, 'scheduled-page');
     expect(browser.problems).toEqual([]);
   });

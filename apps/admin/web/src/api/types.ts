@@ -208,6 +208,7 @@ export interface Timeline {
     deadLettered: number;
     pending: number;
     deadLetters: number;
+    scheduled: number;
   }[];
 }
 

@@ -19,6 +19,7 @@ const THROUGHPUT: Series[] = [
 const BACKLOG: Series[] = [
   { key: 'pending', label: 'Pending', color: '#7c3aed' },
   { key: 'deadLetters', label: 'Dead letters', color: '#dc2626' },
+  { key: 'scheduled', label: 'Scheduled', color: '#0891b2' },
 ];
 
 export function DashboardPage() {
