@@ -14,6 +14,7 @@ import { AuthModule } from './auth/auth.module';
 import { AuthenticateMiddleware } from './auth/authenticate.middleware';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { RolesGuard } from './auth/roles.guard';
+import { ScheduledModule } from './scheduled/scheduled.module';
 import { HealthModule } from './health/health.module';
 import { JetbusExceptionFilter } from './http/jetbus-exception.filter';
 import { MetricsModule } from './metrics/metrics.module';
@@ -32,6 +33,7 @@ const FEATURES: DynamicModule['imports'] = [
   MessagesModule,
   StreamsModule,
   DeadLettersModule,
+  ScheduledModule,
   AuditModule,
   WorkersModule,
   OverviewModule,

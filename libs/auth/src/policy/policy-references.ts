@@ -110,7 +110,12 @@ function resolveRole(errors: Errors, r: ParsedRole, path: PolicyPath): RolePermi
   if (r['admin-app'] !== undefined) {
     const o = r['admin-app'];
     return build(errors, [...path, 'admin-app'], () =>
-      o === null || o === true ? adminApp() : adminApp({ replaySubjects: o.replaySubjects ?? [] }),
+      o === null || o === true
+        ? adminApp()
+        : adminApp({
+            replaySubjects: o.replaySubjects ?? [],
+            ...(o.schedulingStream ? { schedulingStream: o.schedulingStream } : {}),
+          }),
     );
   }
   if (r.reaper) {

@@ -208,10 +208,15 @@ const builtinRoles = {
       description: 'The whole JetStream API, plus `publish` (e.g. replay subjects) and `subscribe`.',
     }),
   'admin-app': z
-    .union([z.null(), z.literal(true), strict({ replaySubjects: subjects })])
+    .union([
+      z.null(),
+      z.literal(true),
+      strict({ replaySubjects: subjects, schedulingStream: name('stream').nullish() }),
+    ])
     .optional()
     .register(policyDocs, {
-      description: "The admin web app's user; `replaySubjects`: where it may replay dead letters to.",
+      description:
+        "The admin web app's user; `replaySubjects`: where it may replay dead letters to; `schedulingStream`: the workers' `scheduling.stream` (default JETBUS_SCHEDULED).",
     }),
   reaper: strict({
     streams: z.array(name('stream')).nullish(),

@@ -198,9 +198,17 @@ describe('built-in roles', () => {
           'emails.>',
         ]),
       );
-      // No blanket API, no KV writes (it reads heartbeats, never writes them), nothing of $SYS.
+      // No blanket API, nothing of $SYS, and one KV write: a cancel's outcome of a scheduled job
+      // (it reads heartbeats, never writes them).
       expect(role.publish.allow).not.toContain('$JS.API.>');
-      expect(role.publish.allow.some((s) => s.startsWith('$KV.') || s.startsWith('$SYS.'))).toBe(false);
+      expect(role.publish.allow.some((s) => s.startsWith('$SYS.'))).toBe(false);
+      expect(role.publish.allow.filter((s) => s.startsWith('$KV.'))).toEqual([
+        '$KV.JETBUS_SCHEDULED_OUTCOMES.>',
+      ]);
+      expect(
+        adminApp({ schedulingStream: 'LATER' }).publish.allow.filter((s) => s.startsWith('$KV.')),
+      ).toEqual(['$KV.LATER_OUTCOMES.>']);
+      expect(() => adminApp({ schedulingStream: 'a.b' })).toThrow('admin-app.schedulingStream');
     });
 
     it('may never delete, purge, change or delete a message of JETBUS_AUDIT, nor put a consumer on it', () => {
