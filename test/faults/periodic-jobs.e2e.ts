@@ -76,53 +76,53 @@ describe('periodic jobs across worker processes', () => {
     expect(new Set(runs.map((r) => r.pid)).size).toBeGreaterThan(1);
   });
 
-  /** Runs 2 instances, kills both -9 for ≥ 2 ticks, restarts both; resolves with what ran. */
-  async function acrossFullStop(name: string, missed: 'skip' | 'run-once') {
-    const out = outFile();
-    const env = { OUT: out, SCHEDULE: name, MISSED: missed };
-    const pair = await Promise.all([start(env), start(env)]);
-    workers.push(...pair);
-    await waitFor('2 ticks to run', () => readRuns(out).length >= 2);
+  /**
+   * Runs 2 instances of each schedule, kills all of them -9 for at least 3 ticks, restarts them;
+   * resolves with what ran and the last tick each published before the stop.
+   */
+  async function acrossFullStop(schedules: { name: string; missed: 'skip' | 'run-once' }[]) {
+    const envs = schedules.map(({ name, missed }) => ({ OUT: outFile(), SCHEDULE: name, MISSED: missed }));
+    const before = await Promise.all(envs.flatMap((env) => [start(env), start(env)]));
+    workers.push(...before);
+    for (const env of envs) await waitFor('2 ticks to run', () => readRuns(env.OUT).length >= 2);
     await untilMidSecond();
-    await Promise.all(pair.map((w) => w.crash()));
-    const [schedule] = (await listPeriodic(t.js)).filter((s) => s.name === name);
+    await Promise.all(before.map((w) => w.crash()));
+    const listed = await listPeriodic(t.js);
     // The last tick published before the stop: the ones after it are the missed ones.
-    const lastPublished = schedule.lastTick!.getTime();
-    await waitFor(
-      '3 ticks to pass with every instance down',
-      () => Date.now() > lastPublished + 3_500,
-      10_000,
-    );
+    const lastPublished = envs.map((env) => listed.find((s) => s.name === env.SCHEDULE)!.lastTick!.getTime());
+    const latest = Math.max(...lastPublished);
+    await waitFor('3 ticks to pass with every instance down', () => Date.now() > latest + 3_500, 10_000);
     const restartedAt = Date.now();
-    const again = await Promise.all([start(env), start(env)]);
-    workers.push(...again);
+    workers.push(...(await Promise.all(envs.flatMap((env) => [start(env), start(env)]))));
     const readyAt = Date.now();
-    await waitFor(
-      '2 ticks after the restart to run',
-      () => readRuns(out).filter((r) => r.tick > readyAt).length >= 2,
-    );
-    return { runs: readRuns(out), lastPublished, restartedAt };
+    for (const env of envs)
+      await waitFor(
+        '2 ticks after the restart to run',
+        () => readRuns(env.OUT).filter((r) => r.tick > readyAt).length >= 2,
+      );
+    return envs.map((env, i) => ({ runs: readRuns(env.OUT), lastPublished: lastPublished[i], restartedAt }));
   }
 
-  it("missed: 'skip' runs none of the ticks missed across a full stop", async () => {
-    const { runs, lastPublished, restartedAt } = await acrossFullStop('stop-skip', 'skip');
-    expect(duplicates(runs)).toEqual([]);
-    expect(runs.filter((r) => r.catchUp)).toEqual([]);
-    // At least 3 ticks fell in the stop (lastPublished, restartedAt]; none of them ran.
-    expect(runs.filter((r) => r.tick > lastPublished && r.tick <= restartedAt)).toEqual([]);
-    expect(restartedAt - lastPublished).toBeGreaterThan(3 * SECOND);
-  });
+  it("the missed-tick policy across a full stop: 'skip' runs none, 'run-once' exactly one catch-up", async () => {
+    const [skip, once] = await acrossFullStop([
+      { name: 'stop-skip', missed: 'skip' },
+      { name: 'stop-once', missed: 'run-once' },
+    ]);
 
-  it("missed: 'run-once' runs exactly one catch-up, the latest missed tick, across a full stop", async () => {
-    const { runs, lastPublished, restartedAt } = await acrossFullStop('stop-once', 'run-once');
-    expect(duplicates(runs)).toEqual([]);
-    const catchUps = runs.filter((r) => r.catchUp);
+    expect(duplicates(skip.runs)).toEqual([]);
+    expect(skip.runs.filter((r) => r.catchUp)).toEqual([]);
+    // At least 3 ticks fell in the stop (lastPublished, restartedAt]; none of them ran.
+    expect(skip.restartedAt - skip.lastPublished).toBeGreaterThan(3 * SECOND);
+    expect(skip.runs.filter((r) => r.tick > skip.lastPublished && r.tick <= skip.restartedAt)).toEqual([]);
+
+    expect(duplicates(once.runs)).toEqual([]);
+    const catchUps = once.runs.filter((r) => r.catchUp);
+    // Two instances started, each applied the policy: the catch-up still ran once.
     expect(catchUps).toHaveLength(1);
     const [catchUp] = catchUps;
-    expect(catchUp.tick).toBeGreaterThan(lastPublished);
     // Nothing between the last tick before the stop and the catch-up ran: ≥ 3 ticks missed, one run.
-    expect(runs.filter((r) => r.tick > lastPublished && r.tick < catchUp.tick)).toEqual([]);
-    expect(catchUp.tick - lastPublished).toBeGreaterThan(3 * SECOND);
-    expect(restartedAt).toBeLessThanOrEqual(catchUp.tick + SECOND);
+    expect(catchUp.tick - once.lastPublished).toBeGreaterThan(3 * SECOND);
+    expect(once.runs.filter((r) => r.tick > once.lastPublished && r.tick < catchUp.tick)).toEqual([]);
+    expect(once.restartedAt).toBeLessThanOrEqual(catchUp.tick + SECOND);
   });
 });
