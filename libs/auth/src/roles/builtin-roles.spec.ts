@@ -198,9 +198,13 @@ describe('built-in roles', () => {
           'emails.>',
         ]),
       );
-      // No blanket API, no KV writes (it reads heartbeats, never writes them), nothing of $SYS.
+      // No blanket API, no KV writes but periodic schedules' paused flags (it reads heartbeats,
+      // never writes them; it never moves a schedule's last tick), nothing of $SYS.
       expect(role.publish.allow).not.toContain('$JS.API.>');
-      expect(role.publish.allow.some((s) => s.startsWith('$KV.') || s.startsWith('$SYS.'))).toBe(false);
+      expect(role.publish.allow.filter((s) => s.startsWith('$KV.'))).toEqual([
+        '$KV.JETBUS_PERIODIC.paused.*',
+      ]);
+      expect(role.publish.allow.some((s) => s.startsWith('$SYS.'))).toBe(false);
     });
 
     it('may never delete, purge, change or delete a message of JETBUS_AUDIT, nor put a consumer on it', () => {
