@@ -68,11 +68,7 @@ export interface SchedulingMetrics {
 
 /** What an instance did with a tick of a periodic schedule (`jetbus_periodic_ticks_total`). */
 export type PeriodicTickOutcome =
-  | 'published'
-  | 'deduplicated'
-  | 'skipped_paused'
-  | 'skipped_overlap'
-  | 'skipped_missed';
+  'published' | 'deduplicated' | 'skipped_paused' | 'skipped_overlap' | 'skipped_missed';
 
 /** Periodic jobs: each instance counts what it did with each tick, by schedule. */
 export interface PeriodicMetrics {
