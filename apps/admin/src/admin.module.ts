@@ -25,6 +25,7 @@ import { StreamsModule } from './streams/streams.module';
 import { WebModule } from './web/web.module';
 import { OverviewModule } from './overview/overview.module';
 import { WorkersModule } from './workers/workers.module';
+import { PeriodicModule } from './periodic/periodic.module';
 
 /** The admin app's feature modules (each a folder: its controller, service and DTOs). */
 const FEATURES: DynamicModule['imports'] = [
@@ -36,6 +37,7 @@ const FEATURES: DynamicModule['imports'] = [
   ScheduledModule,
   AuditModule,
   WorkersModule,
+  PeriodicModule,
   OverviewModule,
   MetricsModule,
   HealthModule,

@@ -169,3 +169,5 @@ export {
 } from './client';
 
 export { AUTH_REDACT_PATHS, createAuthLogger } from './logging';
+// Periodic jobs: what a ticking worker and an operator need.
+export { periodicOperator, periodicScheduler, type PeriodicSchedulerRoleOptions } from './roles';

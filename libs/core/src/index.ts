@@ -110,3 +110,24 @@ export {
   scheduledFilter,
   scheduledSubject,
 } from './scheduling';
+// Periodic (cron) jobs: @Periodic, module `periodic`, list/pause/resume, wire names.
+export {
+  type MissedTicksPolicy,
+  type PeriodicDefinition,
+  type PeriodicOptions,
+  type PeriodicSchedule,
+  PERIODIC_BUCKET,
+  PERIODIC_CATCH_UP_HEADER,
+  PERIODIC_NAME_HEADER,
+  PERIODIC_NAME_PATTERN,
+  PERIODIC_STREAM,
+  PERIODIC_SUBJECT_PREFIX,
+  PERIODIC_TICK_HEADER,
+  Periodic,
+  listPeriodic,
+  pausePeriodic,
+  periodicMsgId,
+  periodicSubject,
+  periodicTickOf,
+  resumePeriodic,
+} from './scheduling/periodic';

@@ -198,16 +198,20 @@ describe('built-in roles', () => {
           'emails.>',
         ]),
       );
-      // No blanket API, nothing of $SYS, and one KV write: a cancel's outcome of a scheduled job
-      // (it reads heartbeats, never writes them).
+      // No blanket API, nothing of $SYS, and two KV writes: a cancel's outcome of a scheduled job
+      // and periodic schedules' paused flags (it reads heartbeats, never writes them; it never
+      // moves a schedule's last tick).
       expect(role.publish.allow).not.toContain('$JS.API.>');
       expect(role.publish.allow.some((s) => s.startsWith('$SYS.'))).toBe(false);
-      expect(role.publish.allow.filter((s) => s.startsWith('$KV.'))).toEqual([
+      expect(role.publish.allow.filter((s) => s.startsWith('$KV.')).sort()).toEqual([
+        '$KV.JETBUS_PERIODIC.paused.*',
         '$KV.JETBUS_SCHEDULED_OUTCOMES.>',
       ]);
       expect(
-        adminApp({ schedulingStream: 'LATER' }).publish.allow.filter((s) => s.startsWith('$KV.')),
-      ).toEqual(['$KV.LATER_OUTCOMES.>']);
+        adminApp({ schedulingStream: 'LATER' })
+          .publish.allow.filter((s) => s.startsWith('$KV.'))
+          .sort(),
+      ).toEqual(['$KV.JETBUS_PERIODIC.paused.*', '$KV.LATER_OUTCOMES.>']);
       expect(() => adminApp({ schedulingStream: 'a.b' })).toThrow('admin-app.schedulingStream');
     });
 

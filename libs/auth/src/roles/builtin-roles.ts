@@ -221,6 +221,8 @@ const ADMIN_APP_API = [
   // and deleting such a payload (it rewrites the object's metadata).
   '$JS.FC.>',
   '$O.>',
+  // Pausing and resuming periodic schedules: their paused flags only, not their last ticks.
+  '$KV.JETBUS_PERIODIC.paused.*',
 ];
 
 /**

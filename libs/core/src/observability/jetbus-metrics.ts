@@ -66,6 +66,15 @@ export interface SchedulingMetrics {
   cancelled(subject: string): void;
 }
 
+/** What an instance did with a tick of a periodic schedule (`jetbus_periodic_ticks_total`). */
+export type PeriodicTickOutcome =
+  'published' | 'deduplicated' | 'skipped_paused' | 'skipped_overlap' | 'skipped_missed';
+
+/** Periodic jobs: each instance counts what it did with each tick, by schedule. */
+export interface PeriodicMetrics {
+  ticks(schedule: string, outcome: PeriodicTickOutcome, count: number): void;
+}
+
 export type ConsumerStatsSource = () => Promise<
   { stream: string; consumer: string; pending: number; ackPending: number }[]
 >;
@@ -84,6 +93,8 @@ export class JetbusMetrics {
   private readonly sources: ConsumerStatsSource[] = [];
   /** Delayed jobs' counters and lateness, by subject. */
   readonly scheduling: SchedulingMetrics;
+  /** Periodic jobs' ticks, by schedule and outcome. */
+  readonly periodic: PeriodicMetrics;
 
   constructor(readonly registry: Registry = new Registry()) {
     this.jobs = new Counter({
@@ -137,6 +148,17 @@ export class JetbusMetrics {
         lateness.observe({ subject }, latenessSeconds);
       },
       cancelled: (subject) => scheduledJobs.inc({ subject, outcome: 'cancelled' }),
+    };
+    const periodicTicks = new Counter({
+      name: 'jetbus_periodic_ticks_total',
+      help: 'Ticks of periodic schedules this process fired, by schedule and outcome (published, deduplicated: another instance published it, skipped_paused, skipped_overlap, skipped_missed)',
+      labelNames: ['schedule', 'outcome'],
+      registers: [registry],
+    });
+    this.periodic = {
+      ticks: (schedule, outcome, count) => {
+        if (count > 0) periodicTicks.inc({ schedule, outcome }, count);
+      },
     };
     const sources = this.sources;
     const stats = async () => (await Promise.all(sources.map((s) => s().catch(() => [])))).flat();

@@ -8,6 +8,7 @@ import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { type Duration } from '../retry';
 import { type TlsSettings } from '../connection/connection-settings';
 import { type JetbusStreamOptions } from './jetbus-stream.options';
+import { type PeriodicDefinition } from '../scheduling/periodic/periodic.options';
 
 /** TLS for the client connection. Files are read by nats.js; PEM strings may be given instead. All strings. */
 export type JetbusTlsOptions = TlsSettings;
@@ -79,6 +80,12 @@ export interface JetbusModuleOptions {
    * schedule: only the stream must exist. @default false
    */
   scheduling?: SchedulingOptions | false;
+  /**
+   * Periodic (cron) schedules whose ticks are published to a subject a `@JobHandler` handles; see
+   * `@Periodic` for schedules on a method. Every instance of the module fires them, each tick is
+   * published once. @default []
+   */
+  periodic?: PeriodicDefinition[];
   /** Registry for jetbus's Prometheus metrics. @default a registry of its own (`JetbusMetrics.registry`) */
   metricsRegistry?: Registry;
   /** Payload codec: an object with a `contentType` string and `encode`/`decode` functions. @default JSON */

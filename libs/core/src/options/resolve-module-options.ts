@@ -31,6 +31,8 @@ import {
 } from './jetbus-module.options';
 import { SCHEDULED_STREAM, SCHEDULED_SUBJECT_PREFIX } from '../scheduling/scheduling-names';
 import { type JetbusStreamOptions } from './jetbus-stream.options';
+import { type ResolvedPeriodic } from '../scheduling/periodic/periodic.options';
+import { checkUniqueNames, resolvePeriodicDefinitions } from '../scheduling/periodic/resolve-periodic';
 
 export interface ResolvedStreamOptions {
   name: string;
@@ -79,6 +81,8 @@ export interface ResolvedModuleOptions {
   heartbeat: { intervalMs: number } | false;
   /** Delayed jobs: the scheduling stream this module declares, and whether its server releases. */
   scheduling: ResolvedSchedulingOptions | false;
+  /** Module-declared periodic schedules (`@Periodic` ones are found when the server starts). */
+  periodic: ResolvedPeriodic[];
   metricsRegistry: Registry | undefined;
 }
 
@@ -106,6 +110,7 @@ const MODULE_OPTIONS = optionNames<JetbusModuleOptions>({
   repairStranded: true,
   heartbeat: true,
   scheduling: true,
+  periodic: true,
   metricsRegistry: true,
   codec: true,
   logger: true,
@@ -473,6 +478,8 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
       throw new JetbusConfigError(`streams[${i}].name`, `stream "${s.name}" is declared twice`);
     seen.add(s.name);
   });
+  const periodic = resolvePeriodicDefinitions(o.periodic);
+  checkUniqueNames(periodic);
   const handlerDefaults = (o.handlerDefaults ?? {}) as JobHandlerOptions;
   parseJobHandlerOptions(handlerDefaults, 'handlerDefaults');
   return {
@@ -522,6 +529,7 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
     repairStranded: booleanOption(o.repairStranded, 'repairStranded') ?? MODULE_DEFAULTS.repairStranded,
     heartbeat: resolveHeartbeat(o.heartbeat),
     scheduling: resolveScheduling(o.scheduling),
+    periodic,
     metricsRegistry: resolveMetricsRegistry(o.metricsRegistry),
   };
 }

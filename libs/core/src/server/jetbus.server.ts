@@ -13,6 +13,7 @@ import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { repairWorkQueues } from '../repair';
 import { AttemptLedger } from '../retry/attempt-ledger';
 import { ReleaseRunner, ScheduleOutcomes } from '../scheduling';
+import { PeriodicScheduler } from './periodic-scheduler';
 import { JETBUS_CORE_VERSION } from '../version';
 import { HeartbeatWriter, workerKey } from '../workers';
 import { ConsumerRunner } from './consumer-runner';
@@ -31,6 +32,7 @@ import { reaperSpecs } from './reaper-specs';
 export class JetbusServer extends Server implements CustomTransportStrategy, BeforeApplicationShutdown {
   private runners: ConsumerRunner[] = [];
   private releasers: ReleaseRunner[] = [];
+  private periodic?: PeriodicScheduler;
   private heartbeat?: HeartbeatWriter;
   private starting?: Promise<void>;
   private closing?: Promise<void>;
@@ -63,6 +65,15 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
   private async startRunners(): Promise<void> {
     const startedAt = new Date().toISOString();
     const registrar = new HandlerRegistrar(this.connection, this.metrics, this.log, this.options.name);
+    // Before the handlers: a @Periodic method's consumer needs the tick stream.
+    const periodic = await PeriodicScheduler.prepare(this.explorer.explore(), this.options.periodic, {
+      connection: this.connection,
+      codec: this.options.codec,
+      metrics: this.metrics.periodic,
+      publishTimeoutMs: this.options.publishTimeoutMs,
+      logger: this.log,
+      service: this.options.name,
+    });
     const prepared = await this.prepareHandlers(registrar);
     if (this.options.repairStranded) {
       const dl = this.options.deadLetter;
@@ -89,6 +100,8 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     this.runners.push(...reapers.map((r) => new ConsumerRunner(r, logOnly)));
     await Promise.all(this.runners.map((r) => r.start()));
     await this.startReleasers(prepared);
+    this.periodic = periodic;
+    await periodic?.start(prepared);
     const consumers = [...prepared, ...reapers].map((h) => ({
       stream: h.stream,
       durable: h.options.durable,
@@ -194,6 +207,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     this.closing ??= (async () => {
       await this.starting?.catch(() => undefined);
       const grace = this.options.shutdownGracePeriodMs;
+      await this.periodic?.stop();
       await Promise.allSettled([...this.runners, ...this.releasers].map((r) => r.stop(grace)));
       await this.heartbeat?.stop().catch(() => undefined);
       this.log.info('jetbus workers stopped');
