@@ -1,5 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
+import { type RateLimitOptions, type ResolvedRateLimit } from '../rate-limit/rate-limit.options';
 import { type BackoffOptions, type Duration } from '../retry';
 
 /**
@@ -60,6 +61,12 @@ export interface JobHandlerOptions {
    * @default off
    */
   idempotency?: IdempotencyOptions;
+  /**
+   * At most `max` handler starts in any window of length `per`, across every instance, per `key`
+   * (a header name or a function of the validated payload) when given. A job over the limit waits
+   * for its slot and is not failed; the wait is not an attempt (see README, Rate limits). @default none
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface IdempotencyOptions {
@@ -93,4 +100,5 @@ export interface ResolvedJobHandlerOptions {
   confirmAck: boolean;
   deadLetter: DeadLetterTarget | false | undefined;
   idempotency: ResolvedIdempotency | undefined;
+  rateLimit: ResolvedRateLimit | undefined;
 }

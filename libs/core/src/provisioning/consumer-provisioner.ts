@@ -23,7 +23,8 @@ export function toConsumerConfig(subject: string, o: ResolvedJobHandlerOptions):
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(o.ackWaitMs),
-    max_deliver: o.maxAttempts === Infinity || o.crashLimit > 0 ? -1 : o.maxAttempts,
+    // rateLimit: waits are nak-ed deliveries that are not attempts; jetbus counts attempts itself.
+    max_deliver: o.maxAttempts === Infinity || o.crashLimit > 0 || o.rateLimit ? -1 : o.maxAttempts,
     max_ack_pending: o.maxInFlight,
   };
 }
