@@ -21,7 +21,8 @@ export interface JobHandlerOptions {
   prefetch?: number;
   /**
    * Handler runs before dead-lettering: failures count, deliveries to a worker that died do not
-   * (see `crashLimit`). Without isolation it is the consumer's `max_deliver`. @default 5
+   * (see `crashLimit`). Without isolation it is the consumer's `max_deliver`, unless `rateLimit` is
+   * set: then jetbus counts deliveries less rate-limit waits itself. @default 5
    */
   maxAttempts?: number;
   /**

@@ -98,9 +98,10 @@ export class RateLimiter {
       }
       if ('waitMs' in admission) return this.defer(admission.contended ? RETRY_MS / 10 : admission.waitMs);
       if (signal.aborted) return { start: false, deferMs: 0 };
-      // A start later than the guard (a stalled event loop, a slow compare-and-set) could crowd a
-      // later window: its admission stays in the log unused, which only costs a slot, and it asks again.
-      if (Date.now() - admission.admittedAt <= this.limit.guardMs) return START;
+      // Half the guard here, the other half for the path from here to the handler's first statement.
+      // A later start (a stalled event loop, a slow compare-and-set) could crowd a later window:
+      // its admission stays in the log unused, which only costs a slot, and it asks again.
+      if (Date.now() - admission.admittedAt <= this.limit.guardMs / 2) return START;
     }
     return this.defer(RETRY_MS / 10);
   }
