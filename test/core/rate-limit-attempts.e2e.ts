@@ -1,8 +1,12 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { Ctx, type JetbusContext, JetbusMetrics, JobHandler, Payload } from '@jetbus/core';
 import { readDeadLetters } from '../support/dead-letters';
 import { useJetbus } from '../support/use-jetbus';
 import { waitFor } from '../support/wait-for';
+import { WorkerFleet } from '../support/worker-fleet';
 
 const runs: { id: string; attempt: number; deliveryCount: number }[] = [];
 
@@ -71,5 +75,59 @@ describe('rateLimit with isolation off: waits are not attempts', () => {
         `attempt 1; ${waited} rate-limited waits; the failing job ran twice and was dead-lettered`,
     );
     expect(waited).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Isolation off with rateLimit: the consumer has no max_deliver, so jetbus itself must stop a job
+ * that kills its worker, after maxAttempts deliveries that were not rate-limit waits.
+ */
+describe('rateLimit with isolation off: a job that kills its worker', () => {
+  const t = useJetbus({
+    name: 'producer',
+    streams: [{ name: 'CRASH', subjects: ['crash.>'], retention: 'workqueue' }],
+  });
+  let fleet: WorkerFleet | undefined;
+  t.onStop(async () => fleet?.stop());
+
+  it('is dead-lettered as max-deliveries after exactly maxAttempts deaths, waits not counted', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'jetbus-rate-crash-')), 'done.txt');
+    // concurrency 1: no wait is held in process, every wait is a nak (a delivery that is not an attempt).
+    const env = {
+      NATS_URL: t.server.url,
+      OUT: out,
+      MAX_ATTEMPTS: '2',
+      CRASH_LIMIT: '0',
+      RATE_MAX: '2',
+      RATE_PER: '500ms',
+    };
+    fleet = new WorkerFleet('crash-worker.ts', 1, env);
+    await fleet.start();
+    const healthy = Array.from({ length: 8 }, (_, i) => ({ id: `ok-${i}` }));
+    const jobs = [...healthy.slice(0, 4), { id: 'poison', poison: true }, ...healthy.slice(4)];
+    const acks = await t.bus.publishMany(jobs.map((data) => ({ subject: 'crash.job', data })));
+
+    const lines = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []);
+    await waitFor(
+      'the healthy jobs done and the poison job dead-lettered',
+      async () =>
+        new Set(lines().map((l) => l.split(' ')[0])).size === healthy.length &&
+        (await t.jsm.streams.info('JETBUS_DLQ').catch(() => undefined))?.state.messages === 1,
+      60_000,
+      100,
+    );
+    const deaths = fleet.restarts;
+    await fleet.stop();
+
+    expect(
+      lines()
+        .map((l) => l.split(' ')[0])
+        .sort(),
+    ).toEqual(healthy.map((j) => j.id).sort());
+    expect(lines().every((l) => l.split(' ')[1] === '1')).toBe(true);
+    const dead = await readDeadLetters(t.jsm);
+    expect(dead.map((d) => [d.seq, d.reason])).toEqual([[acks[4].seq, 'max-deliveries']]);
+    expect(dead[0].errorMessage).toContain('maxAttempts 2, rate-limit waits not counted');
+    expect(deaths).toBe(2);
   });
 });
