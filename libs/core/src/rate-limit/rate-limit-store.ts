@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type JetStreamClient } from '@nats-io/jetstream';
 import { type KV } from '@nats-io/kv';
 import { JetStreamApiCode, jetStreamApiCode } from '../connection/jetstream-api-errors';
@@ -22,9 +23,18 @@ export type AdmissionResult = { admittedAt: number } | { waitMs: number; contend
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The KV key of one limit key of one consumer; jobs without a key share `=`. */
-export const rateLimitKey = (stream: string, durable: string, key: string | undefined): string =>
-  `${kvKeyPart(stream)}.${kvKeyPart(durable)}.${key ? kvKeyPart(key) : '='}`;
+/** Longer limit keys are hashed: a KV key is a subject, which travels in every protocol line. */
+const KEY_TOKEN_MAX = 128;
+
+/**
+ * The KV key of one limit key of one consumer; jobs without a key share `=`. A long key becomes
+ * `=h<sha256>`, which no escaped key can be (`kvKeyPart` writes `=` only before two hex digits).
+ */
+export function rateLimitKey(stream: string, durable: string, key: string | undefined): string {
+  let token = key ? kvKeyPart(key) : '=';
+  if (token.length > KEY_TOKEN_MAX) token = `=h${createHash('sha256').update(key!).digest('hex')}`;
+  return `${kvKeyPart(stream)}.${kvKeyPart(durable)}.${token}`;
+}
 
 /**
  * The sliding logs in the `JETBUS_RATE` bucket, shared by every instance. An admission is a

@@ -52,7 +52,14 @@ describe('RateLimiter', () => {
     const store = new ScriptedStore(() => ({ admittedAt: Date.now() }));
     const l = limiter(store, 4, { ...limit, key: (p) => (p as { tenant: string }).tenant });
     await l.admit(msg(), { tenant: 'bolt' }, true, signal());
-    expect(store.calls[0].key).toBe('S.d.bolt');
+    await l.admit(msg(), { tenant: 'x'.repeat(200) }, true, signal());
+    await l.admit(msg(), { tenant: 'a.b c' }, true, signal());
+    expect(store.calls.map((c) => c.key)).toEqual([
+      'S.d.bolt',
+      // long keys hashed, others escaped into one subject token
+      expect.stringMatching(/^S\.d\.=h[0-9a-f]{64}$/),
+      'S.d.a=2eb=20c',
+    ]);
   });
 
   it('holds at most half of concurrency at once; the others are asked for a slot now or a nak', async () => {

@@ -116,7 +116,11 @@ export class RateLimiter {
   private keyOf(msg: JsMsg, payload: unknown): string | undefined {
     const { key } = this.limit;
     if (key === undefined) return undefined;
-    if (typeof key === 'function') return key(payload) || undefined;
+    if (typeof key === 'function') {
+      // A function that throws fails the job like its handler would; a non-string is its text.
+      const value: unknown = key(payload);
+      return value === undefined || value === null || value === '' ? undefined : String(value);
+    }
     const headers = jobHeaders(msg).headers;
     return (headers?.has(key) && headers.get(key)) || undefined;
   }
