@@ -12,6 +12,7 @@ export { JetbusServer } from './server/jetbus.server';
 export { JetbusContext } from './context/jetbus.context';
 export { JobHandler } from './handlers/job-handler.decorator';
 export { type JobHandlerOptions } from './handlers/job-handler.options';
+export { type RateLimitOptions } from './rate-limit';
 export {
   type BackoffFunction,
   type BackoffOptions,

@@ -185,6 +185,9 @@ const consumerRole = strict({
   idempotency: flag.clone().register(policyDocs, {
     description: "Its handlers use idempotency: its durable's completed-job bucket.",
   }),
+  rateLimit: flag.clone().register(policyDocs, {
+    description: "Its handlers use rateLimit: its durable's sliding logs in the JETBUS_RATE bucket.",
+  }),
 }).register(policyDocs, { id: 'ConsumerRole' });
 
 const builtinRoles = {

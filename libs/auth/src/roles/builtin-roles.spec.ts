@@ -47,6 +47,18 @@ describe('built-in roles', () => {
       expect(worker('ORDERS', 'billing').heartbeat).toBe(true);
     });
 
+    it('with rateLimit, reads and compare-and-sets its own sliding logs in JETBUS_RATE only', () => {
+      const plain = worker('ORDERS', 'billing').publish.allow;
+      const limited = worker('ORDERS', 'billing', { rateLimit: true }).publish.allow;
+      expect(limited.filter((s) => !plain.includes(s))).toEqual([
+        '$JS.API.STREAM.INFO.KV_JETBUS_RATE',
+        '$JS.API.STREAM.CREATE.KV_JETBUS_RATE',
+        '$JS.API.STREAM.MSG.GET.KV_JETBUS_RATE',
+        '$JS.API.DIRECT.GET.KV_JETBUS_RATE.$KV.JETBUS_RATE.ORDERS.billing.*',
+        '$KV.JETBUS_RATE.ORDERS.billing.*',
+      ]);
+    });
+
     it('refuses names that would widen the subjects', () => {
       expect(() => worker('ORDERS.*', 'x')).toThrow('stream name "ORDERS.*"');
       expect(() => worker('ORDERS', '>')).toThrow('consumer name ">"');

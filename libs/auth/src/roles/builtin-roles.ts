@@ -9,6 +9,8 @@ import {
   DEFAULT_DLQ_STREAM,
   completedJobsBucket,
   deadLetterMarksBucket,
+  kvKeyPart,
+  RATE_LIMIT_BUCKET,
   deadLetterPayloadBucket,
   reaperDurable,
 } from './role-defaults';
@@ -59,6 +61,11 @@ export interface DeadLetterOptions {
    * default: every permission lengthens the user JWT, which travels in each CONNECT. @default false
    */
   idempotency?: boolean;
+  /**
+   * The handler uses `rateLimit`: grant its consumer's sliding logs in `JETBUS_RATE`
+   * (`<stream>.<consumer>.<key>`), read and compare-and-set. @default false
+   */
+  rateLimit?: boolean;
 }
 
 /**
@@ -109,6 +116,7 @@ export function worker(stream: string, consumer: string, options: DeadLetterOpti
       ...kvBucket(ATTEMPT_LEDGER_BUCKET, `${s}.${c}.*`),
       ...workersBucket,
       ...(options.idempotency ? kvBucket(completedJobsBucket(c), '>') : []),
+      ...(options.rateLimit ? kvBucket(RATE_LIMIT_BUCKET, `${kvKeyPart(s)}.${kvKeyPart(c)}.*`) : []),
       ...(dlq.length
         ? objectBucket(
             deadLetterPayloadBucket(checkName('stream', options.deadLetterStream ?? DEFAULT_DLQ_STREAM), s),

@@ -11,6 +11,8 @@ export {
   completedJobsBucket,
   deadLetterMarksBucket,
   deadLetterPayloadBucket,
+  kvKeyPart,
+  RATE_LIMIT_BUCKET,
   reaperDurable,
 } from '@jetbus/core/wire';
 // Worker heartbeats (the workers' bucket, a user's own keys) and the admin app's audit trail.

@@ -29,7 +29,8 @@ export class JetbusContext extends BaseRpcContext<[JsMsg, AbortController]> {
 
   /**
    * 1 on the first run, 2 on the first retry, ...: handler failures plus one. Deliveries that ended
-   * because a worker died (the job ran again in isolation) do not count; `deliveryCount` does.
+   * because a worker died (the job ran again in isolation) and `rateLimit` waits do not count;
+   * `deliveryCount` does.
    */
   get attempt(): number {
     return this.attemptNumber ?? this.args[0].info.deliveryCount;

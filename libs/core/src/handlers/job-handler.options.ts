@@ -1,5 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
+import { type RateLimitOptions, type ResolvedRateLimit } from '../rate-limit/rate-limit.options';
 import { type BackoffOptions, type Duration } from '../retry';
 
 /**
@@ -20,7 +21,8 @@ export interface JobHandlerOptions {
   prefetch?: number;
   /**
    * Handler runs before dead-lettering: failures count, deliveries to a worker that died do not
-   * (see `crashLimit`). Without isolation it is the consumer's `max_deliver`. @default 5
+   * (see `crashLimit`). Without isolation it is the consumer's `max_deliver`, unless `rateLimit` is
+   * set: then jetbus counts deliveries less rate-limit waits itself. @default 5
    */
   maxAttempts?: number;
   /**
@@ -60,6 +62,12 @@ export interface JobHandlerOptions {
    * @default off
    */
   idempotency?: IdempotencyOptions;
+  /**
+   * At most `max` handler starts in any window of length `per`, across every instance, per `key`
+   * (a header name or a function of the validated payload) when given. A job over the limit waits
+   * for its slot and is not failed; the wait is not an attempt (see README, Rate limits). @default none
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface IdempotencyOptions {
@@ -93,4 +101,5 @@ export interface ResolvedJobHandlerOptions {
   confirmAck: boolean;
   deadLetter: DeadLetterTarget | false | undefined;
   idempotency: ResolvedIdempotency | undefined;
+  rateLimit: ResolvedRateLimit | undefined;
 }

@@ -12,6 +12,7 @@ import {
 } from '../config';
 import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
 import { JetbusConfigError } from '../errors';
+import { parseRateLimit } from '../rate-limit/rate-limit.options';
 import { type BackoffOptions, createBackoff } from '../retry';
 import { parseDurationAtLeast } from '../retry/duration';
 import {
@@ -49,6 +50,7 @@ const HANDLER_OPTIONS = optionNames<JobHandlerOptions>({
   confirmAck: true,
   deadLetter: true,
   idempotency: true,
+  rateLimit: true,
 });
 const IDEMPOTENCY_OPTIONS = optionNames<IdempotencyOptions>({ key: true, ttl: true });
 const DEAD_LETTER_TARGET_OPTIONS = optionNames<DeadLetterTarget>({ stream: true, subjectPrefix: true });
@@ -118,6 +120,7 @@ export function parseJobHandlerOptions(value: unknown, path: string): ParsedJobH
   if (given('confirmAck')) parsed.confirmAck = booleanOption(o.confirmAck, at('confirmAck'));
   if (given('deadLetter')) parsed.deadLetter = parseDeadLetterTarget(o.deadLetter, at('deadLetter'));
   if (given('idempotency')) parsed.idempotency = parseIdempotency(o.idempotency, at('idempotency'));
+  if (given('rateLimit')) parsed.rateLimit = parseRateLimit(o.rateLimit, at('rateLimit'));
   return parsed;
 }
 
@@ -195,6 +198,7 @@ export function resolveJobHandlerOptions(
     confirmAck: o.confirmAck ?? BUILT_IN.confirmAck,
     deadLetter: o.deadLetter,
     idempotency: o.idempotency,
+    rateLimit: o.rateLimit,
   };
 }
 

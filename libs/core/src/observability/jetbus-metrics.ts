@@ -26,6 +26,8 @@ export interface HandlerMetrics {
   skipped: OutcomeCounter;
   inFlight: InFlightGauge;
   duration: Histogram.Internal<'handler'>;
+  /** `rateLimit`: a job waited for its slot (held in process, or nak'ed until it) this long. */
+  rateLimited: { waited(seconds: number): void };
 }
 
 function outcomeCounter(child: Counter.Internal): OutcomeCounter {
@@ -89,6 +91,8 @@ export class JetbusMetrics {
   private readonly inFlight: Gauge<'handler'>;
   private readonly duration: Histogram<'handler'>;
   private readonly published: Counter<'outcome'>;
+  private readonly rateLimitedWaits: Counter<'handler'>;
+  private readonly rateLimitedWait: Histogram<'handler'>;
   private readonly minimal: Counter<'stream'>;
   private readonly sources: ConsumerStatsSource[] = [];
   /** Delayed jobs' counters and lateness, by subject. */
@@ -114,6 +118,19 @@ export class JetbusMetrics {
       help: 'Handler run time (decode, validation and handler), by handler',
       labelNames: ['handler'],
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+      registers: [registry],
+    });
+    this.rateLimitedWaits = new Counter({
+      name: 'jetbus_rate_limited_waits_total',
+      help: 'Jobs that waited for a rateLimit slot (held in process or nak-ed until it), by handler',
+      labelNames: ['handler'],
+      registers: [registry],
+    });
+    this.rateLimitedWait = new Histogram({
+      name: 'jetbus_rate_limited_wait_seconds',
+      help: 'How long a rate-limited job waited for its slot (one wait per hold or nak), by handler',
+      labelNames: ['handler'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
       registers: [registry],
     });
     this.published = new Counter({
@@ -201,6 +218,12 @@ export class JetbusMetrics {
       skipped: outcomeCounter(this.jobs.labels(handler, subject, 'skipped_completed')),
       inFlight: inFlightGauge(this.inFlight.labels(handler)),
       duration: this.duration.labels(handler),
+      rateLimited: {
+        waited: (seconds) => {
+          this.rateLimitedWaits.inc({ handler });
+          this.rateLimitedWait.observe({ handler }, seconds);
+        },
+      },
     };
   }
 

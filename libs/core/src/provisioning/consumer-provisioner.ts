@@ -14,7 +14,8 @@ export interface ConsumerTarget {
 /**
  * The durable pull consumer a handler gets. No server-side `backoff`: see retry/settlement. With
  * poison isolation jetbus counts attempts itself (a bystander of a crash is redelivered without
- * having failed), so the server must not give up after `maxAttempts` deliveries.
+ * having failed), and so it does with `rateLimit` (a wait is a nak-ed delivery, not an attempt):
+ * the server must then not give up after `maxAttempts` deliveries.
  */
 export function toConsumerConfig(subject: string, o: ResolvedJobHandlerOptions): Partial<ConsumerConfig> {
   return {
@@ -23,7 +24,7 @@ export function toConsumerConfig(subject: string, o: ResolvedJobHandlerOptions):
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(o.ackWaitMs),
-    max_deliver: o.maxAttempts === Infinity || o.crashLimit > 0 ? -1 : o.maxAttempts,
+    max_deliver: o.maxAttempts === Infinity || o.crashLimit > 0 || o.rateLimit ? -1 : o.maxAttempts,
     max_ack_pending: o.maxInFlight,
   };
 }

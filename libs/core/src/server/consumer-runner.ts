@@ -13,6 +13,7 @@ import { JetbusContext } from '../context/jetbus.context';
 import { JobSettler } from './job-settler';
 import { type PreparedHandler } from './prepared-handler';
 import { MessageWindow } from './message-window';
+import { RateLimiter } from '../rate-limit';
 import { Semaphore } from './semaphore';
 
 /**
@@ -38,10 +39,12 @@ interface InFlight {
   lane?: Lane;
   /** With `idempotency`: the job's key, recorded as completed before the ack. */
   jobId?: string;
+  /** `rateLimit` decided the job waits for its slot: nak-ed with this delay, not an attempt. */
+  deferMs?: number;
 }
 
 /** What `run` did: ran the handler, or found the job already completed (`idempotency`). */
-type RunOutcome = 'ran' | 'completed-before';
+type RunOutcome = 'ran' | 'completed-before' | 'deferred';
 
 class ShutdownAbort extends Error {
   override name = 'ShutdownAbort';
@@ -81,6 +84,7 @@ export class ConsumerRunner {
   private readonly settler: JobSettler;
   /** Ledger writes for naks sent at shutdown, awaited before the connection may close. */
   private readonly releases = new Set<Promise<void>>();
+  private readonly limiter?: RateLimiter;
 
   constructor(
     private readonly handler: PreparedHandler,
@@ -93,7 +97,9 @@ export class ConsumerRunner {
       deps.gate ? deps.ledger : undefined,
       handler.options.crashLimit,
       handler.options.maxAttempts,
+      handler.options.rateLimit !== undefined,
     );
+    this.limiter = RateLimiter.create(handler.options, handler.stream, deps.js, handler.metrics, this.log);
     this.settler = new JobSettler(handler, this.triage, deps.deadLetters, this.log);
   }
 
@@ -214,20 +220,21 @@ export class ConsumerRunner {
     let error: unknown;
     let outcome: RunOutcome = 'ran';
     try {
-      outcome = await this.run(entry, lane.attempt);
+      outcome = await this.run(entry, lane.attempt, lane);
     } catch (e) {
       failed = true;
       error = e;
     }
-    this.handler.metrics.duration.observe((performance.now() - started) / 1000);
+    if (outcome !== 'deferred') this.handler.metrics.duration.observe((performance.now() - started) / 1000);
     if (entry.settled) return;
     entry.settled = true;
-    if (outcome === 'completed-before') this.settler.alreadyCompleted(msg, lane, entry.jobId!);
+    if (outcome === 'deferred') await this.settler.defer(msg, lane, entry.deferMs!);
+    else if (outcome === 'completed-before') this.settler.alreadyCompleted(msg, lane, entry.jobId!);
     else if (failed) await this.settler.failed(msg, lane, error);
     else await this.settler.succeeded(msg, lane, entry.jobId);
   }
 
-  private async run(entry: InFlight, attempt: number): Promise<RunOutcome> {
+  private async run(entry: InFlight, attempt: number, lane?: Lane): Promise<RunOutcome> {
     const { msg, controller } = entry;
     const { codec } = this.deps;
     // A header block nats.js cannot decode (a raw HPUB with `Bad Key: v`) is the producer's fault,
@@ -246,6 +253,13 @@ export class ConsumerRunner {
     if (completed) {
       entry.jobId = this.jobId(msg, payload);
       if (await completed.has(entry.jobId)) return 'completed-before';
+    }
+    // Last step before the handler: an admission is a start time, which must be kept.
+    const admitted =
+      this.limiter && (await this.limiter.admit(msg, payload, lane?.kind !== 'exclusive', controller.signal));
+    if (admitted && !admitted.start) {
+      entry.deferMs = admitted.deferMs;
+      return 'deferred';
     }
     const ctx = new JetbusContext(msg, controller, attempt || undefined);
     const timeoutMs = this.handler.options.timeoutMs;

@@ -100,8 +100,9 @@ export class JobSettler {
       return;
     }
     const error = new MaxDeliveriesExceeded(
-      `the job ended its worker ${lane.crashes} times while running alone ` +
-        `(crashed, was killed or hung past ack_wait); ${msg.info.deliveryCount} deliveries`,
+      lane.why ??
+        `the job ended its worker ${lane.crashes} times while running alone ` +
+          `(crashed, was killed or hung past ack_wait); ${msg.info.deliveryCount} deliveries`,
     );
     await this.deadLetter(msg, lane, 'max-deliveries', error);
   }
@@ -110,6 +111,12 @@ export class JobSettler {
   async release(msg: JsMsg, lane: Lane | undefined): Promise<void> {
     await this.triage.recordRelease(msg, lane).catch(() => undefined);
     msg.nak();
+  }
+
+  /** `rateLimit`: back to the stream until its slot, recorded first so it is not an attempt. */
+  async defer(msg: JsMsg, lane: Lane, delayMs: number): Promise<void> {
+    await this.triage.recordDeferral(msg, lane).catch(() => false);
+    msg.nak(delayMs);
   }
 
   private async deadLetter(msg: JsMsg, lane: Lane, reason: DeadLetterReason, error: unknown): Promise<void> {

@@ -39,6 +39,7 @@ export {
   deadLetterMarksBucket,
   deadLetterPayloadBucket,
   deadLetterPayloadBucketPrefix,
+  RATE_LIMIT_BUCKET,
   reaperDurable,
 } from './names';
 export {
