@@ -23,6 +23,9 @@ export const JetbusErrorCodes = {
   DeadLetterPayloadMissing: 'DEAD_LETTER_PAYLOAD_MISSING',
   StreamNotFound: 'STREAM_NOT_FOUND',
   RepairNotSupported: 'REPAIR_NOT_SUPPORTED',
+  Decrypt: 'DECRYPT',
+  CleartextRefused: 'CLEARTEXT_REFUSED',
+  EncryptionKey: 'ENCRYPTION_KEY',
 } as const;
 
 export type JetbusErrorCode = (typeof JetbusErrorCodes)[keyof typeof JetbusErrorCodes];

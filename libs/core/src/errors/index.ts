@@ -29,3 +29,6 @@ export { StreamNotFoundError } from './stream-not-found.error';
 export { RepairNotSupportedError } from './repair-not-supported.error';
 export { ReplayTargetError } from './replay-target.error';
 export { DeadLetterPayloadMissingError } from './dead-letter-payload-missing.error';
+export { DecryptError, type DecryptFailure } from './decrypt.error';
+export { CleartextRefusedError } from './cleartext-refused.error';
+export { EncryptionKeyError } from './encryption-key.error';

@@ -4,6 +4,7 @@ import { type Codec } from '../codec';
 import { jobHeaders } from '../codec/message-headers';
 import { type DeadLetterSink } from '../dead-letter';
 import { DecodeError, JobTimeoutError } from '../errors';
+import { type PayloadEncryption, openForHandler } from '../encryption';
 import { type AttemptLedger } from '../retry/attempt-ledger';
 import { defaultJobId } from '../codec/job-id';
 import { jobIdFromHeaders } from './completed-jobs';
@@ -58,6 +59,8 @@ export interface ConsumerRunnerDeps {
    */
   gate?: IsolationGate;
   ledger?: AttemptLedger;
+  /** The module's `encryption`: decrypts before the codec, refuses cleartext on encrypted subjects. */
+  encryption?: PayloadEncryption;
 }
 
 /**
@@ -235,9 +238,10 @@ export class ConsumerRunner {
     const { undecodable } = jobHeaders(msg);
     if (undecodable)
       throw new DecodeError(msg.subject, `undecodable header block: ${undecodable.slice(0, 200)}`);
+    const data = await openForHandler(this.deps.encryption, msg.subject, jobHeaders(msg).headers, msg.data);
     let payload: unknown;
     try {
-      payload = codec.decode(msg.data);
+      payload = codec.decode(data);
     } catch (e) {
       throw new DecodeError(msg.subject, (e as Error).message, { cause: e });
     }
