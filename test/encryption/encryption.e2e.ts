@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import {
   DeadLetterStore,
   ENCRYPTION_HEADER,
   JetbusClient,
+  JetbusConnection,
   JobHandler,
   KeyRing,
   NonRetryableError,
@@ -92,6 +94,7 @@ describe('payload encryption (real nats-server, file storage)', () => {
   beforeEach(async () => {
     received.length = 0;
     await t.jsm.streams.purge('JETBUS_DLQ').catch(() => undefined);
+    await t.jsm.streams.purge('PAY').catch(() => undefined);
   });
 
   const deadLetters = async () => {
@@ -159,5 +162,213 @@ describe('payload encryption (real nats-server, file storage)', () => {
     );
     for (const marker of [...markers, held, 'SECRET-']) expect(await storeFilesWith(dir, marker)).toEqual([]);
     await stop(worker);
+  });
+  it('dead-letters each tampered job once as a DecryptError, ciphertext intact, none retried, none lost', async () => {
+    // A genuine job for pay.refund, published and read back as stored before any worker runs.
+    const producer = await start(ring('k1', { k1: key1 }), [], 'pay-producer');
+    const ack = await producer.get(JetbusClient).publish('pay.refund', { marker: 'tampered' });
+    const stored = await t.jsm.streams.getMessage('PAY', { seq: ack.seq });
+    const base = {
+      data: stored!.data,
+      headers: Object.fromEntries([...stored!.header].map(([k, v]) => [k, v[0]])),
+    };
+    const jobId = base.headers['Jetbus-Job-Id'];
+    expect(jobId).toBeTruthy();
+    await t.jsm.streams.deleteMessage('PAY', ack.seq);
+    const worker = await start(ring('k1', { k1: key1 }), [PayJobs]);
+    const bus = worker.get(JetbusClient);
+
+    const flip = (bytes: Uint8Array, at: number) => {
+      const copy = Uint8Array.from(bytes);
+      copy[at] ^= 0x01;
+      return copy;
+    };
+    const n = base.data.length;
+    const cases: {
+      name: string;
+      subject: string;
+      data: Uint8Array;
+      headers: Record<string, string>;
+      failure: string;
+    }[] = [
+      {
+        name: 'nonce',
+        subject: 'pay.refund',
+        data: flip(base.data, 0),
+        headers: base.headers,
+        failure: 'authentication-failed',
+      },
+      {
+        name: 'ciphertext',
+        subject: 'pay.refund',
+        data: flip(base.data, 14),
+        headers: base.headers,
+        failure: 'authentication-failed',
+      },
+      {
+        name: 'tag',
+        subject: 'pay.refund',
+        data: flip(base.data, n - 1),
+        headers: base.headers,
+        failure: 'authentication-failed',
+      },
+      {
+        name: 'kid',
+        subject: 'pay.refund',
+        data: base.data,
+        headers: { ...base.headers, [ENCRYPTION_HEADER]: 'v1; alg=A256GCM; kid=k0' },
+        failure: 'unknown-key',
+      },
+      {
+        name: 'job id',
+        subject: 'pay.refund',
+        data: base.data,
+        headers: { ...base.headers, 'Jetbus-Job-Id': `${jobId}x` },
+        failure: 'authentication-failed',
+      },
+      {
+        name: 'subject',
+        subject: 'pay.charge',
+        data: base.data,
+        headers: base.headers,
+        failure: 'authentication-failed',
+      },
+      {
+        name: 'cleartext',
+        subject: 'pay.refund',
+        data: new TextEncoder().encode('{"marker":"clear"}'),
+        headers: {},
+        failure: 'cleartext',
+      },
+    ];
+    // Control: the same stored bytes and headers, untampered, are accepted.
+    cases.push({
+      name: 'untampered',
+      subject: 'pay.refund',
+      data: base.data,
+      headers: base.headers,
+      failure: '',
+    });
+    const seqs: number[] = [];
+    for (const c of cases) {
+      const h = natsHeaders();
+      for (const [k, v] of Object.entries(c.headers)) if (k !== 'Nats-Msg-Id') h.set(k, v);
+      seqs.push((await t.js.publish(c.subject, c.data, { headers: h })).seq);
+    }
+    const dlq = await waitFor('a dead letter per tampered job', async () => {
+      const d = await deadLetters();
+      return d.length >= cases.length - 1 && d;
+    });
+    await waitFor('the stream drained', streamEmpty);
+    expect(received).toEqual([{ subject: 'pay.refund', marker: 'tampered' }]);
+    expect(dlq).toHaveLength(cases.length - 1);
+    const bySeq = new Map(dlq.map((d) => [Number(d.headers[H.Seq]), d]));
+    cases.forEach((c, i) => {
+      if (c.name === 'untampered') return expect(bySeq.has(seqs[i])).toBe(false);
+      const d = bySeq.get(seqs[i])!;
+      expect([c.name, d.reason, d.attempts]).toEqual([c.name, 'decrypt', 1]);
+      if (c.failure === 'cleartext') expect(d.error).toMatch(/^CleartextRefusedError: /);
+      else
+        expect([c.name, d.error]).toEqual([
+          c.name,
+          expect.stringMatching(new RegExp(`^DecryptError: .*\\(${c.failure}\\)`)),
+        ]);
+      expect(Buffer.from(d.body).equals(Buffer.from(c.data))).toBe(true);
+    });
+    // Nothing retried: no consumer of the stream redelivered anything.
+    for await (const c of t.jsm.consumers.list('PAY'))
+      expect([c.name, c.num_redelivered]).toEqual([c.name, 0]);
+    await stop(worker);
+    await stop(producer);
+  });
+  it('rotates keys: k1 and k2 jobs both decrypt; without k1 its jobs dead-letter, and replay once it is back', async () => {
+    const oldProducer = await start(ring('k1', { k1: key1 }), [], 'producer-k1');
+    const newProducer = await start(ring('k2', { k1: key1, k2: key2 }), [], 'producer-k2');
+    const publish = (app: INestApplicationContext, prefix: string) =>
+      app
+        .get(JetbusClient)
+        .publishMany(
+          Array.from({ length: 5 }, (_, i) => ({ subject: 'pay.charge', data: { marker: `${prefix}${i}` } })),
+        );
+    const markers = (prefix: string) => Array.from({ length: 5 }, (_, i) => `${prefix}${i}`);
+    const got = () => new Set(received.map((r) => r.marker));
+
+    await publish(oldProducer, 'a');
+    await publish(newProducer, 'b');
+    const both = await start(ring('k2', { k1: key1, k2: key2 }), [PayJobs]);
+    await waitFor('k1 and k2 jobs handled', () => received.length === 10);
+    expect(got()).toEqual(new Set([...markers('a'), ...markers('b')]));
+    await stop(both);
+
+    received.length = 0;
+    await publish(oldProducer, 'c');
+    await publish(newProducer, 'd');
+    const k2Only = await start(ring('k2', { k2: key2 }), [PayJobs]);
+    const dlq = await waitFor('the k1 jobs dead-lettered', async () => {
+      const d = await deadLetters();
+      return d.length === 5 && d;
+    });
+    await waitFor('the stream drained', streamEmpty);
+    expect(got()).toEqual(new Set(markers('d')));
+    expect(dlq.map((d) => [d.reason, d.attempts, d.headers[ENCRYPTION_HEADER]])).toEqual(
+      Array(5).fill(['decrypt', 1, 'v1; alg=A256GCM; kid=k1']),
+    );
+    for (const d of dlq) expect(d.error).toMatch(/^DecryptError: .*\(unknown-key\): key "k1" is not held/);
+    await stop(k2Only);
+
+    received.length = 0;
+    const restored = await start(ring('k2', { k1: key1, k2: key2 }), [PayJobs]);
+    const report = await replayDeadLetters(new DeadLetterStore(t.jsm), restored.get(JetbusConnection).js);
+    expect([report.replayed.length, report.failed, report.skipped]).toEqual([5, [], []]);
+    await waitFor('the replayed k1 jobs handled', () => received.length === 5);
+    expect(got()).toEqual(new Set(markers('c')));
+    expect(await deadLetters()).toEqual([]);
+    await stop(restored);
+    await stop(newProducer);
+    await stop(oldProducer);
+  });
+  it("interoperates with Debian's python3 + cryptography following only the README's wire format", async () => {
+    // No NATS client for Python is installed: the test moves the bytes, the script does the crypto.
+    const python = (request: object): Record<string, unknown> => {
+      const r = spawnSync('/usr/bin/python3', [join(__dirname, '../fixtures/jetbus-encryption.py')], {
+        input: JSON.stringify(request),
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+      return JSON.parse(r.stdout) as Record<string, unknown>;
+    };
+    const producer = await start(ring('k1', { k1: key1 }), [], 'producer-py');
+    const ack = await producer.get(JetbusClient).publish('pay.charge', { marker: 'from-node', amount: 12.5 });
+    const stored = await t.jsm.streams.getMessage('PAY', { seq: ack.seq });
+    await t.jsm.streams.deleteMessage('PAY', ack.seq);
+    const decrypted = python({
+      op: 'decrypt',
+      key: key1.toString('base64'),
+      subject: 'pay.charge',
+      headers: Object.fromEntries([...stored!.header].map(([k, v]) => [k, v[0]])),
+      body: Buffer.from(stored!.data).toString('base64'),
+    });
+    expect(JSON.parse(Buffer.from(decrypted.plaintext as string, 'base64').toString())).toEqual({
+      marker: 'from-node',
+      amount: 12.5,
+    });
+
+    const sealed = python({
+      op: 'encrypt',
+      key: key1.toString('base64'),
+      kid: 'k1',
+      subject: 'pay.charge',
+      job_id: 'py-job-1',
+      plaintext: Buffer.from(JSON.stringify({ marker: 'from-python' })).toString('base64'),
+    }) as { headers: Record<string, string>; body: string };
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(sealed.headers)) h.set(k, v);
+    await t.js.publish('pay.charge', Buffer.from(sealed.body, 'base64'), { headers: h });
+    const worker = await start(ring('k1', { k1: key1 }), [PayJobs]);
+    await waitFor('the python job handled', () => received.length === 1);
+    expect(received).toEqual([{ subject: 'pay.charge', marker: 'from-python' }]);
+    expect(await deadLetters()).toEqual([]);
+    await stop(worker);
+    await stop(producer);
   });
 });
