@@ -176,7 +176,6 @@ describe('payload encryption (real nats-server, file storage)', () => {
     expect(jobId).toBeTruthy();
     await t.jsm.streams.deleteMessage('PAY', ack.seq);
     const worker = await start(ring('k1', { k1: key1 }), [PayJobs]);
-    const bus = worker.get(JetbusClient);
 
     const flip = (bytes: Uint8Array, at: number) => {
       const copy = Uint8Array.from(bytes);
