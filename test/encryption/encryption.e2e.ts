@@ -1,6 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type INestApplicationContext, Injectable } from '@nestjs/common';
 import { headers as natsHeaders } from '@nats-io/transport-node';
@@ -43,6 +45,16 @@ class PayJobs {
   refund(@Payload() job: { marker: string }): void {
     received.push({ subject: 'pay.refund', marker: job.marker });
   }
+}
+
+/** The real CLI (src/main.ts compiled on load), as register-dlq-commands.int.ts runs it. */
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const main = [join(__dirname, '../../scripts/register-ts.js'), join(__dirname, '../../src/main.ts')];
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['-r', ...main, ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
 }
 
 /** Every file under `dir`, recursively. */
@@ -154,6 +166,36 @@ describe('payload encryption (real nats-server, file storage)', () => {
       expect(d.headers[ENCRYPTION_HEADER]).toBe('v1; alg=A256GCM; kid=k1');
       expect(Buffer.from(d.body).includes('SECRET-MARKER')).toBe(false);
     }
+
+    // `jetbus dlq show` shows the ciphertext and says so, unless --keys holds the key.
+    const [first] = dlq;
+    const noKeys = await cli('dlq', 'show', String(first.seq), '--server', t.server.url, '--json');
+    expect(noKeys.code).toBe(0);
+    const shownCipher = JSON.parse(noKeys.stdout) as {
+      payload: { encoding: string; value: string };
+      encryption: object;
+    };
+    expect(shownCipher.encryption).toEqual({
+      kid: 'k1',
+      decrypted: false,
+      note: 'encrypted (kid=k1); shown as ciphertext: no keys given',
+    });
+    expect(Buffer.from(shownCipher.payload.value, 'base64').equals(Buffer.from(first.body))).toBe(true);
+    const ringFile = join(mkdtempSync(join(tmpdir(), 'jetbus-enc-')), 'ring.json');
+    writeFileSync(ringFile, JSON.stringify({ current: 'k1', keys: { k1: key1.toString('base64') } }), {
+      mode: 0o600,
+    });
+    const withKeys = await cli(
+      'dlq',
+      'show',
+      String(first.seq),
+      '--server',
+      t.server.url,
+      '--keys',
+      ringFile,
+    );
+    expect(withKeys.stdout).toContain('payload decrypted with key k1');
+    expect(withKeys.stdout).toMatch(/"marker": "SECRET-MARKER-0-/);
 
     const dir = t.server.storeDir;
     await waitFor(

@@ -43,6 +43,8 @@ export {
   KeyRing,
   envKeyProvider,
   fileKeyProvider,
+  type RevealedPayload,
+  revealPayload,
 } from './encryption';
 export { JetbusMetrics } from './observability/jetbus-metrics';
 export {

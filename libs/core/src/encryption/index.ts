@@ -18,3 +18,4 @@ export {
   formatEncryptionHeader,
   parseEncryptionHeader,
 } from './wire-format';
+export { type RevealedPayload, revealPayload } from './reveal-payload';
