@@ -43,6 +43,7 @@ export {
   KeyRing,
   envKeyProvider,
   fileKeyProvider,
+  parseEncryptionHeader,
   type RevealedPayload,
   revealPayload,
 } from './encryption';

@@ -20,7 +20,7 @@ import {
 import { ADMIN_LOGGER } from '../admin-logger';
 import { type AuditActor, type AuditedAction, AuditService } from '../audit/audit.service';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from '../options/resolve-admin-options';
-import { type PayloadFormat, escapeControlChars, viewPayload } from '../payload-view';
+import { type PayloadFormat, escapeControlChars, payloadEncryptionNote, viewPayload } from '../payload-view';
 import {
   type DeadLetterCriteria,
   jobIdOf,
@@ -101,7 +101,8 @@ export class DeadLettersService implements OnApplicationShutdown {
     let payloadError: string | undefined;
     try {
       const data = entry.kind === 'malformed' ? entry.data : await store.payload(entry);
-      payload = viewPayload(data, format ? { format } : {});
+      const encryption = payloadEncryptionNote(entry.headers);
+      payload = viewPayload(data, { ...(format ? { format } : {}), encryption });
     } catch (e) {
       payloadError = e instanceof Error ? e.message : String(e);
     }
