@@ -149,6 +149,11 @@ export class DeadLettersService implements OnApplicationShutdown {
     const data = this.decodeEdit(dto);
     const { store } = this.dlq();
     const entry = await store.get(seq);
+    // The edit would be published in clear under the original Jetbus-Enc header and fail to decrypt.
+    if (entry?.kind === 'dead-letter' && payloadEncryptionNote(entry.headers))
+      throw new ConflictException(
+        `dead letter ${seq} has an encrypted payload, which the admin app cannot edit (it holds no keys): replay it as is`,
+      );
     let original: ReturnType<typeof payloadSnapshot> | { error: string } | undefined;
     if (entry?.kind === 'dead-letter') {
       original = await store.payload(entry).then(payloadSnapshot, (e: Error) => ({ error: e.message }));
