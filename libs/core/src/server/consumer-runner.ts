@@ -235,10 +235,12 @@ export class ConsumerRunner {
     const { codec } = this.deps;
     // A header block nats.js cannot decode (a raw HPUB with `Bad Key: v`) is the producer's fault,
     // like a body that is not JSON: dead-letter it at once, the block kept escaped.
-    const { undecodable } = jobHeaders(msg);
+    const { undecodable, headers } = jobHeaders(msg);
     if (undecodable)
       throw new DecodeError(msg.subject, `undecodable header block: ${undecodable.slice(0, 200)}`);
-    const data = await openForHandler(this.deps.encryption, msg.subject, jobHeaders(msg).headers, msg.data);
+    // Decrypts an encrypted job (or refuses cleartext on an encrypted subject); no await when clear.
+    const opened = openForHandler(this.deps.encryption, msg.subject, headers, msg.data);
+    const data = opened instanceof Promise ? await opened : opened;
     let payload: unknown;
     try {
       payload = codec.decode(data);
