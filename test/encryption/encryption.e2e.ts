@@ -90,6 +90,7 @@ describe('payload encryption (real nats-server, file storage)', () => {
         logger: false,
         streams: [{ name: 'PAY', subjects: ['pay.>', 'plain.>'], retention: 'workqueue', storage: 'file' }],
         encryption: { keys, subjects: ['pay.>'] },
+        scheduling: {},
       },
       providers,
     );
@@ -411,5 +412,18 @@ describe('payload encryption (real nats-server, file storage)', () => {
     expect(await deadLetters()).toEqual([]);
     await stop(worker);
     await stop(producer);
+  });
+  it('encrypts a delayed job for its delivery subject: ciphertext while scheduled, decrypted once released', async () => {
+    const worker = await start(ring('k1', { k1: key1 }), [PayJobs]);
+    const marker = `SECRET-DELAYED-${randomBytes(4).toString('hex')}`;
+    const ack = await worker.get(JetbusClient).publish('pay.refund', { marker }, { delay: 500 });
+    const scheduled = await t.jsm.streams.getMessage(ack.stream, { seq: ack.seq });
+    expect(scheduled!.header.get(ENCRYPTION_HEADER)).toBe('v1; alg=A256GCM; kid=k1');
+    expect(scheduled!.header.get('Jetbus-Job-Id')).toBe(ack.jobId);
+    expect(Buffer.from(scheduled!.data).includes(marker)).toBe(false);
+    await waitFor('the released job handled', () => received.length === 1);
+    expect(received).toEqual([{ subject: 'pay.refund', marker }]);
+    expect(await deadLetters()).toEqual([]);
+    await stop(worker);
   });
 });
