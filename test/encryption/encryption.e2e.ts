@@ -82,6 +82,7 @@ describe('payload encryption (real nats-server, file storage)', () => {
     keys: KeyRing,
     providers: (typeof PayJobs)[] = [],
     name = 'pay',
+    acceptCleartext = false,
   ): Promise<INestApplicationContext> => {
     const app = await startJetbusApp(
       {
@@ -89,7 +90,7 @@ describe('payload encryption (real nats-server, file storage)', () => {
         name,
         logger: false,
         streams: [{ name: 'PAY', subjects: ['pay.>', 'plain.>'], retention: 'workqueue', storage: 'file' }],
-        encryption: { keys, subjects: ['pay.>'] },
+        encryption: { keys, subjects: ['pay.>'], acceptCleartext },
         scheduling: {},
       },
       providers,
@@ -423,6 +424,16 @@ describe('payload encryption (real nats-server, file storage)', () => {
     expect(Buffer.from(scheduled!.data).includes(marker)).toBe(false);
     await waitFor('the released job handled', () => received.length === 1);
     expect(received).toEqual([{ subject: 'pay.refund', marker }]);
+    expect(await deadLetters()).toEqual([]);
+    await stop(worker);
+  });
+  it('accepts cleartext on an encrypted subject only during a migration window (acceptCleartext)', async () => {
+    const worker = await start(ring('k1', { k1: key1 }), [PayJobs], 'pay', true);
+    const bus = worker.get(JetbusClient);
+    await bus.publish('pay.charge', { marker: 'old-clear' }, { encrypt: false });
+    await bus.publish('pay.charge', { marker: 'new-encrypted' });
+    await waitFor('both handled', () => received.length === 2);
+    expect(new Set(received.map((r) => r.marker))).toEqual(new Set(['old-clear', 'new-encrypted']));
     expect(await deadLetters()).toEqual([]);
     await stop(worker);
   });
