@@ -98,7 +98,8 @@ export class JetbusClient {
     const payload = options.dto ? await this.validator(options.dto).validate(subject, data) : data;
     let body = this.settings.codec.encode(payload);
     // Bound to the subject the job is delivered on (`target`), not its scheduling subject.
-    const sealed = await sealForPublish(this.settings.encryption, target, body, options, schedule?.jobId);
+    const sealing = sealForPublish(this.settings.encryption, target, body, options, schedule?.jobId);
+    const sealed = sealing && (await sealing);
     if (sealed) body = sealed.body;
     const maxPayload = this.connection.maxPayload;
     if (body.length > maxPayload) throw new PayloadTooLargeError(subject, body.length, maxPayload);

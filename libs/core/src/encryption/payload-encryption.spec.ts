@@ -79,8 +79,11 @@ describe('payload encryption', () => {
     expect(await sealForPublish(enc(), 'pay.x', plain, { encrypt: false }, undefined)).toBeUndefined();
     expect(await sealForPublish(enc(), 'orders.x', plain, {}, undefined)).toBeUndefined();
     expect(await sealForPublish(enc(), 'orders.x', plain, { encrypt: true }, undefined)).toBeDefined();
-    await expect(sealForPublish(undefined, 'orders.x', plain, { encrypt: true }, undefined)).rejects.toThrow(
+    expect(() => sealForPublish(undefined, 'orders.x', plain, { encrypt: true }, undefined)).toThrow(
       JetbusConfigError,
+    );
+    expect(() => sealForPublish(enc(), 'orders.x', plain, { encrypt: 'yes' as never }, undefined)).toThrow(
+      '"encrypt": must be true or false',
     );
   });
 

@@ -107,15 +107,17 @@ export class PayloadEncryption {
  * The publish hook: seals `body` when this publish is encrypted (`encrypt`, else whether
  * `encryption.subjects` lists the subject), else returns `undefined`. The job id bound into the
  * ciphertext is the scheduled job's id, else the caller's `Jetbus-Job-Id` header, else `msgId`,
- * else a new random UUID; it is sent as `Jetbus-Job-Id`, which replay and release keep.
+ * else a new random UUID; it is sent as `Jetbus-Job-Id`, which replay and release keep. Returns
+ * `undefined` synchronously for a cleartext publish (no await on the plain path); a bad `encrypt`
+ * throws a `JetbusConfigError`.
  */
-export async function sealForPublish(
+export function sealForPublish(
   encryption: PayloadEncryption | undefined,
   subject: string,
   body: Uint8Array,
   options: { encrypt?: boolean; msgId?: string; headers?: Record<string, string | string[]> },
   scheduledJobId: string | undefined,
-): Promise<SealedPayload | undefined> {
+): Promise<SealedPayload> | undefined {
   if (options.encrypt !== undefined && typeof options.encrypt !== 'boolean')
     throw new JetbusConfigError('encrypt', `must be true or false, got ${typeof options.encrypt}`);
   const encrypt = options.encrypt ?? encryption?.covers(subject) ?? false;
