@@ -14,6 +14,7 @@ import {
   JetbusConnection,
   JobHandler,
   KeyRing,
+  fileKeyProvider,
   NonRetryableError,
   Payload,
   replayDeadLetters,
@@ -25,10 +26,9 @@ import { waitFor } from '../support/wait-for';
 /**
  * Payload encryption against a real nats-server with a file-storage stream: what is stored is
  * ciphertext, every tampering is dead-lettered once as a DecryptError, and key rotation round-trips.
- * About 10 s.
+ * About 25–40 s (three `jetbus keys` runs compile the CLI on load).
  */
 const key1 = randomBytes(32);
-const key2 = randomBytes(32);
 const ring = (current: string, keys: Record<string, Buffer>) => new KeyRing('test', current, keys);
 
 const received: { subject: string; marker: string }[] = [];
@@ -324,9 +324,20 @@ describe('payload encryption (real nats-server, file storage)', () => {
     await stop(worker);
     await stop(producer);
   });
-  it('rotates keys: k1 and k2 jobs both decrypt; without k1 its jobs dead-letter, and replay once it is back', async () => {
-    const oldProducer = await start(ring('k1', { k1: key1 }), [], 'producer-k1');
-    const newProducer = await start(ring('k2', { k1: key1, k2: key2 }), [], 'producer-k2');
+  it('rotates keys with jetbus keys: k1 and k2 jobs both decrypt; without k1 its jobs dead-letter, and replay once it is back', async () => {
+    // The key ring file as the CLI writes it; each app reads it at its start, as a deployment does.
+    const file = join(mkdtempSync(join(tmpdir(), 'jetbus-rotate-')), 'keys.json');
+    const keys = async (...args: string[]) => {
+      const r = await cli('keys', ...args, '--file', file);
+      expect([args, r.code, r.stderr]).toEqual([args, 0, '']);
+    };
+    await keys('generate', '--kid', 'k1');
+    const v1 = fileKeyProvider(file);
+    await keys('rotate', '--kid', 'k2');
+    const v2 = fileKeyProvider(file); // k2 current, k1 kept: the ring to restore later
+    expect([v2.currentKey().id, v2.ids.sort()]).toEqual(['k2', ['k1', 'k2']]);
+    const oldProducer = await start(v1, [], 'producer-k1');
+    const newProducer = await start(v2, [], 'producer-k2');
     const publish = (app: INestApplicationContext, prefix: string) =>
       app
         .get(JetbusClient)
@@ -338,7 +349,7 @@ describe('payload encryption (real nats-server, file storage)', () => {
 
     await publish(oldProducer, 'a');
     await publish(newProducer, 'b');
-    const both = await start(ring('k2', { k1: key1, k2: key2 }), [PayJobs]);
+    const both = await start(v2, [PayJobs]);
     await waitFor('k1 and k2 jobs handled', () => received.length === 10);
     expect(got()).toEqual(new Set([...markers('a'), ...markers('b')]));
     await stop(both);
@@ -346,7 +357,10 @@ describe('payload encryption (real nats-server, file storage)', () => {
     received.length = 0;
     await publish(oldProducer, 'c');
     await publish(newProducer, 'd');
-    const k2Only = await start(ring('k2', { k2: key2 }), [PayJobs]);
+    await keys('rotate', '--kid', 'k3', '--retire', 'k1');
+    const withoutK1 = fileKeyProvider(file);
+    expect(withoutK1.ids.sort()).toEqual(['k2', 'k3']);
+    const k2Only = await start(withoutK1, [PayJobs]);
     const dlq = await waitFor('the k1 jobs dead-lettered', async () => {
       const d = await deadLetters();
       return d.length === 5 && d;
@@ -360,7 +374,7 @@ describe('payload encryption (real nats-server, file storage)', () => {
     await stop(k2Only);
 
     received.length = 0;
-    const restored = await start(ring('k2', { k1: key1, k2: key2 }), [PayJobs]);
+    const restored = await start(v2, [PayJobs]); // k1 restored (the ring from before --retire)
     const report = await replayDeadLetters(new DeadLetterStore(t.jsm), restored.get(JetbusConnection).js);
     expect([report.replayed.length, report.failed, report.skipped]).toEqual([5, [], []]);
     await waitFor('the replayed k1 jobs handled', () => received.length === 5);
