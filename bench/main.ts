@@ -54,7 +54,7 @@ async function runOnFreshServer(
       durationS: options.durationS,
       warmupS: options.warmupS,
       phases: options.phases,
-      validate: contender === 'jetbus',
+      validate: contender === 'jetbus' || contender === 'jetbus-encrypted',
     };
     if (options.profile && profileDir) {
       params.profile = {

@@ -4,7 +4,7 @@
  * file, so the shapes cannot drift apart.
  */
 
-export const CONTENDERS = ['raw', 'jetbus', 'jetbus-novalidate'] as const;
+export const CONTENDERS = ['raw', 'jetbus', 'jetbus-novalidate', 'jetbus-encrypted'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export const PHASES = ['enqueue', 'drain', 'latency'] as const;

@@ -29,6 +29,14 @@ ensure_chromium() {
   apt_install chromium
 }
 
+# The payload-encryption interop test (test/encryption/python-interop.e2e.ts) runs Debian's python3
+# with its cryptography package against the README's wire format.
+ensure_python_cryptography() {
+  if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1; then return; fi
+  echo "jetbus: installing python3-cryptography from Debian's packages (encryption interop test)" >&2
+  apt_install python3-cryptography
+}
+
 ensure_node_modules() {
   local stamp=node_modules/.package-lock.json
   if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then

@@ -8,6 +8,7 @@ import { exitCodeFor } from './commands/cli-io';
 import { registerDlqCommands } from './commands/dlq';
 import { registerJobsCommands } from './commands/jobs';
 import { registerPeriodicCommands } from './commands/periodic';
+import { registerKeysCommands } from './commands/keys';
 import { escapeTerminal } from './commands/escape-terminal';
 import { ExitCodes } from './commands/exit-codes';
 import { registerStreamCommands } from './commands/streams';
@@ -36,6 +37,7 @@ registerStreamCommands(program);
 registerDlqCommands(program);
 registerJobsCommands(program);
 registerPeriodicCommands(program);
+registerKeysCommands(program);
 registerAdminStartCommand(program);
 registerAdminCredentialCommands(program);
 

@@ -32,6 +32,22 @@ export {
   isMessageGone,
 } from './connection/jetstream-api-errors';
 export { type Codec, JsonCodec } from './codec';
+export {
+  type EncryptionKey,
+  type EncryptionOptions,
+  type EnvelopeKeyOptions,
+  type KeyProvider,
+  type KeyRingFile,
+  ENCRYPTION_HEADER,
+  ENCRYPTION_KEYS_ENV,
+  EnvelopeKeyProvider,
+  KeyRing,
+  envKeyProvider,
+  fileKeyProvider,
+  parseEncryptionHeader,
+  type RevealedPayload,
+  revealPayload,
+} from './encryption';
 export { JetbusMetrics } from './observability/jetbus-metrics';
 export {
   TRACEPARENT,

@@ -31,6 +31,7 @@ import {
   SCHEDULED_STREAM,
   scheduledSubject,
 } from '../scheduling';
+import { type PayloadEncryption, sealForPublish } from '../encryption';
 import { checkPublishOptions } from './check-publish-options';
 import { PubAckWindow } from './pub-ack-window';
 import {
@@ -49,6 +50,8 @@ export interface JetbusClientSettings {
   publishWindow: number;
   /** Where scheduled jobs wait (`scheduling.stream`), for `cancel` and `listScheduled`. @default 'JETBUS_SCHEDULED' */
   schedulingStream?: string;
+  /** The module's `encryption`, resolved; publishes in clear without it. */
+  encryption?: PayloadEncryption;
 }
 
 /**
@@ -93,7 +96,11 @@ export class JetbusClient {
         ? this.settings.publishTimeoutMs
         : parseDuration(options.timeout, 'timeout');
     const payload = options.dto ? await this.validator(options.dto).validate(subject, data) : data;
-    const body = this.settings.codec.encode(payload);
+    let body = this.settings.codec.encode(payload);
+    // Bound to the subject the job is delivered on (`target`), not its scheduling subject.
+    const sealing = sealForPublish(this.settings.encryption, target, body, options, schedule?.jobId);
+    const sealed = sealing && (await sealing);
+    if (sealed) body = sealed.body;
     const maxPayload = this.connection.maxPayload;
     if (body.length > maxPayload) throw new PayloadTooLargeError(subject, body.length, maxPayload);
 
@@ -118,6 +125,7 @@ export class JetbusClient {
       h.set(JOB_ID_HEADER, schedule.jobId);
       h.set(DELIVER_AT_HEADER, new Date(schedule.dueAt).toISOString());
     }
+    sealed?.apply(h);
     opts.headers = h;
     if (options.expectStream) opts.expect = { streamName: options.expectStream };
     try {

@@ -9,6 +9,11 @@ export interface PublishOptions {
    * duplicate window is stored once, and its PubAck says `duplicate: true`.
    */
   msgId?: string;
+  /**
+   * Encrypt the payload (AES-256-GCM, module option `encryption`), or send it in clear.
+   * @default whether `encryption.subjects` lists the subject
+   */
+  encrypt?: boolean;
   /** Extra headers; `Jetbus-*` and `Nats-*` names are reserved. */
   headers?: Record<string, string | string[]>;
   /** How long to wait for the PubAck. @default the module's `publishTimeout` ('5s') */

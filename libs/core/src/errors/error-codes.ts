@@ -24,6 +24,9 @@ export const JetbusErrorCodes = {
   StreamNotFound: 'STREAM_NOT_FOUND',
   RepairNotSupported: 'REPAIR_NOT_SUPPORTED',
   PeriodicNotFound: 'PERIODIC_NOT_FOUND',
+  Decrypt: 'DECRYPT',
+  CleartextRefused: 'CLEARTEXT_REFUSED',
+  EncryptionKey: 'ENCRYPTION_KEY',
 } as const;
 
 export type JetbusErrorCode = (typeof JetbusErrorCodes)[keyof typeof JetbusErrorCodes];

@@ -30,3 +30,6 @@ export { RepairNotSupportedError } from './repair-not-supported.error';
 export { ReplayTargetError } from './replay-target.error';
 export { DeadLetterPayloadMissingError } from './dead-letter-payload-missing.error';
 export { PeriodicNotFoundError } from './periodic-not-found.error';
+export { DecryptError, type DecryptFailure } from './decrypt.error';
+export { CleartextRefusedError } from './cleartext-refused.error';
+export { EncryptionKeyError } from './encryption-key.error';

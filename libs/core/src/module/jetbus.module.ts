@@ -91,6 +91,7 @@ export class JetbusModule {
                 codec: o.codec,
                 publishTimeoutMs: o.publishTimeoutMs,
                 publishWindow: o.publishWindow,
+                encryption: o.encryption,
                 ...(o.scheduling ? { schedulingStream: o.scheduling.stream.name } : {}),
               },
               logger,

@@ -4,6 +4,7 @@ import { type Logger } from 'pino';
 import { type Registry } from 'prom-client';
 import { type Codec } from '../codec';
 import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
+import { type EncryptionOptions } from '../encryption/encryption.options';
 import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { type Duration } from '../retry';
 import { type TlsSettings } from '../connection/connection-settings';
@@ -90,6 +91,11 @@ export interface JetbusModuleOptions {
   metricsRegistry?: Registry;
   /** Payload codec: an object with a `contentType` string and `encode`/`decode` functions. @default JSON */
   codec?: Codec;
+  /**
+   * AES-256-GCM payload encryption of the jobs on `subjects` (and of publishes with `encrypt: true`),
+   * applied after the codec; handlers on those subjects decrypt and refuse cleartext. @default off
+   */
+  encryption?: EncryptionOptions;
   /**
    * A pino logger, or `false` for silence. Not a level: the default logger's level comes from the
    * `JETBUS_LOG_LEVEL` environment variable. @default a pino logger at level `info`, secrets redacted

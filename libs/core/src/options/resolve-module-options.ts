@@ -2,6 +2,7 @@ import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Registry } from 'prom-client';
 import { type Codec, JsonCodec } from '../codec';
+import { type PayloadEncryption, resolveEncryptionOptions } from '../encryption';
 import {
   booleanOption,
   checkOptions,
@@ -74,6 +75,8 @@ export interface ResolvedModuleOptions {
   handlerDefaults: JobHandlerOptions;
   shutdownGracePeriodMs: number;
   codec: Codec;
+  /** `encryption`, resolved; `undefined` when off. */
+  encryption: PayloadEncryption | undefined;
   logger: Logger | false | undefined;
   deadLetter: ResolvedDeadLetterOptions | false;
   repairStranded: boolean;
@@ -113,6 +116,7 @@ const MODULE_OPTIONS = optionNames<JetbusModuleOptions>({
   periodic: true,
   metricsRegistry: true,
   codec: true,
+  encryption: true,
   logger: true,
 });
 const TLS_OPTIONS = optionNames<JetbusTlsOptions>({
@@ -524,6 +528,7 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
       MODULE_DEFAULTS.shutdownGracePeriod,
     ),
     codec: resolveCodec(o.codec),
+    encryption: resolveEncryptionOptions(o.encryption),
     logger: resolveLogger(o.logger),
     deadLetter,
     repairStranded: booleanOption(o.repairStranded, 'repairStranded') ?? MODULE_DEFAULTS.repairStranded,

@@ -4,6 +4,7 @@ import { type Codec } from '../codec';
 import { jobHeaders } from '../codec/message-headers';
 import { type DeadLetterSink } from '../dead-letter';
 import { DecodeError, JobTimeoutError } from '../errors';
+import { type PayloadEncryption, openForHandler } from '../encryption';
 import { type AttemptLedger } from '../retry/attempt-ledger';
 import { defaultJobId } from '../codec/job-id';
 import { jobIdFromHeaders } from './completed-jobs';
@@ -61,6 +62,8 @@ export interface ConsumerRunnerDeps {
    */
   gate?: IsolationGate;
   ledger?: AttemptLedger;
+  /** The module's `encryption`: decrypts before the codec, refuses cleartext on encrypted subjects. */
+  encryption?: PayloadEncryption;
 }
 
 /**
@@ -239,12 +242,15 @@ export class ConsumerRunner {
     const { codec } = this.deps;
     // A header block nats.js cannot decode (a raw HPUB with `Bad Key: v`) is the producer's fault,
     // like a body that is not JSON: dead-letter it at once, the block kept escaped.
-    const { undecodable } = jobHeaders(msg);
+    const { undecodable, headers } = jobHeaders(msg);
     if (undecodable)
       throw new DecodeError(msg.subject, `undecodable header block: ${undecodable.slice(0, 200)}`);
+    // Decrypts an encrypted job (or refuses cleartext on an encrypted subject); no await when clear.
+    const opened = openForHandler(this.deps.encryption, msg.subject, headers, msg.data);
+    const data = opened instanceof Promise ? await opened : opened;
     let payload: unknown;
     try {
-      payload = codec.decode(msg.data);
+      payload = codec.decode(data);
     } catch (e) {
       throw new DecodeError(msg.subject, (e as Error).message, { cause: e });
     }

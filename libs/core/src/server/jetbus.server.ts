@@ -87,6 +87,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     const base = {
       js: this.connection.js,
       codec: this.options.codec,
+      encryption: this.options.encryption,
       deadLetters: this.deadLetters,
       logger: this.log,
     };

@@ -72,6 +72,8 @@ export interface PayloadView {
   text: string;
   truncated: boolean;
   bytes: number;
+  /** Set when the payload is encrypted: `text` is the ciphertext. */
+  encryption?: { kid?: string; note: string };
 }
 
 export interface MessageView {
