@@ -5,7 +5,8 @@
 #   auth/creds/APP/<user>.creds  the example's least-privilege users (0600)
 #   .env (repository root)       JETBUS_JS_KEY (JetStream encryption) and JETBUS_UID (who reads the creds)
 # Needs `npm run build` first. Run it again after editing the policy. JETBUS_DEPLOY_DIR and
-# JETBUS_ENV_FILE move the output (the native topology test writes to a temp dir).
+# JETBUS_ENV_FILE move the output (the native topology test writes to a temp dir); JETBUS_RESOLVER_DIR
+# is where the nodes keep account JWTs (default ./jwt, the working directory; /data/resolver on Kubernetes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f libs/cli/dist/main.js ] || npm run --silent build
@@ -14,7 +15,7 @@ env_file=${JETBUS_ENV_FILE:-.env}
 mkdir -p "$dir"
 chmod 700 "$dir"
 node libs/cli/dist/main.js auth apply --offline --policy apps/example/jetbus-auth.yaml \
-  --dir "$dir/auth" --resolver-dir ./jwt >/dev/null
+  --dir "$dir/auth" --resolver-dir "${JETBUS_RESOLVER_DIR:-./jwt}" >/dev/null
 key_file="$dir/js.key"
 # nats-server parses a variable's value as config: a key of digits ("12345678", "9e9e9e") would be a
 # number and stop it, so every key starts with letters.
