@@ -33,6 +33,7 @@ import {
 } from '../scheduling';
 import { checkPublishOptions } from './check-publish-options';
 import { PubAckWindow } from './pub-ack-window';
+import { publishUntilAcked } from './publish-until-acked';
 import {
   type PublishOptions,
   type PublishRequest,
@@ -121,7 +122,14 @@ export class JetbusClient {
     opts.headers = h;
     if (options.expectStream) opts.expect = { streamName: options.expectStream };
     try {
-      const ack = await this.connection.js.publish(subject, body, opts);
+      const ack = await publishUntilAcked(
+        this.connection.js,
+        subject,
+        body,
+        opts,
+        timeoutMs,
+        this.connection.clustered,
+      );
       this.metrics?.publishOutcome(ack.duplicate ? 'duplicate' : 'stored');
       if (!schedule) return ack;
       if (!ack.duplicate) this.metrics?.scheduling.scheduled(target);

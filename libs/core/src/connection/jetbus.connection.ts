@@ -223,6 +223,14 @@ export class JetbusConnection {
     );
   }
 
+  /**
+   * Whether the server this connection is on belongs to a cluster (its INFO names one): there a
+   * publish that finds no responders may be meeting a leader election rather than a missing stream.
+   */
+  get clustered(): boolean {
+    return Boolean(this.nc.info?.cluster);
+  }
+
   /** The authenticated user's name (from the creds JWT), used in permission errors. */
   get user(): string | undefined {
     return this.identity.user;
