@@ -34,6 +34,7 @@ import {
 import { type PayloadEncryption, sealForPublish } from '../encryption';
 import { checkPublishOptions } from './check-publish-options';
 import { PubAckWindow } from './pub-ack-window';
+import { publishUntilAcked } from './publish-until-acked';
 import {
   type PublishOptions,
   type PublishRequest,
@@ -129,7 +130,14 @@ export class JetbusClient {
     opts.headers = h;
     if (options.expectStream) opts.expect = { streamName: options.expectStream };
     try {
-      const ack = await this.connection.js.publish(subject, body, opts);
+      const ack = await publishUntilAcked(
+        this.connection.js,
+        subject,
+        body,
+        opts,
+        timeoutMs,
+        this.connection.clustered,
+      );
       this.metrics?.publishOutcome(ack.duplicate ? 'duplicate' : 'stored');
       if (!schedule) return ack;
       if (!ack.duplicate) this.metrics?.scheduling.scheduled(target);

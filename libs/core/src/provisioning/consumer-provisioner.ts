@@ -2,6 +2,7 @@ import { AckPolicy, type ConsumerConfig, DeliverPolicy, type JetStreamManager } 
 import { nanos } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { isConsumerNotFound, isStreamNotFound } from '../connection/jetstream-api-errors';
+import { whileElecting } from '../connection/while-electing';
 import { ConsumerDriftError, JetbusConfigError, NoStreamForSubjectError } from '../errors';
 import { type ResolvedJobHandlerOptions } from '../handlers/job-handler.options';
 
@@ -57,7 +58,13 @@ export async function ensureConsumer(
   logger: Logger,
 ): Promise<void> {
   const { stream, durable, config } = target;
-  const live = await jsm.consumers.info(stream, durable).then(
+  // Instances starting together in a cluster, or during a leader election, may see a request go
+  // unanswered: info and an identical create are idempotent, so they are retried until answered.
+  const live = await whileElecting(
+    `consumer info ${stream}/${durable}`,
+    () => jsm.consumers.info(stream, durable),
+    logger,
+  ).then(
     (i) => i.config,
     (e: Error) => {
       if (isConsumerNotFound(e)) return undefined;
@@ -68,7 +75,11 @@ export async function ensureConsumer(
     },
   );
   if (!live) {
-    await jsm.consumers.add(stream, config).catch((e: Error) => {
+    await whileElecting(
+      `create consumer ${stream}/${durable}`,
+      () => jsm.consumers.add(stream, config),
+      logger,
+    ).catch((e: Error) => {
       throw new JetbusConfigError(where, `cannot create consumer ${stream}/${durable}: ${e.message}`);
     });
     logger.info({ stream, durable, filter: config.filter_subject }, 'consumer created');
