@@ -7,6 +7,7 @@ const SCRIPTS: Record<ContenderName, string> = {
   raw: 'contenders/raw.js',
   jetbus: 'contenders/jetbus.js',
   'jetbus-novalidate': 'contenders/jetbus.js',
+  bullmq: 'contenders/bullmq.js',
 };
 
 export const contenderScript = (name: ContenderName): string => join(__dirname, SCRIPTS[name]);
