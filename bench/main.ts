@@ -6,7 +6,7 @@ import { BenchArgsError, type BenchOptions, USAGE, parseBenchArgs } from './args
 import { type RunRecord, ratiosToRaw, summarize } from './metrics';
 import { formatProfileSummary, type ProfileSummary, summarizeProfiles } from './profile-summary';
 import { processCpuSeconds } from './process-cpu';
-import { type ContenderName, type ContenderParams } from './protocol';
+import { type ContenderName, type ContenderParams, type Phase } from './protocol';
 import { type BenchMeta, formatHeader, formatRun, formatSummary, writeJson } from './report';
 import { runContender } from './run-contender';
 import { RedisServer, redisServerVersion } from './redis-server';
@@ -87,6 +87,18 @@ async function runOnFreshServer(
   }
 }
 
+/** Jobs handled in the profiled phase over all of a contender's runs, for µs per job. */
+function profiledJobs(runs: RunRecord[], contender: ContenderName, phase: Phase): number | undefined {
+  let jobs = 0;
+  for (const r of runs.filter((run) => run.contender === contender)) {
+    const p = r.result.phases;
+    const n = phase === 'latency' ? p.latency?.samples : p[phase]?.jobs;
+    if (n === undefined) return undefined;
+    jobs += n;
+  }
+  return jobs;
+}
+
 async function runRounds(options: BenchOptions, meta: BenchMeta): Promise<void> {
   console.log(formatHeader(options, meta));
   let profileDir: string | undefined;
@@ -120,7 +132,8 @@ async function runRounds(options: BenchOptions, meta: BenchMeta): Promise<void> 
         .map((r) => join(profileDir, `${c}-${options.profile}-r${r.round}.cpuprofile`));
       const s = await summarizeProfiles(files);
       profiles[c] = s;
-      console.log(`\n${formatProfileSummary(`CPU profile of ${c} ${options.profile}`, s)}`);
+      const jobs = profiledJobs(runs, c, options.profile);
+      console.log(`\n${formatProfileSummary(`CPU profile of ${c} ${options.profile}`, s, jobs)}`);
     }
     console.log(`\nprofiles (open in Chrome DevTools > Performance): ${profileDir}`);
   }
