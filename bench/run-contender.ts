@@ -8,6 +8,7 @@ const SCRIPTS: Record<ContenderName, string> = {
   jetbus: 'contenders/jetbus.js',
   'jetbus-novalidate': 'contenders/jetbus.js',
   'jetbus-encrypted': 'contenders/jetbus.js',
+  bullmq: 'contenders/bullmq.js',
 };
 
 export const contenderScript = (name: ContenderName): string => join(__dirname, SCRIPTS[name]);

@@ -18,6 +18,15 @@ ensure_nats_server() {
   apt_install nats-server
 }
 
+# The bench's BullMQ contender runs against a throwaway redis-server (bench/redis-server.ts).
+ensure_redis_server() {
+  if [ -n "${REDIS_SERVER_BIN:-}" ] || [ -x /usr/bin/redis-server ] || command -v redis-server >/dev/null 2>&1; then
+    return
+  fi
+  echo "jetbus: installing redis-server from Debian's packages (bench: BullMQ contender)" >&2
+  apt_install redis-server
+}
+
 ensure_openssl() {
   command -v openssl >/dev/null 2>&1 || apt_install openssl
 }
