@@ -7,7 +7,6 @@ import {
   IsInt,
   IsString,
   Validate,
-  type ValidationError,
   ValidateNested,
   ValidatorConstraint,
   type ValidatorConstraintInterface,
@@ -34,7 +33,13 @@ describe('compiled validation against class-validator', () => {
   it(`makes the same decisions and violation lists on ${PAYLOADS} seeded payloads`, async () => {
     const { stdout } = await execFileAsync(
       process.execPath,
-      ['-r', './scripts/register-ts.js', join(__dirname, '__tests__/run-differential.ts'), `${PAYLOADS}`, `${SEED}`],
+      [
+        '-r',
+        './scripts/register-ts.js',
+        join(__dirname, '__tests__/run-differential.ts'),
+        `${PAYLOADS}`,
+        `${SEED}`,
+      ],
       { cwd: root, maxBuffer: 64 * 1024 * 1024 },
     ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr }));
     const report = JSON.parse(stdout.trim().split('\n').pop()!) as DifferentialReport;
@@ -42,7 +47,10 @@ describe('compiled validation against class-validator', () => {
     console.log(
       `differential validation: ${report.compared} payloads compared (seed ${report.seed}) in ${report.millis} ms, ${report.differenceCount} differences\n` +
         Object.entries(report.perDto)
-          .map(([name, s]) => `  ${name}: ${s.accepted} accepted, ${s.rejected} rejected, ${s.builtDirectly} built without class-transformer`)
+          .map(
+            ([name, s]) =>
+              `  ${name}: ${s.accepted} accepted, ${s.rejected} rejected, ${s.builtDirectly} built without class-transformer`,
+          )
           .join('\n'),
     );
     // Every corpus DTO really compiles, or this would compare class-validator with itself.

@@ -1,7 +1,13 @@
-import { type ValidationArguments, ValidationError, ValidationTypes, getMetadataStorage } from 'class-validator';
+import {
+  type ValidationArguments,
+  ValidationError,
+  ValidationTypes,
+  getMetadataStorage,
+} from 'class-validator';
 import { type ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { type ConstraintMetadata } from 'class-validator/types/metadata/ConstraintMetadata';
 import { builtinCheck, type ValueCheck } from './builtin-checks';
+import { type DtoClass } from './dto-class';
 import { nestedTypeOf } from './transformer-metadata';
 import { violationMessage } from './violation-message';
 
@@ -32,6 +38,11 @@ interface PropertyPlan {
   /** IsDefined first, then the other constraints, in metadata order (class-validator's order). */
   readonly constraints: CompiledConstraint[];
   readonly nested: NestedPlan | undefined;
+  /**
+   * The constraints' checks when the property has nothing else (no condition, `each`, validateIf or
+   * nesting): then the value is valid exactly when every check passes.
+   */
+  readonly plainTests: ValueCheck[] | undefined;
 }
 
 interface NestedPlan {
@@ -58,10 +69,10 @@ const NONE = Symbol('none');
  */
 export class CompiledValidation {
   private readonly byClass = new Map<unknown, Map<string | undefined, ObjectCheck>>();
-  private readonly dto: Function;
+  private readonly dto: DtoClass;
   private readonly root: ObjectCheck;
 
-  constructor(dto: Function) {
+  constructor(dto: DtoClass) {
     this.dto = dto;
     this.root = this.forClass(dto, undefined);
     this.precompileNested(dto, undefined, new Map());
@@ -82,9 +93,9 @@ export class CompiledValidation {
    * whose nested class cannot be compiled falls back as a whole from the start.
    */
   private precompileNested(
-    ctor: Function,
+    ctor: DtoClass,
     schema: string | undefined,
-    seen: Map<Function, Set<string | undefined>>,
+    seen: Map<DtoClass, Set<string | undefined>>,
   ): void {
     let schemas = seen.get(ctor);
     if (!schemas) seen.set(ctor, (schemas = new Set()));
@@ -109,7 +120,7 @@ export class CompiledValidation {
   }
 
   private compileClass(ctor: unknown, schema: string | undefined): ObjectCheck {
-    const metas = targetMetadatas(ctor as Function, schema);
+    const metas = targetMetadatas(ctor as DtoClass, schema);
     if (metas.length === 0) {
       return (object, errors) => {
         const e = new ValidationError();
@@ -124,13 +135,29 @@ export class CompiledValidation {
     const grouped = getMetadataStorage().groupByPropertyName(metas);
     const plans = Object.keys(grouped).map((name) => planProperty(name, grouped[name]));
     return (object, errors) => {
-      for (let i = 0; i < plans.length; i++) this.validateProperty(object, plans[i], errors);
+      for (let i = 0; i < plans.length; i++) {
+        const plan = plans[i];
+        const value = (object as Record<string, unknown>)[plan.name];
+        const tests = plan.plainTests;
+        if (tests) {
+          // The common case, checked without the general machinery; on a failure the general path
+          // below builds the violation.
+          let ok = true;
+          for (let t = 0; t < tests.length && ok; t++) ok = tests[t](value);
+          if (ok) continue;
+        }
+        this.validateProperty(object, plan, value, errors);
+      }
     };
   }
 
   /** ValidationExecutor.performValidations for one property, keeping only a non-empty error. */
-  private validateProperty(object: object, plan: PropertyPlan, errors: ValidationError[]): void {
-    const value = (object as Record<string, unknown>)[plan.name];
+  private validateProperty(
+    object: object,
+    plan: PropertyPlan,
+    value: unknown,
+    errors: ValidationError[],
+  ): void {
     const conditions = plan.conditions;
     if (conditions.length > 0) {
       // class-validator calls every condition (map, then reduce), so do we.
@@ -203,7 +230,7 @@ export class CompiledValidation {
   }
 }
 
-function targetMetadatas(ctor: Function, schema: string | undefined): ValidationMetadata[] {
+function targetMetadatas(ctor: DtoClass, schema: string | undefined): ValidationMetadata[] {
   // Exactly ValidationExecutor.execute's query for options { forbidUnknownValues: true }.
   return getMetadataStorage().getTargetValidationMetadatas(ctor, schema as string, false, false, undefined);
 }
@@ -230,14 +257,19 @@ function planProperty(name: string, metas: ValidationMetadata[]): PropertyPlan {
     .filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION)
     .map((m) => {
       const condition = m.constraints?.[0] as unknown;
-      if (typeof condition !== 'function') throw new NotCompilable(`${name}: a condition that is not a function`);
+      if (typeof condition !== 'function')
+        throw new NotCompilable(`${name}: a condition that is not a function`);
       return condition as (object: unknown, value: unknown) => unknown;
     });
+  const constraints = [...defined, ...custom].map((m) => compileConstraint(name, m));
+  const plain =
+    conditions.length === 0 && nested.length === 0 && constraints.every((c) => !c.each && !c.validateIf);
   return {
     name,
     conditions,
-    constraints: [...defined, ...custom].map((m) => compileConstraint(name, m)),
+    constraints,
     nested: nested.length ? { meta: nested[0], schema: schemaOf(nested[0]) } : undefined,
+    plainTests: plain ? constraints.map((c) => c.test) : undefined,
   };
 }
 
@@ -249,7 +281,8 @@ function compileConstraint(property: string, meta: ValidationMetadata): Compiled
   // Built-in decorators register their constraint under the same name on the metadata; a class used
   // with @Validate(...) has no metadata name, so it is never mistaken for a built-in.
   const test = meta.name === constraint.name ? builtinCheck(constraint.name, meta.constraints) : undefined;
-  if (!test) throw new NotCompilable(`${property}: constraint ${constraint.name ?? meta.type} is not built in`);
+  if (!test)
+    throw new NotCompilable(`${property}: constraint ${constraint.name ?? meta.type} is not built in`);
   return {
     meta,
     constraint,
@@ -261,14 +294,17 @@ function compileConstraint(property: string, meta: ValidationMetadata): Compiled
 }
 
 function passes(c: CompiledConstraint, value: unknown): boolean {
-  if (!c.each || !(Array.isArray(value) || value instanceof Set || value instanceof Map)) return !!c.test(value);
+  if (!c.each || !(Array.isArray(value) || value instanceof Set || value instanceof Map))
+    return !!c.test(value);
   const list: unknown[] =
     value instanceof Map ? Array.from(value.values()) : Array.isArray(value) ? value : Array.from(value);
   for (let i = 0; i < list.length; i++) if (!c.test(list[i])) return false;
   return true;
 }
 
-function defaultMessageOf(constraint: ConstraintMetadata): ((args: ValidationArguments) => string) | undefined {
+function defaultMessageOf(
+  constraint: ConstraintMetadata,
+): ((args: ValidationArguments) => string) | undefined {
   const instance = constraint.instance;
   return instance.defaultMessage instanceof Function ? instance.defaultMessage.bind(instance) : undefined;
 }

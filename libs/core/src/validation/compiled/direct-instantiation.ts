@@ -26,7 +26,10 @@ export function directInstantiation(dto: new () => object): DirectInstantiation 
     const keys = Object.keys(source);
     const values: unknown[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
-      const value = source[keys[i]];
+      const key = keys[i];
+      // Never read by class-transformer, whatever they hold.
+      if (key === '__proto__' || key === 'constructor') continue;
+      const value = source[key];
       if (typeof value === 'object' && value !== null) return undefined;
       values[i] = value;
     }

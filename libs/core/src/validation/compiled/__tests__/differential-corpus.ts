@@ -152,7 +152,10 @@ export class Messages {
   @Min(3, { message: '$property must be at least $constraint1 (was $value) $&' })
   count!: number;
 
-  @IsIn(['x', 'y'], { message: (a: ValidationArguments) => `${a.property}=${String(a.value)} not in ${String(a.constraints[0])}` })
+  @IsIn(['x', 'y'], {
+    message: (a: ValidationArguments) =>
+      `${a.property}=${String(a.value)} not in ${String(a.constraints[0])}`,
+  })
   choice!: string;
 
   @IsInt({ each: true, message: 'each $property item must be an int' })
@@ -256,4 +259,13 @@ export class DerivedEvent extends BaseEvent {
   urgent?: boolean;
 }
 
-export const CORPUS = [FlatJob, Ranges, Conditional, Messages, Arrays, Order, TreeNode, DerivedEvent] as const;
+export const CORPUS = [
+  FlatJob,
+  Ranges,
+  Conditional,
+  Messages,
+  Arrays,
+  Order,
+  TreeNode,
+  DerivedEvent,
+] as const;

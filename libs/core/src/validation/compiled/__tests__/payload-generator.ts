@@ -25,9 +25,42 @@ const UUID1 = 'a8098c1a-f86e-11da-bd1a-00112444be1e';
 
 /** Values of every JSON type, plus strings that look like tokens or formats, for any field. */
 const JUNK: readonly unknown[] = [
-  undefined, null, true, false, 0, -1, 1, 2.5, 2.255, 1e21, -0, '', ' ', 'a', 'abc', 'ab-12', 'X1',
-  'red', 'green', 'a@b.co', 'not-an-email', UUID4, UUID1, '$value', '$&', '10', [], ['a'], [1, 2],
-  [1, 'a'], ['abcd', 'x'], {}, { a: 1 }, { street: 'x' }, [{ sku: 'a', qty: 1 }], [null],
+  undefined,
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1,
+  2.5,
+  2.255,
+  1e21,
+  -0,
+  '',
+  ' ',
+  'a',
+  'abc',
+  'ab-12',
+  'X1',
+  'red',
+  'green',
+  'a@b.co',
+  'not-an-email',
+  UUID4,
+  UUID1,
+  '$value',
+  '$&',
+  '10',
+  [],
+  ['a'],
+  [1, 2],
+  [1, 'a'],
+  ['abcd', 'x'],
+  {},
+  { a: 1 },
+  { street: 'x' },
+  [{ sku: 'a', qty: 1 }],
+  [null],
 ];
 
 /** Only a publish() caller can pass these (they do not survive JSON). */
@@ -36,12 +69,19 @@ const RAW_ONLY: readonly unknown[] = [NaN, Infinity, new Date(0), new Set(['a'])
 const junk: Gen = (r) => pick(r, r() < 0.85 ? JUNK : RAW_ONLY);
 const maybe = (r: Rng, good: Gen, depth: number): unknown => (r() < 0.8 ? good(r, depth) : junk(r, depth));
 
-const address: Gen = (r) => ({ street: pick(r, ['Main', '', 'x']), number: pick(r, [1, 0, 7, undefined, '3']) });
+const address: Gen = (r) => ({
+  street: pick(r, ['Main', '', 'x']),
+  number: pick(r, [1, 0, 7, undefined, '3']),
+});
 const item: Gen = (r) => ({ sku: pick(r, ['a1', 'b2', 3]), qty: pick(r, [1, 2, 0, -1, 1.5]) });
 const tree: Gen = (r, depth) => ({
   name: pick(r, ['root', 'leaf', 7]),
   ...(depth < 3 && r() < 0.6
-    ? { children: Array.from({ length: int(r, 0, 3) }, () => (r() < 0.9 ? tree(r, depth + 1) : junk(r, depth))) }
+    ? {
+        children: Array.from({ length: int(r, 0, 3) }, () =>
+          r() < 0.9 ? tree(r, depth + 1) : junk(r, depth),
+        ),
+      }
     : {}),
 });
 
@@ -113,10 +153,23 @@ export const FIELDS: Record<string, Record<string, Gen>> = {
 const VALID: Record<string, Gen> = {
   FlatJob: (r) => ({ id: `job-${int(r, 0, 9)}`, n: int(r, 0, 99), sentAt: 1764500000000, pad: str(r, 4) }),
   Ranges: () => ({
-    flag: true, colour: 'red', level: 1, pick: 'a', score: 5, price: 9.99, code: 'abc', short: 'ab',
-    label: 'x', email: 'a@b.co', slug: 'ab-12', startsWithX: 'Xb', ref: UUID4, when: new Date(0),
+    flag: true,
+    colour: 'red',
+    level: 1,
+    pick: 'a',
+    score: 5,
+    price: 9.99,
+    code: 'abc',
+    short: 'ab',
+    label: 'x',
+    email: 'a@b.co',
+    slug: 'ab-12',
+    startsWithX: 'Xb',
+    ref: UUID4,
+    when: new Date(0),
   }),
-  Conditional: (r) => (r() < 0.5 ? { kind: 'b', must: 'm', onlyForB: 1 } : { kind: 'a', must: 'm', amount: 2 }),
+  Conditional: (r) =>
+    r() < 0.5 ? { kind: 'b', must: 'm', onlyForB: 1 } : { kind: 'a', must: 'm', amount: 2 },
   Messages: () => ({ title: 't', count: 3, choice: 'x', ints: [1], silent: 's' }),
   Arrays: () => ({ tags: ['a'], colours: ['red'] }),
   Order: () => ({ id: UUID4, address: { street: 'Main' }, items: [{ sku: 'a1', qty: 1 }] }),

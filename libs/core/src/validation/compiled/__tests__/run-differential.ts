@@ -3,6 +3,7 @@ import { isDeepStrictEqual, inspect } from 'node:util';
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError, validate } from 'class-validator';
 import { compileValidation } from '../compile-validation';
+import { type DtoClass } from '../dto-class';
 import { CORPUS } from './differential-corpus';
 import { generatePayload, seededRandom } from './payload-generator';
 
@@ -35,7 +36,7 @@ const comparable = (errors: ValidationError[] | undefined): unknown =>
  */
 export async function runDifferential(payloads: number, seed: number): Promise<DifferentialReport> {
   const started = Date.now();
-  const compiled = new Map(CORPUS.map((dto) => [dto as Function, compileValidation(dto)]));
+  const compiled = new Map(CORPUS.map((dto) => [dto as DtoClass, compileValidation(dto)]));
   const notCompiled = CORPUS.filter((dto) => !compiled.get(dto)!.validate).map((dto) => dto.name);
   const perDto: DifferentialReport['perDto'] = Object.fromEntries(
     CORPUS.map((dto) => [dto.name, { accepted: 0, rejected: 0, builtDirectly: 0 }]),
@@ -58,14 +59,27 @@ export async function runDifferential(payloads: number, seed: number): Promise<D
     if (expected.length) stats.rejected++;
     else stats.accepted++;
     if (direct) stats.builtDirectly++;
-    if (!sameInstance(instance, expectedInstance) || !isDeepStrictEqual(comparable(actual), comparable(expected))) {
+    if (
+      !sameInstance(instance, expectedInstance) ||
+      !isDeepStrictEqual(comparable(actual), comparable(expected))
+    ) {
       differenceCount++;
       if (differences.length < 3) {
-        differences.push(inspect({ dto: dto.name, payload, expectedInstance, instance, expected, actual }, { depth: 8 }));
+        differences.push(
+          inspect({ dto: dto.name, payload, expectedInstance, instance, expected, actual }, { depth: 8 }),
+        );
       }
     }
   }
-  return { compared: payloads, seed, differences, differenceCount, notCompiled, perDto, millis: Date.now() - started };
+  return {
+    compared: payloads,
+    seed,
+    differences,
+    differenceCount,
+    notCompiled,
+    perDto,
+    millis: Date.now() - started,
+  };
 }
 
 // Larger runs: node -r ./scripts/register-ts.js libs/core/src/validation/compiled/__tests__/run-differential.ts 2000000 7
