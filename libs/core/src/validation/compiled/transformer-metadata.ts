@@ -1,5 +1,9 @@
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { type DtoClass } from './dto-class';
+
+type StorageModule = typeof import('class-transformer/types/storage');
+// class-transformer ships no declarations beside its CommonJS files, so its own are borrowed.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as StorageModule;
 
 /**
  * What class-transformer's metadata says about a class, read from its storage. The storage has no
