@@ -3,16 +3,22 @@ import {
   Allow,
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayNotEmpty,
+  Equals,
   IsArray,
   IsBoolean,
   IsDate,
   IsDefined,
   IsEmail,
+  IsEmpty,
   IsEnum,
   IsIn,
   IsInt,
+  IsNegative,
   IsNotEmpty,
+  IsNotIn,
   IsNumber,
+  IsObject,
   IsOptional,
   IsPositive,
   IsString,
@@ -23,6 +29,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  NotEquals,
   ValidateIf,
   ValidateNested,
   type ValidationArguments,
@@ -259,6 +266,32 @@ export class DerivedEvent extends BaseEvent {
   urgent?: boolean;
 }
 
+/** The remaining compiled built-ins, and `each` on a Set (publish side). */
+export class MoreChecks {
+  @IsNotIn(['root', 'admin'])
+  user!: string;
+
+  @Equals('v1')
+  schema!: string;
+
+  @NotEquals(0)
+  divisor!: number;
+
+  @IsNegative()
+  delta!: number;
+
+  @IsOptional()
+  @IsEmpty()
+  reserved?: unknown;
+
+  @IsObject()
+  attrs!: object;
+
+  @ArrayNotEmpty()
+  @IsString({ each: true })
+  ids!: string[];
+}
+
 export const CORPUS = [
   FlatJob,
   Ranges,
@@ -268,4 +301,5 @@ export const CORPUS = [
   Order,
   TreeNode,
   DerivedEvent,
+  MoreChecks,
 ] as const;

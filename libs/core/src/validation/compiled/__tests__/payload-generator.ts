@@ -142,6 +142,16 @@ export const FIELDS: Record<string, Record<string, Gen>> = {
     name: (r) => pick(r, ['root', 9]),
     children: (r, d) => Array.from({ length: int(r, 0, 3) }, () => maybe(r, tree, d + 1)),
   },
+  MoreChecks: {
+    user: (r) => pick(r, ['ann', 'root', 'admin', 3]),
+    schema: (r) => pick(r, ['v1', 'v2', 1]),
+    divisor: (r) => pick(r, [1, 0, -0, '0']),
+    delta: (r) => pick(r, [-1, 0, 1, '-1']),
+    reserved: (r) => pick(r, ['', null, 'x', 0]),
+    attrs: (r) => pick(r, [{}, { a: 1 }, [], 'o']),
+    ids: (r) =>
+      r() < 0.2 ? new Set(['a', 'b']) : Array.from({ length: int(r, 0, 3) }, () => pick(r, ['a', 1])),
+  },
   DerivedEvent: {
     source: (r) => pick(r, ['svc', 1]),
     version: (r) => int(r, 0, 3),
@@ -175,6 +185,7 @@ const VALID: Record<string, Gen> = {
   Order: () => ({ id: UUID4, address: { street: 'Main' }, items: [{ sku: 'a1', qty: 1 }] }),
   TreeNode: () => ({ name: 'root', children: [{ name: 'leaf' }] }),
   DerivedEvent: () => ({ source: 'svc', version: 2 }),
+  MoreChecks: () => ({ user: 'ann', schema: 'v1', divisor: 2, delta: -1, attrs: {}, ids: ['a'] }),
 };
 
 /** Keys a payload may carry besides the DTO's: unknown ones, prototype names, a method name. */
