@@ -108,7 +108,11 @@ describe('PayloadValidator with compiled validation', () => {
 
   it('gives the handler the same instance plainToInstance would, including undefined given explicitly', async () => {
     const v = new PayloadValidator(Resize);
+    const sparse: unknown[] = [1, 'two', 3];
+    delete sparse[1];
     for (const payload of [
+      { id: 'a', width: 1, tags: ['x', 'y'] },
+      { id: 'a', width: 1, sparse },
       { id: 'a', width: 1 },
       { id: 'a', width: 1, quality: undefined },
       { width: 4, id: 'z', n: null },
@@ -116,7 +120,7 @@ describe('PayloadValidator with compiled validation', () => {
       const job = await v.validate('jobs.x', payload);
       const reference = classTransformer.plainToInstance(Resize, payload);
       expect(Object.getPrototypeOf(job)).toBe(Resize.prototype);
-      expect(Object.entries(job)).toEqual(Object.entries(reference));
+      expect(Object.entries(job)).toStrictEqual(Object.entries(reference));
     }
   });
 

@@ -9,8 +9,9 @@ export type DirectInstantiation = (payload: object) => object | undefined;
  * `new Dto()` (so field initialisers give their defaults), then each own enumerable key of the
  * payload copied in order, skipping what class-transformer skips (`__proto__`, `constructor`, a key
  * the prototype defines without a setter, a key whose current value is a function). Primitives are
- * copied as they are by class-transformer too; any object value (nested object, array, Date...) makes
- * the whole payload go through plainToInstance, which deep-copies it.
+ * copied as they are, arrays of primitives as new arrays, as class-transformer does; any other
+ * object value (nested object, array holding objects, Date...) makes the whole payload go through
+ * plainToInstance, which deep-copies it.
  *
  * Undefined when the DTO has class-transformer metadata (@Type, @Transform, @Expose, @Exclude).
  */
@@ -30,8 +31,8 @@ export function directInstantiation(dto: new () => object): DirectInstantiation 
       // Never read by class-transformer, whatever they hold.
       if (key === '__proto__' || key === 'constructor') continue;
       const value = source[key];
-      if (typeof value === 'object' && value !== null) return undefined;
-      values[i] = value;
+      if (typeof value !== 'object' || value === null) values[i] = value;
+      else if (!Array.isArray(value) || (values[i] = copyOfPrimitives(value)) === undefined) return undefined;
     }
     // class-transformer returns a thenable payload itself: leave that to it.
     if (typeof source.then === 'function') return undefined;
@@ -46,6 +47,22 @@ export function directInstantiation(dto: new () => object): DirectInstantiation 
     }
     return instance;
   };
+}
+
+/**
+ * An array of primitives as class-transformer copies an array without @Type: a new array of the
+ * elements `forEach` visits (holes dropped). Undefined when an element is an object (it would be
+ * deep-copied).
+ */
+function copyOfPrimitives(array: unknown[]): unknown[] | undefined {
+  const copy: unknown[] = [];
+  for (let i = 0; i < array.length; i++) {
+    if (!(i in array)) continue;
+    const element = array[i];
+    if (typeof element === 'object' && element !== null) return undefined;
+    copy.push(element);
+  }
+  return copy;
 }
 
 /** Own keys of a prototype that class-transformer will not assign (methods, getters without setter). */
