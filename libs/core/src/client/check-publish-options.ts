@@ -11,6 +11,7 @@ const PUBLISH_OPTIONS = optionNames<PublishOptions>({
   delay: true,
   deliverAt: true,
   jobId: true,
+  unique: true,
 });
 
 /**

@@ -31,6 +31,15 @@ import {
   SCHEDULED_STREAM,
   scheduledSubject,
 } from '../scheduling';
+import { type UniqueOptions, type UniquePubAck, UniqueKeys, publishUnique, resolveUnique } from '../unique';
+import {
+  type JobCancelResult,
+  type JobCancellation,
+  type ResolvedCancellationOptions,
+  CancellationStore,
+  cancelJob,
+  checkCancellableJobId,
+} from '../cancellation';
 import { checkPublishOptions } from './check-publish-options';
 import { PubAckWindow } from './pub-ack-window';
 import {
@@ -49,6 +58,8 @@ export interface JetbusClientSettings {
   publishWindow: number;
   /** Where scheduled jobs wait (`scheduling.stream`), for `cancel` and `listScheduled`. @default 'JETBUS_SCHEDULED' */
   schedulingStream?: string;
+  /** The module's `cancellation`: `cancel` also covers queued and running jobs. */
+  cancellation?: ResolvedCancellationOptions | false;
 }
 
 /**
@@ -58,6 +69,8 @@ export interface JetbusClientSettings {
 export class JetbusClient {
   private readonly validators = new Map<Type<object>, PayloadValidator>();
   private outcomes?: ScheduleOutcomes;
+  private uniqueKeys?: UniqueKeys;
+  private cancellations?: CancellationStore;
 
   constructor(
     private readonly connection: JetbusConnection,
@@ -71,10 +84,30 @@ export class JetbusClient {
    * JetbusError. With `delay` or `deliverAt` the job is stored in the scheduling stream instead and
    * released to `subject` when due; the result is then a `ScheduledPubAck` naming its `jobId`.
    */
+  async publish<T>(
+    subject: string,
+    data: T,
+    options: ScheduledPublishOptions & { unique: UniqueOptions },
+  ): Promise<UniquePubAck<ScheduledPubAck> | UniquePubAck>;
   async publish<T>(subject: string, data: T, options: ScheduledPublishOptions): Promise<ScheduledPubAck>;
+  async publish<T>(
+    subject: string,
+    data: T,
+    options: PublishOptions & { unique: UniqueOptions },
+  ): Promise<UniquePubAck>;
   async publish<T>(subject: string, data: T, options?: PublishOptions): Promise<PubAck>;
   async publish<T>(subject: string, data: T, options: PublishOptions = {}): Promise<PubAck> {
     checkPublishOptions(options);
+    // `unique`: acquire the key first, then publish through this same method without it.
+    if (options.unique !== undefined) {
+      const unique = resolveUnique(options.unique);
+      this.uniqueKeys ??= new UniqueKeys(this.connection.js);
+      const ack = await publishUnique(this.uniqueKeys, unique, options.headers ?? {}, (headers) =>
+        this.publish(subject, data, { ...options, unique: undefined, headers }),
+      );
+      if (!ack.unique.acquired) this.metrics?.publishOutcome('unique_refused');
+      return ack;
+    }
     // Read once: a scheduled job is stored under its scheduling subject, due at a fixed time.
     let schedule: Schedule | undefined;
     if (options.delay !== undefined || options.deliverAt !== undefined || options.jobId !== undefined) {
@@ -117,7 +150,7 @@ export class JetbusClient {
     if (schedule) {
       h.set(JOB_ID_HEADER, schedule.jobId);
       h.set(DELIVER_AT_HEADER, new Date(schedule.dueAt).toISOString());
-    }
+    } else if (options.jobId !== undefined) h.set(JOB_ID_HEADER, options.jobId);
     opts.headers = h;
     if (options.expectStream) opts.expect = { streamName: options.expectStream };
     try {
@@ -210,17 +243,44 @@ export class JetbusClient {
 
   /**
    * Cancels a scheduled job before its release. Race-free: a job is either released or cancelled,
-   * never both, and the result says which (`cancelled`, `released`, or `not-found`).
+   * never both, and the result says which (`cancelled`, `released`, or `not-found`). With the
+   * module's `cancellation`, also queued and running jobs: see `cancelJob` (`cancelled` or `requested`).
    */
-  cancel(jobId: string): Promise<CancelResult> {
+  cancel(jobId: string): Promise<CancelResult | JobCancelResult> {
     const stream = this.settings.schedulingStream ?? SCHEDULED_STREAM;
     this.outcomes ??= new ScheduleOutcomes(this.connection.js, stream);
+    const store = this.cancellationStore();
+    if (store) {
+      return cancelJob(this.connection.js, jobId, {
+        store,
+        schedulingStream: stream,
+        outcomes: this.outcomes,
+        onScheduledCancelled: (job) => this.metrics?.scheduling.cancelled(job.subject),
+      });
+    }
     return cancelScheduled(
       this.connection.js,
       jobId,
       { stream, onCancelled: (job) => this.metrics?.scheduling.cancelled(job.subject) },
       this.outcomes,
     );
+  }
+
+  /**
+   * The cancellation recorded for `jobId` (with the module's `cancellation`): `requested` until a
+   * worker met the job, then `cancelled` with how (`while`: queued or running). Undefined when none
+   * is recorded (or it expired), or without `cancellation`.
+   */
+  async cancellation(jobId: string): Promise<JobCancellation | undefined> {
+    checkCancellableJobId(jobId);
+    return this.cancellationStore()?.get(jobId);
+  }
+
+  private cancellationStore(): CancellationStore | undefined {
+    const settings = this.settings.cancellation;
+    if (!settings) return undefined;
+    this.cancellations ??= new CancellationStore(this.connection.js, settings.ttlMs);
+    return this.cancellations;
   }
 
   /** One page of the jobs waiting in the scheduling stream, in the order they were scheduled. */
