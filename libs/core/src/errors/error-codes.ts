@@ -23,6 +23,7 @@ export const JetbusErrorCodes = {
   DeadLetterPayloadMissing: 'DEAD_LETTER_PAYLOAD_MISSING',
   StreamNotFound: 'STREAM_NOT_FOUND',
   RepairNotSupported: 'REPAIR_NOT_SUPPORTED',
+  JobCancelled: 'JOB_CANCELLED',
 } as const;
 
 export type JetbusErrorCode = (typeof JetbusErrorCodes)[keyof typeof JetbusErrorCodes];

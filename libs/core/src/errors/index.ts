@@ -29,3 +29,4 @@ export { StreamNotFoundError } from './stream-not-found.error';
 export { RepairNotSupportedError } from './repair-not-supported.error';
 export { ReplayTargetError } from './replay-target.error';
 export { DeadLetterPayloadMissingError } from './dead-letter-payload-missing.error';
+export { JobCancelledError } from './job-cancelled.error';

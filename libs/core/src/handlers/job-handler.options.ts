@@ -60,6 +60,11 @@ export interface JobHandlerOptions {
    * @default off
    */
   idempotency?: IdempotencyOptions;
+  /**
+   * A cancelled job (`cancel(jobId)`, with the module's `cancellation`) is term'ed and recorded as
+   * cancelled; with `true` it is also dead-lettered (`JobCancelledError`, reason `error`). @default false
+   */
+  deadLetterCancelled?: boolean;
 }
 
 export interface IdempotencyOptions {
@@ -93,4 +98,5 @@ export interface ResolvedJobHandlerOptions {
   confirmAck: boolean;
   deadLetter: DeadLetterTarget | false | undefined;
   idempotency: ResolvedIdempotency | undefined;
+  deadLetterCancelled: boolean;
 }

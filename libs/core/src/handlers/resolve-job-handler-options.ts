@@ -31,6 +31,7 @@ export const JOB_HANDLER_DEFAULTS = {
   backoff: { type: 'exponential', delay: '1s', factor: 2, maxDelay: '5m', jitter: 0.2 },
   validate: true,
   confirmAck: false,
+  deadLetterCancelled: false,
 } as const satisfies JobHandlerOptions;
 
 const HANDLER_OPTIONS = optionNames<JobHandlerOptions>({
@@ -49,6 +50,7 @@ const HANDLER_OPTIONS = optionNames<JobHandlerOptions>({
   confirmAck: true,
   deadLetter: true,
   idempotency: true,
+  deadLetterCancelled: true,
 });
 const IDEMPOTENCY_OPTIONS = optionNames<IdempotencyOptions>({ key: true, ttl: true });
 const DEAD_LETTER_TARGET_OPTIONS = optionNames<DeadLetterTarget>({ stream: true, subjectPrefix: true });
@@ -118,6 +120,8 @@ export function parseJobHandlerOptions(value: unknown, path: string): ParsedJobH
   if (given('confirmAck')) parsed.confirmAck = booleanOption(o.confirmAck, at('confirmAck'));
   if (given('deadLetter')) parsed.deadLetter = parseDeadLetterTarget(o.deadLetter, at('deadLetter'));
   if (given('idempotency')) parsed.idempotency = parseIdempotency(o.idempotency, at('idempotency'));
+  if (given('deadLetterCancelled'))
+    parsed.deadLetterCancelled = booleanOption(o.deadLetterCancelled, at('deadLetterCancelled'));
   return parsed;
 }
 
@@ -131,6 +135,7 @@ const BUILT_IN = parseJobHandlerOptions(JOB_HANDLER_DEFAULTS, 'JOB_HANDLER_DEFAU
   | 'backoff'
   | 'validate'
   | 'confirmAck'
+  | 'deadLetterCancelled'
 >;
 
 /**
@@ -195,6 +200,7 @@ export function resolveJobHandlerOptions(
     confirmAck: o.confirmAck ?? BUILT_IN.confirmAck,
     deadLetter: o.deadLetter,
     idempotency: o.idempotency,
+    deadLetterCancelled: o.deadLetterCancelled ?? BUILT_IN.deadLetterCancelled,
   };
 }
 

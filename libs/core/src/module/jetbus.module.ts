@@ -92,6 +92,7 @@ export class JetbusModule {
                 publishTimeoutMs: o.publishTimeoutMs,
                 publishWindow: o.publishWindow,
                 ...(o.scheduling ? { schedulingStream: o.scheduling.stream.name } : {}),
+                cancellation: o.cancellation,
               },
               logger,
               metrics,

@@ -1,3 +1,4 @@
+import { type CancellationOptions } from '../cancellation/cancellation-options';
 import { type ModuleMetadata, type InjectionToken, type OptionalFactoryDependency } from '@nestjs/common';
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
@@ -79,6 +80,12 @@ export interface JetbusModuleOptions {
    * schedule: only the stream must exist. @default false
    */
   scheduling?: SchedulingOptions | false;
+  /**
+   * Cancel queued and running jobs by id (`JetbusClient.cancel(jobId)`): its `JetbusServer` watches
+   * the `JETBUS_CANCELLED` bucket, terms cancelled jobs when delivered and aborts running ones
+   * (`ctx.signal`). Without it `cancel` covers scheduled jobs only. @default false
+   */
+  cancellation?: CancellationOptions | boolean;
   /** Registry for jetbus's Prometheus metrics. @default a registry of its own (`JetbusMetrics.registry`) */
   metricsRegistry?: Registry;
   /** Payload codec: an object with a `contentType` string and `encode`/`decode` functions. @default JSON */

@@ -1,3 +1,7 @@
+import {
+  type ResolvedCancellationOptions,
+  resolveCancellation,
+} from '../cancellation/cancellation-options';
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Registry } from 'prom-client';
@@ -79,6 +83,8 @@ export interface ResolvedModuleOptions {
   heartbeat: { intervalMs: number } | false;
   /** Delayed jobs: the scheduling stream this module declares, and whether its server releases. */
   scheduling: ResolvedSchedulingOptions | false;
+  /** Cancellation of queued and running jobs, or false (scheduled jobs only). */
+  cancellation: ResolvedCancellationOptions | false;
   metricsRegistry: Registry | undefined;
 }
 
@@ -106,6 +112,7 @@ const MODULE_OPTIONS = optionNames<JetbusModuleOptions>({
   repairStranded: true,
   heartbeat: true,
   scheduling: true,
+  cancellation: true,
   metricsRegistry: true,
   codec: true,
   logger: true,
@@ -522,6 +529,7 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
     repairStranded: booleanOption(o.repairStranded, 'repairStranded') ?? MODULE_DEFAULTS.repairStranded,
     heartbeat: resolveHeartbeat(o.heartbeat),
     scheduling: resolveScheduling(o.scheduling),
+    cancellation: resolveCancellation(o.cancellation),
     metricsRegistry: resolveMetricsRegistry(o.metricsRegistry),
   };
 }
