@@ -28,3 +28,4 @@ export {
   type SchedulingRoleOptions,
 } from './scheduling-roles';
 export { DEFAULT_SCHEDULED_STREAM, scheduledSubjects } from './scheduling-names';
+export { cancellationWatcher, jobCanceller, uniqueKeys } from './job-control-roles';
