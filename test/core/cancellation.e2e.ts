@@ -102,8 +102,15 @@ describe('cancellation of queued, running and scheduled jobs (real nats-server)'
     expect(runsOf('q1')).toEqual([]);
     expect(runsOf('q2')).toEqual([]);
     expect(kept.seq).toBeGreaterThan(bySeq.seq);
-    expect(await t.bus.cancellation('q1')).toMatchObject({ state: 'cancelled', while: 'queued', deadLettered: false });
-    expect(await t.bus.cancellation(`CX:${bySeq.seq}`)).toMatchObject({ state: 'cancelled', while: 'queued' });
+    expect(await t.bus.cancellation('q1')).toMatchObject({
+      state: 'cancelled',
+      while: 'queued',
+      deadLettered: false,
+    });
+    expect(await t.bus.cancellation(`CX:${bySeq.seq}`)).toMatchObject({
+      state: 'cancelled',
+      while: 'queued',
+    });
     // Repeating the cancel reports the outcome; the unique key was freed by the cancel.
     expect(await t.bus.cancel('q1')).toMatchObject({ outcome: 'cancelled' });
     const unique = await new Kvm(t.js).open(UNIQUE_BUCKET);
@@ -120,8 +127,16 @@ describe('cancellation of queued, running and scheduled jobs (real nats-server)'
       const dlqBefore = (await readDeadLetters(t.jsm)).length;
 
       expect((await t.bus.cancel(id)).outcome).toMatch(/^(requested|cancelled)$/);
-      await waitFor('the outcome is recorded', async () => (await t.bus.cancellation(id))?.state === 'cancelled', 10_000);
-      expect(await t.bus.cancellation(id)).toMatchObject({ jobId: id, while: 'running', handler: 'CancellableJobs.run' });
+      await waitFor(
+        'the outcome is recorded',
+        async () => (await t.bus.cancellation(id))?.state === 'cancelled',
+        10_000,
+      );
+      expect(await t.bus.cancellation(id)).toMatchObject({
+        jobId: id,
+        while: 'running',
+        handler: 'CancellableJobs.run',
+      });
       expect(runsOf(id)).toEqual([{ id, abortedWith: 'JobCancelledError' }]);
       await waitFor('nothing pending or unacked', () => settled('run'), 10_000);
       // A retry (50 ms backoff) would be pending again; a second run would show here.
@@ -132,7 +147,9 @@ describe('cancellation of queued, running and scheduled jobs (real nats-server)'
       expect(runsOf(id)).toHaveLength(1);
       expect(await readDeadLetters(t.jsm)).toHaveLength(dlqBefore);
       const text = await metrics.registry.metrics();
-      expect(text).toMatch(/jetbus_jobs_total\{[^}]*handler="CancellableJobs.run"[^}]*outcome="cancelled"\} [1-9]/);
+      expect(text).toMatch(
+        /jetbus_jobs_total\{[^}]*handler="CancellableJobs.run"[^}]*outcome="cancelled"\} [1-9]/,
+      );
     },
     30_000,
   );
@@ -141,17 +158,31 @@ describe('cancellation of queued, running and scheduled jobs (real nats-server)'
     await t.bus.publish('cx.dl', { id: 'dl-1' }, { jobId: 'dl-1' });
     await waitFor('the job runs', () => runsOf('dl-1').length === 1, 10_000);
     await t.bus.cancel('dl-1');
-    await waitFor('the outcome is recorded', async () => (await t.bus.cancellation('dl-1'))?.state === 'cancelled', 10_000);
+    await waitFor(
+      'the outcome is recorded',
+      async () => (await t.bus.cancellation('dl-1'))?.state === 'cancelled',
+      10_000,
+    );
     expect(await t.bus.cancellation('dl-1')).toMatchObject({ while: 'running', deadLettered: true });
     await waitFor('nothing pending or unacked', () => settled('dl'), 10_000);
     const dead = (await readDeadLetters(t.jsm)).filter((d) => d.subject === 'cx.dl');
-    expect(dead.map((d) => [d.errorClass, d.headers['Jetbus-Job-Id']])).toEqual([['JobCancelledError', 'dl-1']]);
+    expect(dead.map((d) => [d.errorClass, d.headers['Jetbus-Job-Id']])).toEqual([
+      ['JobCancelledError', 'dl-1'],
+    ]);
     expect(runsOf('dl-1')).toHaveLength(1);
   });
 
-  it('a scheduled job is cancelled as before: never released', async () => {
-    const ack = await t.bus.publish('cx.queue', { id: 'sched' }, { delay: '3s', jobId: 'sched-1' });
-    expect(await t.bus.cancel(ack.jobId)).toMatchObject({ jobId: 'sched-1', outcome: 'cancelled', scheduled: 'cancelled' });
+  it('a scheduled job is cancelled as before: never released; its unique key is freed', async () => {
+    const unique = { key: 'sched-key', for: '60s', until: 'completed' as const };
+    const ack = await t.bus.publish('cx.queue', { id: 'sched' }, { delay: '3s', jobId: 'sched-1', unique });
+    expect(ack.unique.acquired).toBe(true);
+    expect(await t.bus.cancel('sched-1')).toMatchObject({
+      jobId: 'sched-1',
+      outcome: 'cancelled',
+      scheduled: 'cancelled',
+    });
+    const keys = await new Kvm(t.js).open(UNIQUE_BUCKET);
+    expect((await keys.get('sched-key'))?.operation).toBe('DEL');
     expect((await t.bus.listScheduled()).jobs.map((j) => j.jobId)).not.toContain('sched-1');
     // No request was needed: nothing recorded in JETBUS_CANCELLED.
     expect(await t.bus.cancellation('sched-1')).toBeUndefined();
@@ -179,7 +210,9 @@ describe('cancellation of queued, running and scheduled jobs (real nats-server)'
 
   it('a bad jobId on publish is a JetbusConfigError, nothing stored', async () => {
     const before = (await t.jsm.streams.info('CX')).state.messages;
-    await expect(t.bus.publish('cx.queue', { id: 'x' }, { jobId: 'a b' })).rejects.toBeInstanceOf(JetbusConfigError);
+    await expect(t.bus.publish('cx.queue', { id: 'x' }, { jobId: 'a b' })).rejects.toBeInstanceOf(
+      JetbusConfigError,
+    );
     expect((await t.jsm.streams.info('CX')).state.messages).toBe(before);
   });
 });

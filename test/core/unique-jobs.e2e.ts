@@ -54,7 +54,9 @@ describe('unique jobs (real nats-server, 4 producer processes)', () => {
   it('200 concurrent publishes of one key from 4 processes store and run exactly one job; after `for` a new one is accepted', async () => {
     const key = 'report:tenant-7';
     const env = { NATS_URL: t.server.url, KEY: key, FOR: '4s', COUNT: '50', GO_SUBJECT: 'test.uq.go' };
-    children.push(...(await Promise.all([1, 2, 3, 4].map(() => ChildWorker.start('unique-publisher.ts', env)))));
+    children.push(
+      ...(await Promise.all([1, 2, 3, 4].map(() => ChildWorker.start('unique-publisher.ts', env)))),
+    );
     t.nc.publish('test.uq.go');
     await Promise.all(children.map((c) => c.exited));
     const totals = children
@@ -107,7 +109,9 @@ describe('unique jobs (real nats-server, 4 producer processes)', () => {
 
   it('a publish that fails after acquiring frees the key', async () => {
     const unique = { key: 'no-stream', for: '60s' };
-    await expect(t.bus.publish('nostream.job', {}, { unique })).rejects.toMatchObject({ code: expect.any(String) });
+    await expect(t.bus.publish('nostream.job', {}, { unique })).rejects.toMatchObject({
+      code: expect.any(String),
+    });
     const kv = await new Kvm(t.js).open(UNIQUE_BUCKET);
     expect((await kv.get('no-stream'))?.operation).toBe('DEL');
   });
@@ -119,11 +123,14 @@ describe('unique jobs (real nats-server, 4 producer processes)', () => {
     ['for zero', { key: 'k', for: 0 }, 'unique.for'],
     ['bad until', { key: 'k', for: '1s', until: 'never' }, 'unique.until'],
     ['unknown option', { key: 'k', for: '1s', ttl: '1s' }, 'unique.ttl'],
-  ])('bad unique (%s) is a JetbusConfigError naming the option, nothing stored', async (_what, unique, option) => {
-    const before = await stored('uq.job');
-    const err = await t.bus.publish('uq.job', {}, { unique: unique as never }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(JetbusConfigError);
-    expect((err as JetbusConfigError).option).toBe(option);
-    expect(await stored('uq.job')).toBe(before);
-  });
+  ])(
+    'bad unique (%s) is a JetbusConfigError naming the option, nothing stored',
+    async (_what, unique, option) => {
+      const before = await stored('uq.job');
+      const err = await t.bus.publish('uq.job', {}, { unique: unique as never }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(JetbusConfigError);
+      expect((err as JetbusConfigError).option).toBe(option);
+      expect(await stored('uq.job')).toBe(before);
+    },
+  );
 });

@@ -52,7 +52,11 @@ export interface CancelJobDeps {
  * (`cancelScheduled`); otherwise the request is recorded for the workers, who learn it through
  * their watch of `JETBUS_CANCELLED`. Idempotent: a repeat reports what holds now.
  */
-export async function cancelJob(js: JetStreamClient, jobId: string, deps: CancelJobDeps): Promise<JobCancelResult> {
+export async function cancelJob(
+  js: JetStreamClient,
+  jobId: string,
+  deps: CancelJobDeps,
+): Promise<JobCancelResult> {
   checkCancellableJobId(jobId);
   let scheduled: CancelResult | undefined;
   if (JOB_ID_PATTERN.test(jobId)) {
@@ -66,7 +70,8 @@ export async function cancelJob(js: JetStreamClient, jobId: string, deps: Cancel
       if (e instanceof StreamNotFoundError) return undefined;
       throw e;
     });
-    if (scheduled?.outcome === 'cancelled') return { ...scheduled, outcome: 'cancelled', scheduled: 'cancelled' };
+    if (scheduled?.outcome === 'cancelled')
+      return { ...scheduled, outcome: 'cancelled', scheduled: 'cancelled' };
   }
   const cancellation = await deps.store.request(jobId);
   return {

@@ -31,7 +31,15 @@ import {
   SCHEDULED_STREAM,
   scheduledSubject,
 } from '../scheduling';
-import { type UniqueOptions, type UniquePubAck, UniqueKeys, publishUnique, resolveUnique } from '../unique';
+import {
+  type UniqueOptions,
+  type UniquePubAck,
+  UniqueKeys,
+  headerReader,
+  publishUnique,
+  releaseUniqueKey,
+  resolveUnique,
+} from '../unique';
 import {
   type JobCancelResult,
   type JobCancellation,
@@ -246,7 +254,17 @@ export class JetbusClient {
    * never both, and the result says which (`cancelled`, `released`, or `not-found`). With the
    * module's `cancellation`, also queued and running jobs: see `cancelJob` (`cancelled` or `requested`).
    */
-  cancel(jobId: string): Promise<CancelResult | JobCancelResult> {
+  async cancel(jobId: string): Promise<CancelResult | JobCancelResult> {
+    const result = await this.cancelAnywhere(jobId);
+    // A scheduled job cancelled before its release never reaches a worker: free its unique key here.
+    if (result.outcome === 'cancelled' && result.job) {
+      this.uniqueKeys ??= new UniqueKeys(this.connection.js);
+      await releaseUniqueKey(this.uniqueKeys, headerReader(result.job.headers), this.logger);
+    }
+    return result;
+  }
+
+  private cancelAnywhere(jobId: string): Promise<CancelResult | JobCancelResult> {
     const stream = this.settings.schedulingStream ?? SCHEDULED_STREAM;
     this.outcomes ??= new ScheduleOutcomes(this.connection.js, stream);
     const store = this.cancellationStore();

@@ -30,7 +30,10 @@ export function resolveUnique(value: unknown): ResolvedUnique {
   const o = checkOptions(value, 'unique', UNIQUE_OPTIONS, 'an object { key, for, until? }');
   const key = o.key;
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    throw new JetbusConfigError('unique.key', `must be a string of 1 to ${MAX_KEY_LENGTH} characters, got ${shown(key)}`);
+    throw new JetbusConfigError(
+      'unique.key',
+      `must be a string of 1 to ${MAX_KEY_LENGTH} characters, got ${shown(key)}`,
+    );
   }
   if (o.for === undefined) throw new JetbusConfigError('unique.for', 'is required (how long the key holds)');
   const forMs = parseDurationAtLeast(o.for, 'unique.for', 1);
