@@ -1,4 +1,5 @@
 import { type PubAck } from '@nats-io/jetstream';
+import { PublishTimeoutError } from '../errors';
 import { UNIQUE_KEY_HEADER, UNIQUE_REVISION_HEADER } from '../wire/job-control-names';
 import { type UniqueKeys } from './unique-keys';
 import { type ResolvedUnique } from './unique-options';
@@ -21,7 +22,7 @@ export type UniquePubAck<A extends PubAck = PubAck> = A & { unique: UniqueOutcom
 /**
  * Publishes once the key is acquired, with the key (and, for `until: 'completed'`, the acquired
  * revision) in the job's headers; refuses without publishing while another job holds the key. A
- * publish that fails after the acquire frees the key before rethrowing.
+ * publish that fails after the acquire frees the key before rethrowing, unless its PubAck timed out.
  */
 export async function publishUnique<A extends PubAck>(
   keys: UniqueKeys,
@@ -45,7 +46,10 @@ export async function publishUnique<A extends PubAck>(
   try {
     ack = await publish(h);
   } catch (e) {
-    await keys.release(unique.key, acquired.revision).catch(() => undefined);
+    // A timed-out PubAck may still have been stored: keep the key (it holds until `for` ends)
+    // rather than let a second job in. Any other failure stored nothing: free it.
+    if (!(e instanceof PublishTimeoutError))
+      await keys.release(unique.key, acquired.revision).catch(() => undefined);
     throw e;
   }
   return { ...ack, unique: { key: unique.key, acquired: true } };
