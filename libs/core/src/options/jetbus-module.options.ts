@@ -1,8 +1,8 @@
-import { type CancellationOptions } from '../cancellation/cancellation-options';
 import { type ModuleMetadata, type InjectionToken, type OptionalFactoryDependency } from '@nestjs/common';
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Registry } from 'prom-client';
+import { type CancellationOptions } from '../cancellation/cancellation-options';
 import { type Codec } from '../codec';
 import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
 import { type JobHandlerOptions } from '../handlers/job-handler.options';

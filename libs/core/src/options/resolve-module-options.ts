@@ -1,10 +1,7 @@
-import {
-  type ResolvedCancellationOptions,
-  resolveCancellation,
-} from '../cancellation/cancellation-options';
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Registry } from 'prom-client';
+import { type ResolvedCancellationOptions, resolveCancellation } from '../cancellation/cancellation-options';
 import { type Codec, JsonCodec } from '../codec';
 import {
   booleanOption,

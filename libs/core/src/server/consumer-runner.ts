@@ -267,7 +267,9 @@ export class ConsumerRunner {
     const ctx = new JetbusContext(msg, controller, attempt || undefined);
     // A cancel settles the job at once, as a timeout does, whatever the handler does with its signal.
     const invoke = () =>
-      cancel ? Promise.race([this.handler.invoke(payload, ctx), cancel.aborted]) : this.handler.invoke(payload, ctx);
+      cancel
+        ? Promise.race([this.handler.invoke(payload, ctx), cancel.aborted])
+        : this.handler.invoke(payload, ctx);
     const timeoutMs = this.handler.options.timeoutMs;
     if (timeoutMs === undefined) {
       await invoke();
