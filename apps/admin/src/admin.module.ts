@@ -24,6 +24,7 @@ import { StreamsModule } from './streams/streams.module';
 import { WebModule } from './web/web.module';
 import { OverviewModule } from './overview/overview.module';
 import { WorkersModule } from './workers/workers.module';
+import { JobsModule } from './jobs/jobs.module';
 
 /** The admin app's feature modules (each a folder: its controller, service and DTOs). */
 const FEATURES: DynamicModule['imports'] = [
@@ -34,6 +35,7 @@ const FEATURES: DynamicModule['imports'] = [
   DeadLettersModule,
   AuditModule,
   WorkersModule,
+  JobsModule,
   OverviewModule,
   MetricsModule,
   HealthModule,
