@@ -15,6 +15,7 @@ import {
 import { type JetbusConnection } from '../connection/jetbus.connection';
 import { type JetbusMetrics } from '../observability/jetbus-metrics';
 import { TRACEPARENT, childTraceparent } from '../observability/trace-context';
+import { UNIQUE_BUCKET } from '../wire/job-control-names';
 import { parseDuration } from '../retry';
 import { PayloadValidator } from '../validation';
 import { mapPublishError } from '../connection/map-publish-error';
@@ -112,7 +113,16 @@ export class JetbusClient {
       this.uniqueKeys ??= new UniqueKeys(this.connection.js);
       const ack = await publishUnique(this.uniqueKeys, unique, options.headers ?? {}, (headers) =>
         this.publish(subject, data, { ...options, unique: undefined, headers }),
-      );
+      ).catch((e: unknown) => {
+        // The publish's own errors are JetbusErrors already; the key's KV writes are translated here.
+        throw mapPublishError(e, {
+          subject: `$KV.${UNIQUE_BUCKET}`,
+          size: 0,
+          maxPayload: this.connection.maxPayload,
+          timeoutMs: this.settings.publishTimeoutMs,
+          user: this.connection.user,
+        });
+      });
       if (!ack.unique.acquired) this.metrics?.publishOutcome('unique_refused');
       return ack;
     }

@@ -3,6 +3,7 @@ import { type KV, type KvEntry } from '@nats-io/kv';
 import { JetStreamApiCode, jetStreamApiCode } from '../connection/jetstream-api-errors';
 import { kvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
 import { OpenOnce } from '../connection/open-once';
+import { PublishFailedError } from '../errors';
 import { UNIQUE_BUCKET } from '../wire/job-control-names';
 import { type ResolvedUnique } from './unique-options';
 
@@ -16,6 +17,11 @@ interface UniqueEntryValue {
 export type UniqueAcquire = { acquired: true; revision: number } | { acquired: false; heldUntil: Date };
 
 const encoder = new TextEncoder();
+/**
+ * Each lost round means another publisher changed the key in between (took it, took it over, or
+ * freed it); many in a row cannot happen without a storm of writes to one key.
+ */
+const MAX_ROUNDS = 16;
 const decoder = new TextDecoder();
 
 const isWrongLastSequence = (e: unknown): boolean => {
@@ -48,6 +54,12 @@ export class UniqueKeys {
     // Each round ends in a win, a refusal, or a lost race that the next round reads again; a
     // takeover race has one winner, so a few rounds always suffice.
     for (let round = 0; ; round++) {
+      if (round > MAX_ROUNDS) {
+        throw new PublishFailedError(
+          `$KV.${UNIQUE_BUCKET}.${k}`,
+          `unique key still contended after ${MAX_ROUNDS} rounds`,
+        );
+      }
       try {
         // create() also takes a deleted key (nats.js retries as an update on the tombstone).
         return { acquired: true, revision: await kv.create(k, value) };
@@ -61,7 +73,7 @@ export class UniqueKeys {
       try {
         return { acquired: true, revision: await kv.update(k, value, held.revision) };
       } catch (e) {
-        if (!isWrongLastSequence(e) || round >= 8) throw e;
+        if (!isWrongLastSequence(e)) throw e;
       }
     }
   }

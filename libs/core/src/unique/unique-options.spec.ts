@@ -27,6 +27,7 @@ describe('resolveUnique', () => {
     ['empty key', { key: '', for: '1s' }, 'unique.key'],
     ['key too long', { key: 'x'.repeat(257), for: '1s' }, 'unique.key'],
     ['number key', { key: 7, for: '1s' }, 'unique.key'],
+    ['key with a newline', { key: 'a\nb', for: '1s' }, 'unique.key'],
     ['no for', { key: 'k' }, 'unique.for'],
     ['for 0', { key: 'k', for: 0 }, 'unique.for'],
     ['for word', { key: 'k', for: 'soon' }, 'unique.for'],
