@@ -5,11 +5,13 @@ import {
   type JetbusContext,
   JetbusConfigError,
   JobHandler,
+  NonRetryableError,
   Payload,
   UNIQUE_BUCKET,
   UNIQUE_KEY_HEADER,
 } from '@jetbus/core';
 import { ChildWorker } from '../support/child-worker';
+import { readDeadLetters } from '../support/dead-letters';
 import { useJetbus } from '../support/use-jetbus';
 import { sleep, waitFor } from '../support/wait-for';
 
@@ -23,6 +25,13 @@ class UniqueJobs {
   @JobHandler('uq.job', { concurrency: 8 })
   job(@Payload() job: { from: unknown }, @Ctx() ctx: JetbusContext): void {
     runs.push({ subject: ctx.subject, from: job.from, key: ctx.header(UNIQUE_KEY_HEADER) });
+  }
+
+  /** Fails for good: dead-lettered at once. */
+  @JobHandler('uq.poison')
+  poison(@Payload() job: { n: number }, @Ctx() ctx: JetbusContext): void {
+    runs.push({ subject: ctx.subject, from: job.n, key: ctx.header(UNIQUE_KEY_HEADER) });
+    throw new NonRetryableError('bad job');
   }
 
   /** Runs until the test lets it finish, so the test can publish while it runs. */
@@ -106,6 +115,28 @@ describe('unique jobs (real nats-server, 4 producer processes)', () => {
     expect(runsOf('uq.slow').map((r) => r.from)).toEqual([1, 3]);
     releaseSlow!();
   }, 40_000);
+
+  it("until: 'completed' frees the key once its worker dead-lettered the job; `for` alone does not", async () => {
+    const kv = await new Kvm(t.js).open(UNIQUE_BUCKET);
+    const completed = await t.bus.publish(
+      'uq.poison',
+      { n: 1 },
+      { unique: { key: 'poison-1', for: '60s', until: 'completed' } },
+    );
+    const expired = await t.bus.publish('uq.poison', { n: 2 }, { unique: { key: 'poison-2', for: '60s' } });
+    expect([completed.unique.acquired, expired.unique.acquired]).toEqual([true, true]);
+    await waitFor('poison-1 freed', async () => (await kv.get('poison-1'))?.operation === 'DEL', 15_000);
+    await waitFor(
+      'both dead-lettered',
+      async () => (await readDeadLetters(t.jsm)).filter((d) => d.subject === 'uq.poison').length === 2,
+      15_000,
+    );
+    expect((await kv.get('poison-2'))?.operation).toBe('PUT');
+    expect(
+      (await t.bus.publish('uq.poison', { n: 3 }, { unique: { key: 'poison-2', for: '60s' } })).unique
+        .acquired,
+    ).toBe(false);
+  });
 
   it('a publish that fails after acquiring frees the key', async () => {
     const unique = { key: 'no-stream', for: '60s' };
