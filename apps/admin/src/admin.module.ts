@@ -26,6 +26,7 @@ import { WebModule } from './web/web.module';
 import { OverviewModule } from './overview/overview.module';
 import { WorkersModule } from './workers/workers.module';
 import { PeriodicModule } from './periodic/periodic.module';
+import { JobsModule } from './jobs/jobs.module';
 
 /** The admin app's feature modules (each a folder: its controller, service and DTOs). */
 const FEATURES: DynamicModule['imports'] = [
@@ -38,6 +39,7 @@ const FEATURES: DynamicModule['imports'] = [
   AuditModule,
   WorkersModule,
   PeriodicModule,
+  JobsModule,
   OverviewModule,
   MetricsModule,
   HealthModule,

@@ -97,6 +97,8 @@ export {
   scheduledSubjects,
   type SchedulingRoleOptions,
 } from './roles';
+// Unique jobs and cancellation of queued and running jobs.
+export { cancellationWatcher, jobCanceller, uniqueKeys } from './roles';
 
 export { KeyStore, type KeyStoreOptions, type RevocationRecord } from './keystore';
 

@@ -148,3 +148,27 @@ export {
   periodicTickOf,
   resumePeriodic,
 } from './scheduling/periodic';
+// Unique jobs (`unique` on publish) and cancellation of queued and running jobs.
+export {
+  type UniqueOptions,
+  type UniqueOutcome,
+  type UniquePubAck,
+  UniqueKeys,
+  resolveUnique,
+} from './unique';
+export {
+  type CancellationOptions,
+  type JobCancelOutcome,
+  type JobCancelResult,
+  type JobCancellation,
+  CANCELLATION_TTL_MS,
+  CancellationStore,
+  cancelJob,
+  checkCancellableJobId,
+} from './cancellation';
+export {
+  CANCELLED_BUCKET,
+  UNIQUE_BUCKET,
+  UNIQUE_KEY_HEADER,
+  UNIQUE_REVISION_HEADER,
+} from './wire/job-control-names';

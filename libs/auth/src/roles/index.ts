@@ -29,3 +29,4 @@ export {
 } from './scheduling-roles';
 export { DEFAULT_SCHEDULED_STREAM, scheduledSubjects } from './scheduling-names';
 export { periodicOperator, periodicScheduler, type PeriodicSchedulerRoleOptions } from './periodic-roles';
+export { cancellationWatcher, jobCanceller, uniqueKeys } from './job-control-roles';

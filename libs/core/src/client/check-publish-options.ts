@@ -12,6 +12,7 @@ const PUBLISH_OPTIONS = optionNames<PublishOptions>({
   deliverAt: true,
   jobId: true,
   encrypt: true,
+  unique: true,
 });
 
 /**

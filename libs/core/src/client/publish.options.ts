@@ -2,6 +2,7 @@ import { type Type } from '@nestjs/common';
 import { type PubAck } from '@nats-io/jetstream';
 import { type TraceContext } from '../observability/trace-context';
 import { type Duration } from '../retry';
+import { type UniqueOptions } from '../unique/unique-options';
 
 export interface PublishOptions {
   /**
@@ -36,11 +37,19 @@ export interface PublishOptions {
   /** Deliver no sooner than this time: a `Date`, an ISO 8601 string or epoch milliseconds. */
   deliverAt?: Date | string | number;
   /**
-   * The scheduled job's id (`Jetbus-Job-Id`): 1 to 128 letters, digits, `-`, `_`. Only with `delay` or
-   * `deliverAt`. A second job with the same id within the scheduling stream's duplicate window is
-   * stored once. @default `msgId` when it is a valid id (else derived from it), else a random UUID
+   * The job's id (`Jetbus-Job-Id`): 1 to 128 letters, digits, `-`, `_`; what `cancel(jobId)` takes.
+   * A scheduled job always has one (a second job with the same id within the scheduling stream's
+   * duplicate window is stored once): @default `msgId` when it is a valid id (else derived from it),
+   * else a random UUID. Without `delay`/`deliverAt` the job's id is this, else its `Nats-Msg-Id`,
+   * else `<stream>:<seq>`.
    */
   jobId?: string;
+  /**
+   * At most one job per `key` at a time: while a job published with the key holds it (`for`, or until
+   * it completed with `until: 'completed'`), another publish with the key stores nothing and
+   * resolves with `duplicate: true` and `unique.acquired: false`. See the README's unique jobs.
+   */
+  unique?: UniqueOptions;
 }
 
 /** The PubAck of a scheduled publish: stored in the scheduling stream, released when due. */

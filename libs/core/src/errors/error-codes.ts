@@ -27,6 +27,7 @@ export const JetbusErrorCodes = {
   Decrypt: 'DECRYPT',
   CleartextRefused: 'CLEARTEXT_REFUSED',
   EncryptionKey: 'ENCRYPTION_KEY',
+  JobCancelled: 'JOB_CANCELLED',
 } as const;
 
 export type JetbusErrorCode = (typeof JetbusErrorCodes)[keyof typeof JetbusErrorCodes];

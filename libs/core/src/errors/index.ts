@@ -33,3 +33,4 @@ export { PeriodicNotFoundError } from './periodic-not-found.error';
 export { DecryptError, type DecryptFailure } from './decrypt.error';
 export { CleartextRefusedError } from './cleartext-refused.error';
 export { EncryptionKeyError } from './encryption-key.error';
+export { JobCancelledError } from './job-cancelled.error';

@@ -68,6 +68,11 @@ export interface JobHandlerOptions {
    * for its slot and is not failed; the wait is not an attempt (see README, Rate limits). @default none
    */
   rateLimit?: RateLimitOptions;
+  /**
+   * A cancelled job (`cancel(jobId)`, with the module's `cancellation`) is term'ed and recorded as
+   * cancelled; with `true` it is also dead-lettered (`JobCancelledError`, reason `error`). @default false
+   */
+  deadLetterCancelled?: boolean;
 }
 
 export interface IdempotencyOptions {
@@ -102,4 +107,5 @@ export interface ResolvedJobHandlerOptions {
   deadLetter: DeadLetterTarget | false | undefined;
   idempotency: ResolvedIdempotency | undefined;
   rateLimit: ResolvedRateLimit | undefined;
+  deadLetterCancelled: boolean;
 }

@@ -32,6 +32,7 @@ export const JOB_HANDLER_DEFAULTS = {
   backoff: { type: 'exponential', delay: '1s', factor: 2, maxDelay: '5m', jitter: 0.2 },
   validate: true,
   confirmAck: false,
+  deadLetterCancelled: false,
 } as const satisfies JobHandlerOptions;
 
 const HANDLER_OPTIONS = optionNames<JobHandlerOptions>({
@@ -51,6 +52,7 @@ const HANDLER_OPTIONS = optionNames<JobHandlerOptions>({
   deadLetter: true,
   idempotency: true,
   rateLimit: true,
+  deadLetterCancelled: true,
 });
 const IDEMPOTENCY_OPTIONS = optionNames<IdempotencyOptions>({ key: true, ttl: true });
 const DEAD_LETTER_TARGET_OPTIONS = optionNames<DeadLetterTarget>({ stream: true, subjectPrefix: true });
@@ -121,6 +123,8 @@ export function parseJobHandlerOptions(value: unknown, path: string): ParsedJobH
   if (given('deadLetter')) parsed.deadLetter = parseDeadLetterTarget(o.deadLetter, at('deadLetter'));
   if (given('idempotency')) parsed.idempotency = parseIdempotency(o.idempotency, at('idempotency'));
   if (given('rateLimit')) parsed.rateLimit = parseRateLimit(o.rateLimit, at('rateLimit'));
+  if (given('deadLetterCancelled'))
+    parsed.deadLetterCancelled = booleanOption(o.deadLetterCancelled, at('deadLetterCancelled'));
   return parsed;
 }
 
@@ -134,6 +138,7 @@ const BUILT_IN = parseJobHandlerOptions(JOB_HANDLER_DEFAULTS, 'JOB_HANDLER_DEFAU
   | 'backoff'
   | 'validate'
   | 'confirmAck'
+  | 'deadLetterCancelled'
 >;
 
 /**
@@ -199,6 +204,7 @@ export function resolveJobHandlerOptions(
     deadLetter: o.deadLetter,
     idempotency: o.idempotency,
     rateLimit: o.rateLimit,
+    deadLetterCancelled: o.deadLetterCancelled ?? BUILT_IN.deadLetterCancelled,
   };
 }
 

@@ -93,6 +93,7 @@ export class JetbusModule {
                 publishWindow: o.publishWindow,
                 encryption: o.encryption,
                 ...(o.scheduling ? { schedulingStream: o.scheduling.stream.name } : {}),
+                cancellation: o.cancellation,
               },
               logger,
               metrics,

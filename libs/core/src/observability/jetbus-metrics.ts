@@ -24,6 +24,8 @@ export interface HandlerMetrics {
   deadLettered: OutcomeCounter;
   /** Acked without running: `idempotency` found the job already completed. */
   skipped: OutcomeCounter;
+  /** Term'ed because it was cancelled (`cancel(jobId)`), before or while it ran. */
+  cancelled: OutcomeCounter;
   inFlight: InFlightGauge;
   duration: Histogram.Internal<'handler'>;
   /** `rateLimit`: a job waited for its slot (held in process, or nak'ed until it) this long. */
@@ -103,7 +105,7 @@ export class JetbusMetrics {
   constructor(readonly registry: Registry = new Registry()) {
     this.jobs = new Counter({
       name: 'jetbus_jobs_total',
-      help: 'Jobs settled, by handler, subject and outcome (acked, retried, dead_lettered, skipped_completed)',
+      help: 'Jobs settled, by handler, subject and outcome (acked, retried, dead_lettered, skipped_completed, cancelled)',
       labelNames: ['handler', 'subject', 'outcome'],
       registers: [registry],
     });
@@ -135,7 +137,7 @@ export class JetbusMetrics {
     });
     this.published = new Counter({
       name: 'jetbus_published_total',
-      help: 'Messages published through JetbusClient, by outcome (stored, duplicate, failed)',
+      help: 'Messages published through JetbusClient, by outcome (stored, duplicate, failed, unique_refused)',
       labelNames: ['outcome'],
       registers: [registry],
     });
@@ -216,6 +218,7 @@ export class JetbusMetrics {
       retried: outcomeCounter(this.jobs.labels(handler, subject, 'retried')),
       deadLettered: outcomeCounter(this.jobs.labels(handler, subject, 'dead_lettered')),
       skipped: outcomeCounter(this.jobs.labels(handler, subject, 'skipped_completed')),
+      cancelled: outcomeCounter(this.jobs.labels(handler, subject, 'cancelled')),
       inFlight: inFlightGauge(this.inFlight.labels(handler)),
       duration: this.duration.labels(handler),
       rateLimited: {
@@ -227,7 +230,7 @@ export class JetbusMetrics {
     };
   }
 
-  publishOutcome(outcome: 'stored' | 'duplicate' | 'failed'): void {
+  publishOutcome(outcome: 'stored' | 'duplicate' | 'failed' | 'unique_refused'): void {
     this.published.inc({ outcome });
   }
 

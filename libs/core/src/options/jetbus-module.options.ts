@@ -2,6 +2,7 @@ import { type ModuleMetadata, type InjectionToken, type OptionalFactoryDependenc
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Registry } from 'prom-client';
+import { type CancellationOptions } from '../cancellation/cancellation-options';
 import { type Codec } from '../codec';
 import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
 import { type EncryptionOptions } from '../encryption/encryption.options';
@@ -87,6 +88,12 @@ export interface JetbusModuleOptions {
    * published once. @default []
    */
   periodic?: PeriodicDefinition[];
+  /**
+   * Cancel queued and running jobs by id (`JetbusClient.cancel(jobId)`): its `JetbusServer` watches
+   * the `JETBUS_CANCELLED` bucket, terms cancelled jobs when delivered and aborts running ones
+   * (`ctx.signal`). Without it `cancel` covers scheduled jobs only. @default false
+   */
+  cancellation?: CancellationOptions | boolean;
   /** Registry for jetbus's Prometheus metrics. @default a registry of its own (`JetbusMetrics.registry`) */
   metricsRegistry?: Registry;
   /** Payload codec: an object with a `contentType` string and `encode`/`decode` functions. @default JSON */

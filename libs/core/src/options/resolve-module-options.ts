@@ -1,6 +1,7 @@
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Registry } from 'prom-client';
+import { type ResolvedCancellationOptions, resolveCancellation } from '../cancellation/cancellation-options';
 import { type Codec, JsonCodec } from '../codec';
 import { type PayloadEncryption, resolveEncryptionOptions } from '../encryption';
 import {
@@ -86,6 +87,8 @@ export interface ResolvedModuleOptions {
   scheduling: ResolvedSchedulingOptions | false;
   /** Module-declared periodic schedules (`@Periodic` ones are found when the server starts). */
   periodic: ResolvedPeriodic[];
+  /** Cancellation of queued and running jobs, or false (scheduled jobs only). */
+  cancellation: ResolvedCancellationOptions | false;
   metricsRegistry: Registry | undefined;
 }
 
@@ -114,6 +117,7 @@ const MODULE_OPTIONS = optionNames<JetbusModuleOptions>({
   heartbeat: true,
   scheduling: true,
   periodic: true,
+  cancellation: true,
   metricsRegistry: true,
   codec: true,
   encryption: true,
@@ -535,6 +539,7 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
     heartbeat: resolveHeartbeat(o.heartbeat),
     scheduling: resolveScheduling(o.scheduling),
     periodic,
+    cancellation: resolveCancellation(o.cancellation),
     metricsRegistry: resolveMetricsRegistry(o.metricsRegistry),
   };
 }

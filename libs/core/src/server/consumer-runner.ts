@@ -6,6 +6,8 @@ import { type DeadLetterSink } from '../dead-letter';
 import { DecodeError, JobTimeoutError } from '../errors';
 import { type PayloadEncryption, openForHandler } from '../encryption';
 import { type AttemptLedger } from '../retry/attempt-ledger';
+import { type CancelGuard, type RunnerCancellation } from '../cancellation/runner-cancellation';
+import { type UniqueKeys, releaseUniqueKey } from '../unique';
 import { defaultJobId } from '../codec/job-id';
 import { jobIdFromHeaders } from './completed-jobs';
 import { DeliveryTriage, type Lane } from './delivery-triage';
@@ -64,6 +66,10 @@ export interface ConsumerRunnerDeps {
   ledger?: AttemptLedger;
   /** The module's `encryption`: decrypts before the codec, refuses cleartext on encrypted subjects. */
   encryption?: PayloadEncryption;
+  /** With the module's `cancellation`: cancelled jobs are term'ed, running ones aborted. */
+  cancellation?: RunnerCancellation;
+  /** Frees the key of a job published with `unique: { until: 'completed' }` at its final outcome. */
+  uniqueKeys?: UniqueKeys;
 }
 
 /**
@@ -103,7 +109,14 @@ export class ConsumerRunner {
       handler.options.rateLimit !== undefined,
     );
     this.limiter = RateLimiter.create(handler.options, handler.stream, deps.js, handler.metrics, this.log);
-    this.settler = new JobSettler(handler, this.triage, deps.deadLetters, this.log);
+    const { uniqueKeys } = deps;
+    this.settler = new JobSettler(
+      handler,
+      this.triage,
+      deps.deadLetters,
+      this.log,
+      uniqueKeys && ((msg) => void releaseUniqueKey(uniqueKeys, jobHeaders(msg).headers, this.log)),
+    );
   }
 
   /** Resolves once the consumer is bound; pulling runs in the background. */
@@ -222,22 +235,31 @@ export class ConsumerRunner {
     let failed = false;
     let error: unknown;
     let outcome: RunOutcome = 'ran';
+    const cancel = this.deps.cancellation?.arm(msg, entry.controller);
     try {
-      outcome = await this.run(entry, lane.attempt, lane);
+      if (!cancel?.cancelled) outcome = await this.run(entry, lane.attempt, lane, cancel);
     } catch (e) {
       failed = true;
       error = e;
+    } finally {
+      cancel?.dispose();
     }
     if (outcome !== 'deferred') this.handler.metrics.duration.observe((performance.now() - started) / 1000);
     if (entry.settled) return;
     entry.settled = true;
-    if (outcome === 'deferred') await this.settler.defer(msg, lane, entry.deferMs!);
+    if (cancel?.cancelled) await this.settler.cancelled(msg, lane, cancel);
+    else if (outcome === 'deferred') await this.settler.defer(msg, lane, entry.deferMs!);
     else if (outcome === 'completed-before') this.settler.alreadyCompleted(msg, lane, entry.jobId!);
     else if (failed) await this.settler.failed(msg, lane, error);
     else await this.settler.succeeded(msg, lane, entry.jobId);
   }
 
-  private async run(entry: InFlight, attempt: number, lane?: Lane): Promise<RunOutcome> {
+  private async run(
+    entry: InFlight,
+    attempt: number,
+    lane?: Lane,
+    cancel?: CancelGuard,
+  ): Promise<RunOutcome> {
     const { msg, controller } = entry;
     const { codec } = this.deps;
     // A header block nats.js cannot decode (a raw HPUB with `Bad Key: v`) is the producer's fault,
@@ -268,9 +290,14 @@ export class ConsumerRunner {
       return 'deferred';
     }
     const ctx = new JetbusContext(msg, controller, attempt || undefined);
+    // A cancel settles the job at once, as a timeout does, whatever the handler does with its signal.
+    const invoke = () =>
+      cancel
+        ? Promise.race([this.handler.invoke(payload, ctx), cancel.aborted])
+        : this.handler.invoke(payload, ctx);
     const timeoutMs = this.handler.options.timeoutMs;
     if (timeoutMs === undefined) {
-      await this.handler.invoke(payload, ctx);
+      await invoke();
       return 'ran';
     }
     let timer: NodeJS.Timeout | undefined;
@@ -282,7 +309,7 @@ export class ConsumerRunner {
       }, timeoutMs);
     });
     try {
-      await Promise.race([this.handler.invoke(payload, ctx), timedOut]);
+      await Promise.race([invoke(), timedOut]);
     } finally {
       clearTimeout(timer);
     }

@@ -14,6 +14,8 @@ import { repairWorkQueues } from '../repair';
 import { AttemptLedger } from '../retry/attempt-ledger';
 import { ReleaseRunner, ScheduleOutcomes } from '../scheduling';
 import { PeriodicScheduler } from './periodic-scheduler';
+import { CancelWatch, CancellationStore, RunnerCancellation } from '../cancellation';
+import { UniqueKeys } from '../unique';
 import { JETBUS_CORE_VERSION } from '../version';
 import { HeartbeatWriter, workerKey } from '../workers';
 import { ConsumerRunner } from './consumer-runner';
@@ -34,6 +36,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
   private releasers: ReleaseRunner[] = [];
   private periodic?: PeriodicScheduler;
   private heartbeat?: HeartbeatWriter;
+  private cancelWatch?: CancelWatch;
   private starting?: Promise<void>;
   private closing?: Promise<void>;
 
@@ -92,7 +95,12 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       logger: this.log,
     };
     // One gate for every handler of the process: a crash takes all of their jobs down at once.
-    const isolation = { gate: new IsolationGate(), ledger: new AttemptLedger(this.connection.js, this.log) };
+    const isolation = {
+      gate: new IsolationGate(),
+      ledger: new AttemptLedger(this.connection.js, this.log),
+      uniqueKeys: new UniqueKeys(this.connection.js),
+      cancellation: await this.startCancelWatch(),
+    };
     const logOnly = { ...base, deadLetters: new LogDeadLetterSink(this.log) };
     this.runners = prepared.map(
       (h) => new ConsumerRunner(h, { ...(h.options.deadLetter === false ? logOnly : base), ...isolation }),
@@ -122,6 +130,16 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       prepared.length ? 'jetbus workers started' : 'jetbus found no @JobHandler methods',
     );
     this.startHeartbeat(prepared, startedAt);
+  }
+
+  /** With `cancellation`: the watch of `JETBUS_CANCELLED`, read before any job runs. */
+  private async startCancelWatch(): Promise<RunnerCancellation | undefined> {
+    const settings = this.options.cancellation;
+    if (!settings) return undefined;
+    const store = new CancellationStore(this.connection.js, settings.ttlMs);
+    this.cancelWatch = new CancelWatch(store, settings.ttlMs, this.log);
+    await this.cancelWatch.start();
+    return new RunnerCancellation(this.cancelWatch, store, this.log);
   }
 
   /** Reports this process in `JETBUS_WORKERS`: its `@JobHandler`s only, not jetbus's own reapers. */
@@ -210,6 +228,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       const grace = this.options.shutdownGracePeriodMs;
       await this.periodic?.stop();
       await Promise.allSettled([...this.runners, ...this.releasers].map((r) => r.stop(grace)));
+      await this.cancelWatch?.stop().catch(() => undefined);
       await this.heartbeat?.stop().catch(() => undefined);
       this.log.info('jetbus workers stopped');
     })();
