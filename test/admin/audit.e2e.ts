@@ -26,6 +26,10 @@ const ACTIONS = [
   'dlq.delete',
   'dlq.purge',
   'scheduled.cancel',
+  'job.cancel',
+  // Written as `action` from a variable (the regex below does not see them).
+  'periodic.pause',
+  'periodic.resume',
 ];
 
 /** The action literals the app's source hands to AuditService (`action: 'x.y'`). */
