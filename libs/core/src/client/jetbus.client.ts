@@ -31,6 +31,7 @@ import {
   SCHEDULED_STREAM,
   scheduledSubject,
 } from '../scheduling';
+import { publishLaneSubject } from '../lanes/publish-lane';
 import { checkPublishOptions } from './check-publish-options';
 import { PubAckWindow } from './pub-ack-window';
 import {
@@ -75,6 +76,7 @@ export class JetbusClient {
   async publish<T>(subject: string, data: T, options?: PublishOptions): Promise<PubAck>;
   async publish<T>(subject: string, data: T, options: PublishOptions = {}): Promise<PubAck> {
     checkPublishOptions(options);
+    subject = publishLaneSubject(subject, options);
     // Read once: a scheduled job is stored under its scheduling subject, due at a fixed time.
     let schedule: Schedule | undefined;
     if (options.delay !== undefined || options.deliverAt !== undefined || options.jobId !== undefined) {

@@ -1,5 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { type PubAck } from '@nats-io/jetstream';
+import { type Priority } from '../lanes/lane-names';
 import { type TraceContext } from '../observability/trace-context';
 import { type Duration } from '../retry';
 
@@ -36,6 +37,16 @@ export interface PublishOptions {
    * stored once. @default `msgId` when it is a valid id (else derived from it), else a random UUID
    */
   jobId?: string;
+  /**
+   * The job's priority lane for a handler with `priorities`: stored under `<subject>._prio.high` or
+   * `<subject>._prio.low`; `normal` is `subject` itself. Not with `group`, `delay` or `deliverAt`.
+   */
+  priority?: Priority;
+  /**
+   * The job's group (tenant, customer) for a handler with `fairness`: stored under
+   * `<subject>._group.<group>`. 1 to 64 letters, digits, `-`, `_`. Not with `priority`, `delay` or `deliverAt`.
+   */
+  group?: string;
 }
 
 /** The PubAck of a scheduled publish: stored in the scheduling stream, released when due. */

@@ -1,5 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
+import { type FairnessOptions, type PrioritiesOption, type ResolvedLanes } from '../lanes/lane-options';
 import { type BackoffOptions, type Duration } from '../retry';
 
 /**
@@ -60,6 +61,18 @@ export interface JobHandlerOptions {
    * @default off
    */
   idempotency?: IdempotencyOptions;
+  /**
+   * Priority lanes: jobs published with `{ priority: 'high' | 'low' }` go to `<subject>._prio.<priority>`
+   * (normal stays on `<subject>`), one durable each, pulled by weight. `true` for the default
+   * weights. The stream must capture `<subject>._prio.*`. Not with `fairness`. @default off
+   */
+  priorities?: PrioritiesOption;
+  /**
+   * Fairness by group key: jobs published with `{ group }` go to `<subject>._group.<group>`, one
+   * durable per group with jobs, pulled in turn so every group progresses. Needs a work-queue stream
+   * capturing `<subject>._group.*`. Not with `priorities`. @default off
+   */
+  fairness?: true | FairnessOptions;
 }
 
 export interface IdempotencyOptions {
@@ -93,4 +106,6 @@ export interface ResolvedJobHandlerOptions {
   confirmAck: boolean;
   deadLetter: DeadLetterTarget | false | undefined;
   idempotency: ResolvedIdempotency | undefined;
+  /** `priorities` or `fairness`; undefined: one consumer. */
+  lanes?: ResolvedLanes;
 }

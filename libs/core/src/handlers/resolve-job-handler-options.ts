@@ -11,7 +11,9 @@ import {
   shown,
 } from '../config';
 import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
+import { type ResolvedLanes } from '../lanes/lane-options';
 import { JetbusConfigError } from '../errors';
+import { parseFairness, parsePriorities, resolveLanes } from '../lanes/lane-options';
 import { type BackoffOptions, createBackoff } from '../retry';
 import { parseDurationAtLeast } from '../retry/duration';
 import {
@@ -49,12 +51,17 @@ const HANDLER_OPTIONS = optionNames<JobHandlerOptions>({
   confirmAck: true,
   deadLetter: true,
   idempotency: true,
+  priorities: true,
+  fairness: true,
 });
 const IDEMPOTENCY_OPTIONS = optionNames<IdempotencyOptions>({ key: true, ttl: true });
 const DEAD_LETTER_TARGET_OPTIONS = optionNames<DeadLetterTarget>({ stream: true, subjectPrefix: true });
 
 /** One options object checked and converted (durations in ms); options it does not give stay absent. */
-type ParsedJobHandlerOptions = Partial<ResolvedJobHandlerOptions>;
+type ParsedJobHandlerOptions = Partial<ResolvedJobHandlerOptions> & {
+  priorities?: ResolvedLanes;
+  fairness?: ResolvedLanes;
+};
 
 const NAME_RULE = '(no spaces, . * > / \\)';
 
@@ -118,6 +125,8 @@ export function parseJobHandlerOptions(value: unknown, path: string): ParsedJobH
   if (given('confirmAck')) parsed.confirmAck = booleanOption(o.confirmAck, at('confirmAck'));
   if (given('deadLetter')) parsed.deadLetter = parseDeadLetterTarget(o.deadLetter, at('deadLetter'));
   if (given('idempotency')) parsed.idempotency = parseIdempotency(o.idempotency, at('idempotency'));
+  if (given('priorities')) parsed.priorities = parsePriorities(o.priorities, at('priorities'));
+  if (given('fairness')) parsed.fairness = parseFairness(o.fairness, at('fairness'));
   return parsed;
 }
 
@@ -195,6 +204,7 @@ export function resolveJobHandlerOptions(
     confirmAck: o.confirmAck ?? BUILT_IN.confirmAck,
     deadLetter: o.deadLetter,
     idempotency: o.idempotency,
+    lanes: resolveLanes(subject, o.priorities, o.fairness, at),
   };
 }
 
