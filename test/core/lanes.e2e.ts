@@ -114,13 +114,10 @@ describe('priorities and fairness (lanes)', () => {
     const A = 20_000;
     const B = 20;
     fair.bTotal = B;
-    // The producer publishes A's whole backlog before any worker runs.
-    const producer = await start(
-      'fair-producer',
-      { name: 'FAIR', subjects: ['fair.>'], retention: 'workqueue' },
-      [],
-    );
-    const bus = producer.get(JetbusClient);
+    // A's whole backlog is stored before the worker starts consuming.
+    const stream = { name: 'FAIR', subjects: ['fair.>'], retention: 'workqueue' as const };
+    const worker = await start('fair', stream, [TenantJobs], { start: false });
+    const bus = worker.get(JetbusClient);
     const aIds = range('a', A);
     await bus.publishMany(
       aIds.map((id) => ({
@@ -129,7 +126,7 @@ describe('priorities and fairness (lanes)', () => {
         options: { group: 'tenantA' },
       })),
     );
-    await start('fair', { name: 'FAIR', subjects: ['fair.>'], retention: 'workqueue' }, [TenantJobs]);
+    await worker.get(JetbusServer).start();
     await waitFor('tenant A being worked', () => fair.completed.length >= 50);
     // B arrives while A's backlog is being worked.
     const bIds = range('b', B);
@@ -161,8 +158,8 @@ describe('priorities and fairness (lanes)', () => {
     const H = 100;
     const L = 30;
     const stream = { name: 'PRIO', subjects: ['prio.>'] };
-    const producer = await start('prio-producer', stream, []);
-    const bus = producer.get(JetbusClient);
+    const worker = await start('prio', stream, [PriorityJobs], { start: false });
+    const bus = worker.get(JetbusClient);
     const publish = (prefix: string, n: number, priority: Priority) =>
       bus.publishMany(
         range(prefix, n).map((id) => ({
@@ -172,7 +169,7 @@ describe('priorities and fairness (lanes)', () => {
         })),
       );
     await publish('n', N, 'normal');
-    const worker = await start('prio', stream, [PriorityJobs]);
+    await worker.get(JetbusServer).start();
     await waitFor('the normal backlog being worked', () => prio.completed.length >= 50);
     await publish('l', L, 'low');
     await publish('h', H, 'high');
