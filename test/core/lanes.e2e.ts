@@ -50,6 +50,16 @@ class TenantJobs {
   }
 }
 
+const idle = { completed: [] as string[] };
+
+@Injectable()
+class ShortLivedGroups {
+  @JobHandler('fair.brief', { fairness: { discoverEvery: '100ms', idleAfter: '1s' } })
+  run(@Payload() job: Job): void {
+    idle.completed.push(job.id);
+  }
+}
+
 const prio = { workMs: 5, completed: [] as Job[], started: [] as Job[] };
 
 @Injectable()
@@ -86,6 +96,7 @@ const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) =>
 describe('priorities and fairness (lanes)', () => {
   const t = useNats();
   const apps: INestApplicationContext[] = [];
+  let fairWorker: INestApplicationContext | undefined;
   afterAll(async () => {
     for (const app of apps.splice(0).reverse()) await app.close().catch(() => undefined);
   });
@@ -116,7 +127,7 @@ describe('priorities and fairness (lanes)', () => {
     fair.bTotal = B;
     // A's whole backlog is stored before the worker starts consuming.
     const stream = { name: 'FAIR', subjects: ['fair.>'], retention: 'workqueue' as const };
-    const worker = await start('fair', stream, [TenantJobs], { start: false });
+    const worker = await start('fair', stream, [TenantJobs, ShortLivedGroups], { start: false });
     const bus = worker.get(JetbusClient);
     const aIds = range('a', A);
     await bus.publishMany(
@@ -150,7 +161,33 @@ describe('priorities and fairness (lanes)', () => {
     expect(fair.completed).toHaveLength(A + B);
     expect(new Set(ids(fair.completed, 'tenantA'))).toEqual(new Set(aIds));
     expect(new Set(ids(fair.completed, 'tenantB'))).toEqual(new Set(bIds));
+    fairWorker = worker;
     process.stdout.write(`fairness: tenant A completed ${aDone} of ${A} when tenant B's ${B} finished\n`);
+  });
+
+  it('an idle group lane is removed (its durable deleted) and opened again when the group has jobs', async () => {
+    const bus = fairWorker!.get(JetbusClient);
+    const durable = 'fair_fair-brief_group_tenantC';
+    const send = (prefix: string) =>
+      bus.publishMany(
+        range(prefix, 5).map((id) => ({
+          subject: 'fair.brief',
+          data: { id, lane: 'tenantC' },
+          options: { group: 'tenantC' },
+        })),
+      );
+    await send('c1');
+    await waitFor('first jobs of tenant C', () => idle.completed.length === 5);
+    await waitFor('tenant C lane removed', () =>
+      t.jsm.consumers.info('FAIR', durable).then(
+        () => false,
+        () => true,
+      ),
+    );
+    await send('c2');
+    await waitFor('second jobs of tenant C', () => idle.completed.length === 10);
+    expect(idle.completed.sort()).toEqual([...range('c1', 5), ...range('c2', 5)].sort());
+    expect((await t.jsm.consumers.info('FAIR', durable)).num_ack_pending).toBe(0);
   });
 
   it('priorities: high jobs published after a normal backlog all finish before it drains; low jobs finish', async () => {
