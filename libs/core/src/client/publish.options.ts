@@ -1,6 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { type PubAck } from '@nats-io/jetstream';
-import { type Priority } from '../lanes/lane-names';
+import { type Priority } from '../wire/lane-names';
 import { type TraceContext } from '../observability/trace-context';
 import { type Duration } from '../retry';
 

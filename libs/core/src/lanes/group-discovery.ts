@@ -1,6 +1,6 @@
 import { type Consumer, type JetStreamManager } from '@nats-io/jetstream';
 import { type Logger } from 'pino';
-import { groupFilter, groupOfSubject } from './lane-names';
+import { groupFilter, groupOfSubject } from '../wire/lane-names';
 import { type LanePuller } from './lane-puller';
 
 export interface GroupDiscoverySettings {

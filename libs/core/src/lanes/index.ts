@@ -9,7 +9,7 @@ export {
   isGroup,
   priorityDurable,
   prioritySubject,
-} from './lane-names';
+} from '../wire/lane-names';
 export {
   FAIRNESS_DEFAULTS,
   PRIORITY_DEFAULT_WEIGHTS,

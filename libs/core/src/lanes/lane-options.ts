@@ -2,7 +2,7 @@ import { checkOptions, integerOption, optionNames, optionPath, shown } from '../
 import { JetbusConfigError } from '../errors';
 import { type Duration } from '../retry/duration';
 import { parseDurationAtLeast } from '../retry/duration';
-import { type Priority } from './lane-names';
+import { type Priority } from '../wire/lane-names';
 
 /** Pull weights of the priority lanes, positive integers. */
 export type PriorityWeights = Record<Priority, number>;

@@ -1,5 +1,5 @@
 import { JetbusConfigError } from '../errors';
-import { groupDurable, groupSubject, priorityDurable, prioritySubject } from './lane-names';
+import { groupDurable, groupSubject, priorityDurable, prioritySubject } from '../wire/lane-names';
 import { parseFairness, parsePriorities, resolveLanes } from './lane-options';
 import { publishLaneSubject } from './publish-lane';
 import { captures } from './subject-capture';

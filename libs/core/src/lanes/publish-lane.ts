@@ -1,6 +1,13 @@
 import { shown } from '../config';
 import { JetbusConfigError } from '../errors';
-import { GROUP_RULE, PRIORITIES, type Priority, groupSubject, isGroup, prioritySubject } from './lane-names';
+import {
+  GROUP_RULE,
+  PRIORITIES,
+  type Priority,
+  groupSubject,
+  isGroup,
+  prioritySubject,
+} from '../wire/lane-names';
 
 /** The lane a publish asks for: `priority` or `group`, as `PublishOptions` holds them. */
 export interface LaneChoice {

@@ -48,3 +48,14 @@ export {
   WORKERS_BUCKET,
   workerHeartbeatSubject,
 } from './names';
+export {
+  GROUP_TOKEN,
+  PRIORITIES,
+  PRIORITY_TOKEN,
+  type Priority,
+  groupDurable,
+  groupFilter,
+  groupSubject,
+  priorityDurable,
+  prioritySubject,
+} from './lane-names';
