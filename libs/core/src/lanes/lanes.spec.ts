@@ -1,5 +1,11 @@
 import { JetbusConfigError } from '../errors';
-import { groupDurable, groupSubject, priorityDurable, prioritySubject } from '../wire/lane-names';
+import {
+  groupDurable,
+  groupSubject,
+  laneOwnerCandidates,
+  priorityDurable,
+  prioritySubject,
+} from '../wire/lane-names';
 import { parseFairness, parsePriorities, resolveLanes } from './lane-options';
 import { publishLaneSubject } from './publish-lane';
 import { captures } from './subject-capture';
@@ -47,6 +53,13 @@ describe('lane subjects and durables', () => {
     expect(priorityDurable('svc_orders', 'low')).toBe('svc_orders_prio_low');
     expect(groupSubject('orders.created', 'tenant-7')).toBe('orders.created._group.tenant-7');
     expect(groupDurable('svc_orders', 'tenant-7')).toBe('svc_orders_group_tenant-7');
+  });
+
+  it('finds the handler durable a lane durable may belong to', () => {
+    expect(laneOwnerCandidates('svc_mail_prio_high')).toEqual(['svc_mail']);
+    expect(laneOwnerCandidates('svc_mail_group_acme')).toEqual(['svc_mail']);
+    expect(laneOwnerCandidates('a_group_b_group_c')).toEqual(['a', 'a_group_b']);
+    expect(laneOwnerCandidates('svc_mail')).toEqual([]);
   });
 
   it('checks that a stream subject captures a lane subject', () => {

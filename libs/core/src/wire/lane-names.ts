@@ -41,3 +41,18 @@ export const groupDurable = (durable: string, group: string): string => `${durab
 
 /** The group of a stored subject `<subject>._group.<group>`: its last token. */
 export const groupOfSubject = (stored: string): string => stored.slice(stored.lastIndexOf('.') + 1);
+
+/**
+ * The durables a lane durable may belong to: `<durable>` of `<durable>_prio_high|low` or
+ * `<durable>_group_<group>`, every split (a durable may itself contain `_group_`), so the caller
+ * picks the one that is a handler with lanes.
+ */
+export function laneOwnerCandidates(consumer: string): string[] {
+  const owners: string[] = [];
+  const prio = /^(.+)_prio_(high|low)$/.exec(consumer);
+  if (prio) owners.push(prio[1]);
+  for (let at = consumer.indexOf('_group_'); at > 0; at = consumer.indexOf('_group_', at + 1)) {
+    if (GROUP_PATTERN.test(consumer.slice(at + '_group_'.length))) owners.push(consumer.slice(0, at));
+  }
+  return owners;
+}
