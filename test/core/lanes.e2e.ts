@@ -4,6 +4,7 @@ import {
   type JetbusContext,
   JetbusClient,
   JetbusConfigError,
+  JetbusMetrics,
   JetbusServer,
   JobHandler,
   Payload,
@@ -226,6 +227,12 @@ describe('priorities and fairness (lanes)', () => {
     expect(new Set(ids(prio.completed, 'normal'))).toEqual(new Set(range('n', N)));
     expect(new Set(ids(prio.completed, 'high'))).toEqual(new Set(range('h', H)));
     expect(new Set(ids(prio.completed, 'low'))).toEqual(new Set(range('l', L)));
+    // Per-lane pull counts: every job pulled once, from its own lane.
+    const pulled = (await worker.get(JetbusMetrics).registry.getMetricsAsJSON()).find(
+      (m) => m.name === 'jetbus_lane_jobs_pulled_total',
+    );
+    const byLane = Object.fromEntries((pulled?.values ?? []).map((v) => [v.labels.lane as string, v.value]));
+    expect(byLane).toEqual({ high: H, normal: N, low: L });
     process.stdout.write(
       `priorities: ${normalBeforeLastHigh} of ${N} normal jobs completed when the last of ${H} high jobs finished\n`,
     );

@@ -26,6 +26,8 @@ export interface HandlerMetrics {
   skipped: OutcomeCounter;
   inFlight: InFlightGauge;
   duration: Histogram.Internal<'handler'>;
+  /** With `priorities` or `fairness`: one job pulled from a lane (`high`, `normal`, `low`, `ungrouped`, `group`). */
+  lanePulled?: (lane: string) => void;
 }
 
 function outcomeCounter(child: Counter.Internal): OutcomeCounter {
@@ -80,6 +82,7 @@ export class JetbusMetrics {
   private readonly inFlight: Gauge<'handler'>;
   private readonly duration: Histogram<'handler'>;
   private readonly published: Counter<'outcome'>;
+  private readonly lanes: Counter<'handler' | 'lane'>;
   private readonly minimal: Counter<'stream'>;
   private readonly sources: ConsumerStatsSource[] = [];
   /** Delayed jobs' counters and lateness, by subject. */
@@ -103,6 +106,12 @@ export class JetbusMetrics {
       help: 'Handler run time (decode, validation and handler), by handler',
       labelNames: ['handler'],
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+      registers: [registry],
+    });
+    this.lanes = new Counter({
+      name: 'jetbus_lane_jobs_pulled_total',
+      help: 'Jobs pulled by handlers with priorities or fairness, by handler and lane (high, normal, low; ungrouped or group: all groups together, to bound the label values)',
+      labelNames: ['handler', 'lane'],
       registers: [registry],
     });
     this.published = new Counter({
@@ -179,6 +188,7 @@ export class JetbusMetrics {
       skipped: outcomeCounter(this.jobs.labels(handler, subject, 'skipped_completed')),
       inFlight: inFlightGauge(this.inFlight.labels(handler)),
       duration: this.duration.labels(handler),
+      lanePulled: (lane) => this.lanes.inc({ handler, lane: lane.startsWith('group:') ? 'group' : lane }),
     };
   }
 

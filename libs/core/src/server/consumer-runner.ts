@@ -113,7 +113,11 @@ export class ConsumerRunner {
 
   /** With `priorities` or `fairness`: the lane puller hands each message to `accept`, as `loop` does. */
   private laneHooks(): LanePullerHooks {
-    return { accept: (msg) => this.accept(msg), stopping: () => this.stopping };
+    return {
+      accept: (msg) => this.accept(msg),
+      stopping: () => this.stopping,
+      pulled: (lane) => this.handler.metrics.lanePulled?.(lane),
+    };
   }
 
   /**
