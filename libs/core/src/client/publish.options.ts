@@ -39,12 +39,12 @@ export interface PublishOptions {
   jobId?: string;
   /**
    * The job's priority lane for a handler with `priorities`: stored under `<subject>._prio.high` or
-   * `<subject>._prio.low`; `normal` is `subject` itself. Not with `group`, `delay` or `deliverAt`.
+   * `<subject>._prio.low`; `normal` is `subject` itself. Not with `group`.
    */
   priority?: Priority;
   /**
    * The job's group (tenant, customer) for a handler with `fairness`: stored under
-   * `<subject>._group.<group>`. 1 to 64 letters, digits, `-`, `_`. Not with `priority`, `delay` or `deliverAt`.
+   * `<subject>._group.<group>`. 1 to 64 letters, digits, `-`, `_`. Not with `priority`.
    */
   group?: string;
 }

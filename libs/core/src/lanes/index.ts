@@ -17,6 +17,7 @@ export {
   type PrioritiesOption,
   type PriorityWeights,
   type ResolvedLanes,
+  laneSubjects,
   parseFairness,
   parsePriorities,
   resolveLanes,

@@ -2,7 +2,7 @@ import { checkOptions, integerOption, optionNames, optionPath, shown } from '../
 import { JetbusConfigError } from '../errors';
 import { type Duration } from '../retry/duration';
 import { parseDurationAtLeast } from '../retry/duration';
-import { type Priority } from '../wire/lane-names';
+import { type Priority, groupFilter, prioritySubject } from '../wire/lane-names';
 
 /** Pull weights of the priority lanes, positive integers. */
 export type PriorityWeights = Record<Priority, number>;
@@ -107,4 +107,15 @@ export function resolveLanes(
     );
   }
   return lanes;
+}
+
+/**
+ * The lane subjects of a handler besides its own: where its delayed lane jobs are released to, so
+ * the workers release them as they do the handler's own (`<subject>._group.*` covers every group).
+ */
+export function laneSubjects(subject: string, lanes: ResolvedLanes | undefined): string[] {
+  if (!lanes) return [];
+  return lanes.kind === 'priorities'
+    ? [prioritySubject(subject, 'high'), prioritySubject(subject, 'low')]
+    : [groupFilter(subject)];
 }

@@ -89,9 +89,6 @@ describe('publishLaneSubject', () => {
       expect(configError(() => publishLaneSubject('j', { group })).option).toBe('group');
     }
     expect(configError(() => publishLaneSubject('j', { priority: 'high', group: 'a' })).option).toBe('group');
-    expect(configError(() => publishLaneSubject('j', { priority: 'high', delay: '1s' })).option).toBe(
-      'priority',
-    );
   });
 });
 

@@ -13,8 +13,6 @@ import {
 export interface LaneChoice {
   priority?: Priority;
   group?: string;
-  delay?: unknown;
-  deliverAt?: unknown;
 }
 
 /**
@@ -37,13 +35,6 @@ export function publishLaneSubject(subject: string, o: LaneChoice): string {
     throw new JetbusConfigError(
       'group',
       'cannot be combined with priority (a handler has one kind of lanes)',
-    );
-  }
-  if (o.delay !== undefined || o.deliverAt !== undefined) {
-    // The release consumers follow handler subjects, not lane subjects: a delayed lane job would wait forever.
-    throw new JetbusConfigError(
-      priority !== undefined ? 'priority' : 'group',
-      'cannot be combined with delay or deliverAt yet',
     );
   }
   return group !== undefined ? groupSubject(subject, group) : prioritySubject(subject, priority!);
