@@ -51,13 +51,18 @@ class TenantJobs {
   }
 }
 
-const idle = { completed: [] as string[] };
+const idle = { completed: [] as string[], capped: [] as string[] };
 
 @Injectable()
 class ShortLivedGroups {
   @JobHandler('fair.brief', { fairness: { discoverEvery: '100ms', idleAfter: '1s' } })
   run(@Payload() job: Job): void {
     idle.completed.push(job.id);
+  }
+
+  @JobHandler('fair.capped', { fairness: { maxGroups: 1, discoverEvery: '100ms', idleAfter: '1s' } })
+  capped(@Payload() job: Job): void {
+    idle.capped.push(job.id);
   }
 }
 
@@ -205,6 +210,32 @@ describe('priorities and fairness (lanes)', () => {
     await waitFor('second jobs of tenant C', () => idle.completed.length === 10);
     expect(idle.completed.sort()).toEqual([...range('c1', 5), ...range('c2', 5)].sort());
     expect((await t.jsm.consumers.info('FAIR', durable)).num_ack_pending).toBe(0);
+  });
+
+  it('maxGroups bounds the group lanes: more groups wait for a free lane, and every job still runs once', async () => {
+    const bus = fairWorker!.get(JetbusClient);
+    const all: string[] = [];
+    for (const group of ['g1', 'g2', 'g3']) {
+      const jobs = range(`cap-${group}`, 3);
+      all.push(...jobs);
+      await bus.publishMany(
+        jobs.map((id) => ({ subject: 'fair.capped', data: { id, lane: group }, options: { group } })),
+      );
+    }
+    let most = 0;
+    await waitFor(
+      'every capped job',
+      async () => {
+        const names = await t.jsm.consumers.list('FAIR').next();
+        const open = names.filter((c) => c.name.startsWith('fair_fair-capped_group_')).length;
+        most = Math.max(most, open);
+        return idle.capped.length >= all.length;
+      },
+      30_000,
+    );
+    expect(idle.capped.sort()).toEqual([...all].sort());
+    // Sampled while it ran: never more than the one group durable allowed.
+    expect(most).toBe(1);
   });
 
   it('priorities: high jobs published after a normal backlog all finish before it drains; low jobs finish', async () => {
