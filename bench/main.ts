@@ -6,9 +6,10 @@ import { BenchArgsError, type BenchOptions, USAGE, parseBenchArgs } from './args
 import { type RunRecord, ratiosToRaw, summarize } from './metrics';
 import { formatProfileSummary, type ProfileSummary, summarizeProfiles } from './profile-summary';
 import { processCpuSeconds } from './process-cpu';
-import { type ContenderName, type ContenderParams } from './protocol';
+import { type ContenderName, type ContenderParams, type Phase } from './protocol';
 import { type BenchMeta, formatHeader, formatRun, formatSummary, writeJson } from './report';
 import { runContender } from './run-contender';
+import { RedisServer, redisServerVersion } from './redis-server';
 import { formatSoak, runSoak } from './soak';
 import { formatLateness, runLateness } from './lateness';
 
@@ -17,13 +18,14 @@ const RUN_OVERHEAD_MS = 60_000;
 /** Slowest throughput still worth waiting for, jobs/s; below it a run is considered hung. */
 const MIN_JOBS_PER_SEC = 500;
 
-async function collectMeta(): Promise<BenchMeta> {
+async function collectMeta(options: BenchOptions): Promise<BenchMeta> {
   const probe = await NatsServer.start();
   try {
     return {
       startedAt: new Date().toISOString(),
       node: process.version,
       natsServer: probe.version(),
+      ...(options.contenders.includes('bullmq') ? bullmqVersions() : {}),
       platform: `${platform()} ${release()}`,
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
@@ -35,6 +37,16 @@ async function collectMeta(): Promise<BenchMeta> {
   }
 }
 
+function bullmqVersions(): Pick<BenchMeta, 'redisServer' | 'bullmq'> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- its package.json holds the version
+  const { version } = require('bullmq/package.json') as { version: string };
+  return { redisServer: redisServerVersion(), bullmq: version };
+}
+
+/** A fresh server of the contender's kind: redis-server for BullMQ, nats-server for the others. */
+const startServer = (contender: ContenderName): Promise<NatsServer | RedisServer> =>
+  contender === 'bullmq' ? RedisServer.start() : NatsServer.start();
+
 /** Runs one contender on a server of its own, started for this run and stopped after it. */
 async function runOnFreshServer(
   options: BenchOptions,
@@ -43,7 +55,7 @@ async function runOnFreshServer(
   profileDir: string | undefined,
 ): Promise<RunRecord> {
   const started = performance.now();
-  const server = await NatsServer.start();
+  const server = await startServer(contender);
   try {
     const params: ContenderParams = {
       contender,
@@ -54,7 +66,7 @@ async function runOnFreshServer(
       durationS: options.durationS,
       warmupS: options.warmupS,
       phases: options.phases,
-      validate: contender === 'jetbus',
+      validate: contender === 'jetbus' || contender === 'jetbus-encrypted',
     };
     if (options.profile && profileDir) {
       params.profile = {
@@ -73,6 +85,18 @@ async function runOnFreshServer(
   } finally {
     await server.stop();
   }
+}
+
+/** Jobs handled in the profiled phase over all of a contender's runs, for µs per job. */
+function profiledJobs(runs: RunRecord[], contender: ContenderName, phase: Phase): number | undefined {
+  let jobs = 0;
+  for (const r of runs.filter((run) => run.contender === contender)) {
+    const p = r.result.phases;
+    const n = phase === 'latency' ? p.latency?.samples : p[phase]?.jobs;
+    if (n === undefined) return undefined;
+    jobs += n;
+  }
+  return jobs;
 }
 
 async function runRounds(options: BenchOptions, meta: BenchMeta): Promise<void> {
@@ -108,7 +132,8 @@ async function runRounds(options: BenchOptions, meta: BenchMeta): Promise<void> 
         .map((r) => join(profileDir, `${c}-${options.profile}-r${r.round}.cpuprofile`));
       const s = await summarizeProfiles(files);
       profiles[c] = s;
-      console.log(`\n${formatProfileSummary(`CPU profile of ${c} ${options.profile}`, s)}`);
+      const jobs = profiledJobs(runs, c, options.profile);
+      console.log(`\n${formatProfileSummary(`CPU profile of ${c} ${options.profile}`, s, jobs)}`);
     }
     console.log(`\nprofiles (open in Chrome DevTools > Performance): ${profileDir}`);
   }
@@ -122,7 +147,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const meta = await collectMeta();
+  const meta = await collectMeta(options);
   if (options.lateness !== undefined) {
     const lateness = await runLateness(options.lateness);
     console.log(formatLateness(lateness));

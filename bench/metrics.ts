@@ -7,7 +7,7 @@ export interface RunRecord {
   contender: ContenderName;
   /** Wall time of the whole run: server start, process, server stop. */
   wallS: number;
-  /** CPU nats-server used during the run (all phases and the process's boot). */
+  /** CPU the server (nats-server, redis-server for bullmq) used during the run, boot included. */
   serverCpuS: number | undefined;
   result: ContenderResult;
 }
@@ -151,7 +151,7 @@ export const METRICS: Metric[] = [
   {
     key: 'process.serverCpuS',
     group: 'process',
-    label: 'nats-server CPU s',
+    label: 'server CPU s',
     better: 'lower',
     decimals: 2,
     get: (r) => r.serverCpuS,

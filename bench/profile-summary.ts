@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { categoryOf, type ProfileCategory } from './profile-categories';
 import { formatNumber } from './report';
 
 /** The parts of a V8 `.cpuprofile` (Chrome DevTools format) this summary reads. */
@@ -25,6 +26,8 @@ export interface ProfileSummary {
   sampledMs: number;
   /** Self time per package (jetbus, @nats-io/..., node, (garbage collector), ...). */
   packages: { pkg: string; ms: number; share: number }[];
+  /** Self time per kind of work (`profile-categories.ts`), and per job when the jobs are known. */
+  categories: { category: ProfileCategory; ms: number; share: number }[];
   /** Functions by self time. */
   topSelf: FunctionCost[];
   /** jetbus and Nest functions by total time, callees included (synchronous stacks only). */
@@ -58,6 +61,7 @@ function shortLocation(url: string, line: number): string {
  */
 export async function summarizeProfiles(files: string[]): Promise<ProfileSummary> {
   const self = new Map<string, FunctionCost>();
+  const categories = new Map<ProfileCategory, number>();
   const total = new Map<string, FunctionCost>();
   let sampledMs = 0;
   for (const file of files) {
@@ -79,7 +83,12 @@ export async function summarizeProfiles(files: string[]): Promise<ProfileSummary
       map.set(key, entry);
       return key;
     };
-    for (const [id, ms] of selfMs) cost(self, id, ms);
+    for (const [id, ms] of selfMs) {
+      cost(self, id, ms);
+      const { url, functionName } = byId.get(id)!.callFrame;
+      const category = categoryOf(url, functionName);
+      categories.set(category, (categories.get(category) ?? 0) + ms);
+    }
     // Total time: a node's subtree counts once for its function, even when the function recurses.
     const onStack = new Map<string, number>();
     const visit = (id: number): number => {
@@ -108,6 +117,9 @@ export async function summarizeProfiles(files: string[]): Promise<ProfileSummary
     packages: [...packages]
       .map(([pkg, ms]) => ({ pkg, ms, share: ms / sampledMs }))
       .sort((a, b) => b.ms - a.ms),
+    categories: [...categories]
+      .map(([category, ms]) => ({ category, ms, share: ms / sampledMs }))
+      .sort((a, b) => b.ms - a.ms),
     topSelf: ranked(self),
     frameworkTotal: ranked(total),
   };
@@ -115,9 +127,19 @@ export async function summarizeProfiles(files: string[]): Promise<ProfileSummary
 
 const pct = (share: number) => `${formatNumber(share * 100, 1)}%`.padStart(6);
 
-export function formatProfileSummary(title: string, s: ProfileSummary): string {
+/**
+ * `jobs`: jobs handled across the profiled sections, to turn sampled time into µs per job (idle
+ * time excluded from that column: it is not CPU).
+ */
+export function formatProfileSummary(title: string, s: ProfileSummary, jobs?: number): string {
+  const perJob = (c: { category: string; ms: number }) =>
+    jobs && c.category !== 'idle' ? `  ${formatNumber((c.ms * 1000) / jobs, 1).padStart(6)} µs/job` : '';
   const lines = [
     `${title}: ${s.profiles} profile(s), ${formatNumber(s.sampledMs / 1000, 2)} s sampled`,
+    '  self time by kind of work:',
+    ...s.categories
+      .filter((c) => c.share >= 0.005)
+      .map((c) => `    ${pct(c.share)}${perJob(c)}  ${c.category}`),
     '  self time by package:',
     ...s.packages.filter((p) => p.share >= 0.005).map((p) => `    ${pct(p.share)}  ${p.pkg}`),
     '  top functions by self time:',

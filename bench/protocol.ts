@@ -4,7 +4,7 @@
  * file, so the shapes cannot drift apart.
  */
 
-export const CONTENDERS = ['raw', 'jetbus', 'jetbus-novalidate'] as const;
+export const CONTENDERS = ['raw', 'jetbus', 'jetbus-novalidate', 'jetbus-encrypted', 'bullmq'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export const PHASES = ['enqueue', 'drain', 'latency'] as const;
@@ -12,7 +12,7 @@ export type Phase = (typeof PHASES)[number];
 
 export interface ContenderParams {
   contender: ContenderName;
-  /** `nats://127.0.0.1:PORT` of the fresh server started for this run. */
+  /** The fresh server started for this run: `nats://127.0.0.1:PORT`, `redis://127.0.0.1:PORT` for bullmq. */
   url: string;
   /** Jobs enqueued and drained. */
   jobs: number;
@@ -116,8 +116,8 @@ export function parseContenderParams(arg: string | undefined): ContenderParams {
   if (!arg) throw new Error('usage: node <contender>.js <params JSON> (see bench/protocol.ts)');
   const p = JSON.parse(arg) as ContenderParams;
   if (!CONTENDERS.includes(p.contender)) throw new Error(`unknown contender ${JSON.stringify(p.contender)}`);
-  if (typeof p.url !== 'string' || !p.url.startsWith('nats://'))
-    throw new Error('params.url must be nats://');
+  const scheme = p.contender === 'bullmq' ? 'redis://' : 'nats://';
+  if (typeof p.url !== 'string' || !p.url.startsWith(scheme)) throw new Error(`params.url must be ${scheme}`);
   for (const key of ['jobs', 'concurrency', 'rate', 'durationS', 'warmupS'] as const) {
     if (typeof p[key] !== 'number' || !(p[key] >= 0)) throw new Error(`params.${key} must be a number >= 0`);
   }

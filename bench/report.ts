@@ -7,6 +7,9 @@ export interface BenchMeta {
   startedAt: string;
   node: string;
   natsServer: string;
+  /** Set when the bullmq contender runs. */
+  redisServer?: string;
+  bullmq?: string;
   platform: string;
   cpus: number;
   cpuModel: string;
@@ -43,7 +46,9 @@ export function formatHeader(options: BenchOptions, meta: BenchMeta): string {
     `jetbus bench: ${options.rounds} round(s) of ${options.contenders.join(', ')}; phases ${options.phases.join(', ')}`,
     `  ${options.jobs.toLocaleString('en-US')} jobs of ~100 B, concurrency ${options.concurrency}, ` +
       `latency at ${options.rate.toLocaleString('en-US')} jobs/s for ${options.durationS} s (+${options.warmupS} s warm-up)`,
-    `  node ${meta.node}, nats-server ${meta.natsServer}, ${meta.cpus} CPU(s) ${meta.cpuModel}, ${meta.platform}`,
+    `  node ${meta.node}, nats-server ${meta.natsServer}` +
+      (meta.bullmq ? `, bullmq ${meta.bullmq} on redis-server ${meta.redisServer}` : '') +
+      `, ${meta.cpus} CPU(s) ${meta.cpuModel}, ${meta.platform}`,
     `  load average ${meta.loadAvg.map((l) => l.toFixed(2)).join(' ')}` +
       (meta.loadAvg[0] > BUSY_LOAD ? ': the machine is busy, expect noisier numbers' : ''),
   ].join('\n');

@@ -7,6 +7,8 @@ const SCRIPTS: Record<ContenderName, string> = {
   raw: 'contenders/raw.js',
   jetbus: 'contenders/jetbus.js',
   'jetbus-novalidate': 'contenders/jetbus.js',
+  'jetbus-encrypted': 'contenders/jetbus.js',
+  bullmq: 'contenders/bullmq.js',
 };
 
 export const contenderScript = (name: ContenderName): string => join(__dirname, SCRIPTS[name]);

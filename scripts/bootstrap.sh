@@ -18,6 +18,15 @@ ensure_nats_server() {
   apt_install nats-server
 }
 
+# The bench's BullMQ contender runs against a throwaway redis-server (bench/redis-server.ts).
+ensure_redis_server() {
+  if [ -n "${REDIS_SERVER_BIN:-}" ] || [ -x /usr/bin/redis-server ] || command -v redis-server >/dev/null 2>&1; then
+    return
+  fi
+  echo "jetbus: installing redis-server from Debian's packages (bench: BullMQ contender)" >&2
+  apt_install redis-server
+}
+
 ensure_openssl() {
   command -v openssl >/dev/null 2>&1 || apt_install openssl
 }
@@ -27,6 +36,14 @@ ensure_chromium() {
   if [ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/bin/chromium ]; then return; fi
   echo "jetbus: installing chromium from Debian's packages (admin UI browser tests)" >&2
   apt_install chromium
+}
+
+# The payload-encryption interop test (test/encryption/python-interop.e2e.ts) runs Debian's python3
+# with its cryptography package against the README's wire format.
+ensure_python_cryptography() {
+  if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1; then return; fi
+  echo "jetbus: installing python3-cryptography from Debian's packages (encryption interop test)" >&2
+  apt_install python3-cryptography
 }
 
 ensure_node_modules() {

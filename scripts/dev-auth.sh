@@ -24,8 +24,10 @@ ensure_dev_auth() {
     echo "jetbus: compiling $DEV_AUTH_POLICY failed" >&2
     return 1
   fi
+  # nats-server parses a variable's value as config: a key of digits ("12345678", "9e9e9e") would be a
+  # number and stop it, so every key starts with letters.
   if [ ! -s "$DEV_JS_KEY_FILE" ]; then
-    (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("hex"))' >"$DEV_JS_KEY_FILE")
+    (umask 077 && node -e 'process.stdout.write("jb"+require("node:crypto").randomBytes(32).toString("hex"))' >"$DEV_JS_KEY_FILE")
   fi
   JETBUS_JS_KEY=$(cat "$DEV_JS_KEY_FILE")
   JETBUS_AUTH_DIR=$(cd "$DEV_AUTH_DIR" && pwd)

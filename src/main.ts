@@ -7,6 +7,8 @@ import { registerAuthCommands } from './commands/auth';
 import { exitCodeFor } from './commands/cli-io';
 import { registerDlqCommands } from './commands/dlq';
 import { registerJobsCommands } from './commands/jobs';
+import { registerPeriodicCommands } from './commands/periodic';
+import { registerKeysCommands } from './commands/keys';
 import { escapeTerminal } from './commands/escape-terminal';
 import { ExitCodes } from './commands/exit-codes';
 import { registerStreamCommands } from './commands/streams';
@@ -34,6 +36,8 @@ registerAuthCommands(program);
 registerStreamCommands(program);
 registerDlqCommands(program);
 registerJobsCommands(program);
+registerPeriodicCommands(program);
+registerKeysCommands(program);
 registerAdminStartCommand(program);
 registerAdminCredentialCommands(program);
 

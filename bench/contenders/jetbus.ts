@@ -21,6 +21,7 @@ import {
 } from '../harness/job';
 import { JobSink } from '../harness/job-sink';
 import { type ContenderParams } from '../protocol';
+import { benchEncryption } from './bench-encryption';
 import { benchJobsHandler } from './bench-jobs.handler';
 
 /**
@@ -50,6 +51,7 @@ class JetbusDriver implements BenchDriver {
           name: 'bench',
           logger: false,
           streams: [{ name: BENCH_STREAM, subjects: BENCH_STREAM_SUBJECTS, retention: 'workqueue' }],
+          ...benchEncryption(this.params.contender),
         }),
       ],
       providers: [{ provide: JobSink, useValue: this.sink }, handler],

@@ -25,6 +25,7 @@ const ACTIONS = [
   'dlq.edit-replay',
   'dlq.delete',
   'dlq.purge',
+  'scheduled.cancel',
 ];
 
 /** The action literals the app's source hands to AuditService (`action: 'x.y'`). */

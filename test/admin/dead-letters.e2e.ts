@@ -246,7 +246,7 @@ describe('admin: dead letters', () => {
       });
 
       it.each([
-        ['reason=nope', 'reason must be one of error, validation, decode, max-deliveries'],
+        ['reason=nope', 'reason must be one of error, validation, decode, decrypt, max-deliveries'],
         ['since=yesterday', 'since must be an ISO-8601 date-time'],
         ['until=2024-13-01T00:00:00Z', 'until must be an ISO-8601 date-time'],
         ['limit=0', 'limit must be between 1 and 200'],
@@ -626,7 +626,7 @@ describe('admin: dead letters', () => {
         [{ seqs: ['1'] }, 'seqs must be DLQ stream sequences (positive integers)'],
         [
           { filter: { reason: 'bad' } },
-          'filter.reason must be one of error, validation, decode, max-deliveries',
+          'filter.reason must be one of error, validation, decode, decrypt, max-deliveries',
         ],
         [{ filter: { since: 'now' } }, 'filter.since must be an ISO-8601 date-time'],
         [{ filter: { nope: 1 } }, 'filter.property nope should not exist'],

@@ -54,6 +54,7 @@ describe('GET /api/overview', () => {
       messages: 5 + 3 + 3,
       bytes: streams.reduce((sum, s) => sum + s.state.bytes, 0),
       deadLetters: 3,
+      scheduled: 0,
       workers: 2,
       consumers: 1,
       pending: 3,

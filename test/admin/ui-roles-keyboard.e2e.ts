@@ -150,13 +150,14 @@ describe('admin web UI: roles, confirmations, keyboard and expired sessions', ()
       seen.push(focus.label);
       expect([focus.label, focus.outline, focus.width]).toEqual([focus.label, 'solid', '3px']);
     }
-    // The skip button, the brand, the five pages, the user's sign-out, then the search form.
-    expect(seen.slice(0, 9)).toEqual([
+    // The skip button, the brand, the six pages, the user's sign-out, then the search form.
+    expect(seen.slice(0, 10)).toEqual([
       'Skip to content',
       '▲jetbus admin',
       'Dashboard',
       'Streams',
       'Dead letters',
+      'Scheduled',
       'Workers',
       'Audit log',
       'Sign out',

@@ -1,6 +1,7 @@
 import { type INestApplicationContext, Injectable } from '@nestjs/common';
 import { AckPolicy, type JetStreamManager, RetentionPolicy } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
+import { headers } from '@nats-io/transport-node';
 import pino from 'pino';
 import {
   AUDIT_STREAM,
@@ -9,6 +10,10 @@ import {
   AUDIT_SUBJECT_PREFIX,
   JetbusConnection,
   JobHandler,
+  SCHEDULED_STREAM,
+  cancelScheduled,
+  listScheduled,
+  scheduledSubject,
   Payload,
   PermissionDeniedError,
   WORKERS_BUCKET,
@@ -37,7 +42,7 @@ roles:
   web: { admin-app: { replaySubjects: [orders.created] } }
   orders-jobs: { service: { stream: ORDERS, consumer: ${ORDERS_DURABLE} } }
   billing-jobs: { service: { stream: ORDERS, consumer: ${BILLING_DURABLE} } }
-  ops: { admin: { publish: [dlq.>] } }
+  ops: { admin: { publish: [dlq.>, jetbus.scheduled.>] } }
 accounts:
   APP:
     users:
@@ -167,6 +172,27 @@ describe('the admin-app role and worker heartbeats (operator mode)', () => {
     }
     const { state } = await jsm.streams.info(AUDIT_STREAM);
     expect([state.messages, state.first_seq, state.last_seq]).toEqual([1, 1, 1]);
+  });
+
+  it('lets admin-app list and cancel scheduled jobs: one KV write, the outcome, and no other bucket', async () => {
+    // A job scheduled as a producer does (written here by a full admin, `ops`), due in an hour.
+    const ops = (
+      await start({ ...nats.as('ops'), name: 'ops-scheduled', logger: false }, [], { start: false })
+    ).get(JetbusConnection);
+    await ops.jsm.streams.add({ name: SCHEDULED_STREAM, subjects: ['jetbus.scheduled.>'] });
+    const h = headers();
+    h.set('Jetbus-Deliver-At', new Date(Date.now() + 3_600_000).toISOString());
+    await ops.js.publish(scheduledSubject('adm-1', 'orders.created'), '{}', { headers: h });
+
+    const page = await listScheduled(jsm);
+    expect(page.jobs.map((j) => [j.jobId, j.subject])).toEqual([['adm-1', 'orders.created']]);
+    // The cancel creates the job's key in JETBUS_SCHEDULED_OUTCOMES (the bucket too, the first
+    // time), then deletes the entry.
+    expect(await cancelScheduled(admin.js, 'adm-1')).toMatchObject({ outcome: 'cancelled' });
+    expect((await listScheduled(jsm)).jobs).toEqual([]);
+    // Its KV permission is that bucket's only: heartbeats stay the workers' own.
+    const forged = `$KV.${WORKERS_BUCKET}.forged`;
+    expect(isDenied(await failure(admin.js.publish(forged, '{}')), forged)).toBe(true);
   });
 
   describe('worker heartbeats', () => {

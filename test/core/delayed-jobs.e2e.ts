@@ -173,7 +173,7 @@ describe('delayed jobs and cancellation (one worker app, real nats-server)', () 
       [{ delay: 10, deliverAt: Date.now() }, 'deliverAt'],
       [{ delay: 10, jobId: 'a.b' }, 'jobId'],
       [{ delay: 10, jobId: '' }, 'jobId'],
-      [{ jobId: 'no-delay' }, 'jobId'],
+      [{ jobId: 'not a token' }, 'jobId'], // jobId is taken without a delay too, still checked
       [{ delay: 10, expectStream: 'DLY' }, 'expectStream'],
       [{ dealy: '5s' }, 'dealy'],
     ];

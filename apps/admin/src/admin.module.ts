@@ -14,6 +14,7 @@ import { AuthModule } from './auth/auth.module';
 import { AuthenticateMiddleware } from './auth/authenticate.middleware';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { RolesGuard } from './auth/roles.guard';
+import { ScheduledModule } from './scheduled/scheduled.module';
 import { HealthModule } from './health/health.module';
 import { JetbusExceptionFilter } from './http/jetbus-exception.filter';
 import { MetricsModule } from './metrics/metrics.module';
@@ -24,6 +25,8 @@ import { StreamsModule } from './streams/streams.module';
 import { WebModule } from './web/web.module';
 import { OverviewModule } from './overview/overview.module';
 import { WorkersModule } from './workers/workers.module';
+import { PeriodicModule } from './periodic/periodic.module';
+import { JobsModule } from './jobs/jobs.module';
 
 /** The admin app's feature modules (each a folder: its controller, service and DTOs). */
 const FEATURES: DynamicModule['imports'] = [
@@ -32,8 +35,11 @@ const FEATURES: DynamicModule['imports'] = [
   MessagesModule,
   StreamsModule,
   DeadLettersModule,
+  ScheduledModule,
   AuditModule,
   WorkersModule,
+  PeriodicModule,
+  JobsModule,
   OverviewModule,
   MetricsModule,
   HealthModule,

@@ -7,6 +7,11 @@ export interface NatsConnectionSettings {
   credsFile?: string;
   /** The reply prefix the user's permissions allow (`_INBOX_<user>` in jetbus-auth.yaml). */
   inboxPrefix?: string;
+  /**
+   * Replicas of the example's streams and of the dead-letter stream: 3 on the 3-node cluster of
+   * docker-compose.yml (`JETBUS_STREAM_REPLICAS`). @default 1
+   */
+  replicas?: number;
 }
 
 /** The example's users in apps/example/jetbus-auth.yaml (account APP). */
@@ -14,12 +19,35 @@ export type ExampleUser = 'producer' | 'orders' | 'admin';
 
 const DEFAULT_URL = 'nats://127.0.0.1:4222';
 
-/** A worker's connection from the environment: `NATS_URL`, `NATS_CREDS`, `NATS_INBOX_PREFIX`. */
+/** `NATS_URL`: one URL, or a comma-separated list of a cluster's nodes. */
+function serversFromEnv(env: NodeJS.ProcessEnv): string | string[] {
+  const urls = (env.NATS_URL || DEFAULT_URL)
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  return urls.length === 1 ? urls[0] : urls;
+}
+
+/** `JETBUS_STREAM_REPLICAS` (1 to 5); unset means 1, anything else stops the process with its reason. */
+function replicasFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.JETBUS_STREAM_REPLICAS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 5)
+    throw new RangeError(`JETBUS_STREAM_REPLICAS must be an integer from 1 to 5, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
+ * A worker's connection from the environment: `NATS_URL` (comma-separated for a cluster),
+ * `NATS_CREDS`, `NATS_INBOX_PREFIX`, `JETBUS_STREAM_REPLICAS`.
+ */
 export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): NatsConnectionSettings {
   return {
-    servers: env.NATS_URL || DEFAULT_URL,
+    servers: serversFromEnv(env),
     credsFile: env.NATS_CREDS || undefined,
     inboxPrefix: env.NATS_INBOX_PREFIX || undefined,
+    replicas: replicasFromEnv(env),
   };
 }
 
@@ -35,8 +63,9 @@ export function connectionAs(
   const dir = env.JETBUS_AUTH_DIR;
   if (!dir) return connectionFromEnv(env);
   return {
-    servers: env.NATS_URL || DEFAULT_URL,
+    servers: serversFromEnv(env),
     credsFile: join(dir, 'creds', 'APP', `${user}.creds`),
     inboxPrefix: `_INBOX_${user}`,
+    replicas: replicasFromEnv(env),
   };
 }

@@ -5,14 +5,17 @@ import { type NatsConnectionSettings } from './nats-connection';
 import { OrderJobs } from './order-jobs.service';
 import { StockService } from './stock.service';
 
-export const ORDER_STREAMS: JetbusStreamOptions[] = [
-  // Jobs: a work queue, each job removed once done. `discard: new` refuses jobs when full rather
-  // than dropping queued ones.
-  { name: 'ORDERS', subjects: ['orders.created'], retention: 'workqueue', maxMsgs: 1_000_000 },
-  { name: 'EMAILS', subjects: ['emails.>'], retention: 'workqueue' },
-  // Events: kept a day for any number of subscribing services (fan-out).
-  { name: 'ORDER_EVENTS', subjects: ['orders.reserved'], retention: 'limits', maxAge: '1d' },
-];
+/** The example's streams, with `replicas` copies each in a cluster (R3 on the compose cluster). */
+export function orderStreams(replicas = 1): JetbusStreamOptions[] {
+  return [
+    // Jobs: a work queue, each job removed once done. `discard: new` refuses jobs when full rather
+    // than dropping queued ones.
+    { name: 'ORDERS', subjects: ['orders.created'], retention: 'workqueue', maxMsgs: 1_000_000, replicas },
+    { name: 'EMAILS', subjects: ['emails.>'], retention: 'workqueue', replicas },
+    // Events: kept a day for any number of subscribing services (fan-out).
+    { name: 'ORDER_EVENTS', subjects: ['orders.reserved'], retention: 'limits', maxAge: '1d', replicas },
+  ];
+}
 
 /**
  * The orders service. It declares its streams: with an admin-created setup (scripts/demo.sh) its
@@ -20,10 +23,17 @@ export const ORDER_STREAMS: JetbusStreamOptions[] = [
  */
 @Module({})
 export class OrdersModule {
-  static forRoot(connection: NatsConnectionSettings): DynamicModule {
+  static forRoot({ replicas = 1, ...connection }: NatsConnectionSettings): DynamicModule {
     return {
       module: OrdersModule,
-      imports: [JetbusModule.forRoot({ ...connection, name: 'orders', streams: ORDER_STREAMS })],
+      imports: [
+        JetbusModule.forRoot({
+          ...connection,
+          name: 'orders',
+          streams: orderStreams(replicas),
+          deadLetter: { replicas },
+        }),
+      ],
       providers: [StockService, OrderJobs, EmailJobs],
     };
   }

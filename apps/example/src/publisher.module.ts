@@ -9,7 +9,10 @@ import { type NatsConnectionSettings } from './nats-connection';
  */
 @Module({})
 export class PublisherModule {
-  static forRoot(connection: NatsConnectionSettings): DynamicModule {
+  static forRoot({
+    replicas: _streamsAreNotItsConcern,
+    ...connection
+  }: NatsConnectionSettings): DynamicModule {
     return {
       module: PublisherModule,
       imports: [JetbusModule.forRoot({ ...connection, name: 'orders-api', deadLetter: false })],

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { JetbusModule } from '@jetbus/core';
 import { type NatsConnectionSettings } from './nats-connection';
-import { ORDER_STREAMS } from './orders.module';
+import { orderStreams } from './orders.module';
 
 /**
  * Creates (or updates) the example's streams, the dead-letter stream and the advisory stream, as an
@@ -9,10 +9,17 @@ import { ORDER_STREAMS } from './orders.module';
  */
 @Module({})
 export class StreamsSetupModule {
-  static forRoot(connection: NatsConnectionSettings): DynamicModule {
+  static forRoot({ replicas = 1, ...connection }: NatsConnectionSettings): DynamicModule {
     return {
       module: StreamsSetupModule,
-      imports: [JetbusModule.forRoot({ ...connection, name: 'orders-setup', streams: ORDER_STREAMS })],
+      imports: [
+        JetbusModule.forRoot({
+          ...connection,
+          name: 'orders-setup',
+          streams: orderStreams(replicas),
+          deadLetter: { replicas },
+        }),
+      ],
     };
   }
 }

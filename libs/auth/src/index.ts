@@ -97,6 +97,8 @@ export {
   scheduledSubjects,
   type SchedulingRoleOptions,
 } from './roles';
+// Unique jobs and cancellation of queued and running jobs.
+export { cancellationWatcher, jobCanceller, uniqueKeys } from './roles';
 
 export { KeyStore, type KeyStoreOptions, type RevocationRecord } from './keystore';
 
@@ -169,3 +171,5 @@ export {
 } from './client';
 
 export { AUTH_REDACT_PATHS, createAuthLogger } from './logging';
+// Periodic jobs: what a ticking worker and an operator need.
+export { periodicOperator, periodicScheduler, type PeriodicSchedulerRoleOptions } from './roles';

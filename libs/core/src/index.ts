@@ -12,6 +12,7 @@ export { JetbusServer } from './server/jetbus.server';
 export { JetbusContext } from './context/jetbus.context';
 export { JobHandler } from './handlers/job-handler.decorator';
 export { type JobHandlerOptions } from './handlers/job-handler.options';
+export { type RateLimitOptions } from './rate-limit';
 export {
   type BackoffFunction,
   type BackoffOptions,
@@ -31,6 +32,22 @@ export {
   isMessageGone,
 } from './connection/jetstream-api-errors';
 export { type Codec, JsonCodec } from './codec';
+export {
+  type EncryptionKey,
+  type EncryptionOptions,
+  type EnvelopeKeyOptions,
+  type KeyProvider,
+  type KeyRingFile,
+  ENCRYPTION_HEADER,
+  ENCRYPTION_KEYS_ENV,
+  EnvelopeKeyProvider,
+  KeyRing,
+  envKeyProvider,
+  fileKeyProvider,
+  parseEncryptionHeader,
+  type RevealedPayload,
+  revealPayload,
+} from './encryption';
 export { JetbusMetrics } from './observability/jetbus-metrics';
 export {
   TRACEPARENT,
@@ -124,3 +141,48 @@ export {
   priorityDurable,
   prioritySubject,
 } from './lanes';
+// Periodic (cron) jobs: @Periodic, module `periodic`, list/pause/resume, wire names.
+export {
+  type MissedTicksPolicy,
+  type PeriodicDefinition,
+  type PeriodicOptions,
+  type PeriodicSchedule,
+  PERIODIC_BUCKET,
+  PERIODIC_CATCH_UP_HEADER,
+  PERIODIC_NAME_HEADER,
+  PERIODIC_NAME_PATTERN,
+  PERIODIC_STREAM,
+  PERIODIC_SUBJECT_PREFIX,
+  PERIODIC_TICK_HEADER,
+  Periodic,
+  listPeriodic,
+  pausePeriodic,
+  periodicMsgId,
+  periodicSubject,
+  periodicTickOf,
+  resumePeriodic,
+} from './scheduling/periodic';
+// Unique jobs (`unique` on publish) and cancellation of queued and running jobs.
+export {
+  type UniqueOptions,
+  type UniqueOutcome,
+  type UniquePubAck,
+  UniqueKeys,
+  resolveUnique,
+} from './unique';
+export {
+  type CancellationOptions,
+  type JobCancelOutcome,
+  type JobCancelResult,
+  type JobCancellation,
+  CANCELLATION_TTL_MS,
+  CancellationStore,
+  cancelJob,
+  checkCancellableJobId,
+} from './cancellation';
+export {
+  CANCELLED_BUCKET,
+  UNIQUE_BUCKET,
+  UNIQUE_KEY_HEADER,
+  UNIQUE_REVISION_HEADER,
+} from './wire/job-control-names';

@@ -11,3 +11,5 @@ export {
   OpensslNotFoundError,
   TestPkiError,
 } from './errors';
+export { resolveNatsServerBinary } from './nats-server-binary';
+export { type HealthNode, jetstreamClusterProblem } from './cluster-health';

@@ -3,8 +3,10 @@ import { type NatsConnection } from '@nats-io/transport-node';
 import {
   DeadLetterNotFoundError,
   DeadLetterStore,
+  fileKeyProvider,
   hasDeadLetterCriteria,
   replayDeadLetters,
+  revealPayload,
 } from '@jetbus/core';
 import { type CommandIo, print } from '../cli-io';
 import { type Deadline } from '../command-deadline';
@@ -16,6 +18,7 @@ import {
   type DlqListOptions,
   type DlqPurgeOptions,
   type DlqReplayOptions,
+  type DlqShowOptions,
   parseDlqSeq,
   parseFilterOptions,
   parseRate,
@@ -53,12 +56,18 @@ export async function lsAction(options: DlqListOptions, io: CommandIo): Promise<
 }
 
 /** `jetbus dlq show <dlqSeq>`. */
-export async function showAction(seq: string, options: DlqCommandOptions, io: CommandIo): Promise<void> {
+export async function showAction(seq: string, options: DlqShowOptions, io: CommandIo): Promise<void> {
   const dlqSeq = parseDlqSeq(seq);
+  const keys = options.keys === undefined ? undefined : fileKeyProvider(options.keys);
   await withStore(options, async (store) => {
-    const entry = await store.get(dlqSeq);
-    if (!entry) throw new DeadLetterNotFoundError(store.stream, dlqSeq);
-    print(io, !!options.json, entryView(entry, true), () => formatEntry(entry));
+    const stored = await store.get(dlqSeq);
+    if (!stored) throw new DeadLetterNotFoundError(store.stream, dlqSeq);
+    // An encrypted payload is shown as ciphertext unless --keys holds its key; the view says which.
+    const subject = stored.kind === 'malformed' ? '' : stored.subject;
+    const { data, encryption } = await revealPayload(subject, stored.headers, stored.data, keys);
+    const entry = { ...stored, data };
+    const view = { ...entryView(entry, true), ...(encryption ? { encryption } : {}) };
+    print(io, !!options.json, view, () => formatEntry(entry, encryption?.note));
   });
 }
 

@@ -46,7 +46,7 @@ describe('parseFilterOptions', () => {
   it.each([
     [
       { reason: 'timeout' },
-      '--reason must be one of error, validation, decode, max-deliveries, got "timeout"',
+      '--reason must be one of error, validation, decode, decrypt, max-deliveries, got "timeout"',
     ],
     [{ since: 'yesterday' }, '--since must be an ISO 8601 date or date-time'],
     [{ until: '2026-13-45' }, '--until must be an ISO 8601 date or date-time'],

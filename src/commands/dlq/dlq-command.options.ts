@@ -21,6 +21,12 @@ export interface DlqCommandOptions extends ServerCommandOptions {
   stream: string;
 }
 
+/** `jetbus dlq show`: with `keys`, an encrypted payload is decrypted for display. */
+export interface DlqShowOptions extends DlqCommandOptions {
+  /** A key ring file (`jetbus keys generate`), mode 0600. */
+  keys?: string;
+}
+
 /** The filter options, as commander hands them over (strings). */
 export interface DlqFilterOptions {
   subject?: string;

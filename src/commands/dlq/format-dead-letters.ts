@@ -84,8 +84,11 @@ export function formatEntries(entries: DeadLetterEntry[]): string[] {
   );
 }
 
-/** `show` for people: the fields, the stack, the original headers and the payload. */
-export function formatEntry(entry: DeadLetterEntry): string[] {
+/**
+ * `show` for people: the fields, the stack, the original headers and the payload; `encryption` says
+ * whether an encrypted payload is shown decrypted or as ciphertext.
+ */
+export function formatEntry(entry: DeadLetterEntry, encryption?: string): string[] {
   // Every field comes from the DLQ, which whoever could publish a failing job partly wrote:
   // escaped here field by field, so a newline in one cannot forge another line.
   const lines = [
@@ -126,6 +129,7 @@ export function formatEntry(entry: DeadLetterEntry): string[] {
   );
   const payload = payloadView(entry.data);
   lines.push('', `payload (${payload.encoding}, ${entry.data.byteLength} bytes)`);
+  if (encryption) lines.push(`payload ${escapeTerminal(encryption)}`);
   lines.push(
     escapeTerminal(
       payload.encoding === 'json' ? JSON.stringify(payload.value, null, 2) : String(payload.value),

@@ -9,6 +9,7 @@ import { lsAction, purgeAction, replayAction, rmAction, showAction } from './dlq
 import {
   DEAD_LETTER_DEFAULT_STREAM,
   type DlqCommandOptions,
+  type DlqShowOptions,
   type DlqListOptions,
   type DlqPurgeOptions,
   type DlqReplayOptions,
@@ -46,7 +47,11 @@ export function registerDlqCommands(program: Command, io: CommandIo = processIo)
   withServer(dlq.command('show'))
     .argument('<dlqSeq>', 'the dead letter (its DLQ stream sequence)')
     .description('one dead letter: error, stack, original headers and payload')
-    .action(runAction(io, (seq: string, options: DlqCommandOptions) => showAction(seq, options, io)));
+    .option(
+      '--keys <file>',
+      'a key ring file (jetbus keys) to decrypt an encrypted payload; else shown as ciphertext',
+    )
+    .action(runAction(io, (seq: string, options: DlqShowOptions) => showAction(seq, options, io)));
 
   withFilters(withServer(dlq.command('replay')))
     .argument('[dlqSeq...]', 'dead letters to replay (DLQ stream sequences)')

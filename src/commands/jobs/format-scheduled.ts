@@ -1,4 +1,4 @@
-import { type CancelResult, type ScheduledJob, type ScheduledPage } from '@jetbus/core';
+import { type CancelResult, type JobCancelResult, type ScheduledJob, type ScheduledPage } from '@jetbus/core';
 import { formatTable } from '../format-table';
 
 /** The JSON view of a scheduled job: times as ISO strings, the payload as UTF-8 text (lossy) and its size. */
@@ -43,6 +43,25 @@ export function formatCancel(result: CancelResult): string[] {
     'not-found': 'not found: no such job is scheduled',
   }[result.outcome];
   return [`${result.jobId}: ${what}`];
+}
+
+export function formatJobCancel(result: JobCancelResult): string[] {
+  if (result.outcome === 'requested') {
+    const was = result.scheduled === 'released' ? ' (it had been released from the scheduling stream)' : '';
+    return [
+      `${result.jobId}: requested${was}: a worker with cancellation terms it when delivered, aborts it if running`,
+    ];
+  }
+  const how = result.cancellation?.while;
+  const detail =
+    result.scheduled === 'cancelled'
+      ? 'it will not be released'
+      : how === 'running'
+        ? `aborted while running${result.cancellation?.deadLettered ? ', dead-lettered' : ''}`
+        : how === 'queued'
+          ? 'termed when delivered; it never ran'
+          : 'it will not run';
+  return [`${result.jobId}: cancelled: ${detail}`];
 }
 
 /** `1h 5m`, `42s`, `due` for a time in the past. */

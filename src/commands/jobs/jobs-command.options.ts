@@ -12,6 +12,12 @@ export interface JobsCommandOptions extends ServerCommandOptions {
   json?: boolean;
 }
 
+/** `jetbus jobs cancel`. */
+export interface JobsCancelOptions extends JobsCommandOptions {
+  /** Also cancel a queued or running job (a request in `JETBUS_CANCELLED`). */
+  queued?: boolean;
+}
+
 /** `jetbus jobs scheduled`, as commander hands its options over (strings). */
 export interface JobsScheduledOptions extends JobsCommandOptions {
   subject?: string;

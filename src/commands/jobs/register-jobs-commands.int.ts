@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { type NatsConnection, connect, headers as natsHeaders } from '@nats-io/transport-node';
-import { DELIVER_AT_HEADER, scheduleOutcomesBucket, scheduledSubject } from '@jetbus/core';
+import { CANCELLED_BUCKET, DELIVER_AT_HEADER, scheduleOutcomesBucket, scheduledSubject } from '@jetbus/core';
 import { NatsServer } from '@jetbus/testing';
 
 // Each command is a child process that compiles the sources on load (about a second).
@@ -147,5 +147,25 @@ describe('registerJobsCommands', () => {
       'order-9',
       'already-out',
     ]);
+  });
+
+  it('cancel --queued: a scheduled job is cancelled; another id is requested in JETBUS_CANCELLED (exit 0); bad id exit 2', async () => {
+    const scheduled = await jetbus('cancel', 'order-9', '--queued', '-s', s, '--json');
+    expect(scheduled.code).toBe(0);
+    expect(JSON.parse(scheduled.stdout)).toMatchObject({
+      jobId: 'order-9',
+      outcome: 'cancelled',
+      scheduled: 'cancelled',
+    });
+    const queued = await jetbus('cancel', 'ORDERS:17', '--queued', '-s', s);
+    expect(queued).toMatchObject({ code: 0, stdout: expect.stringContaining('ORDERS:17: requested') });
+    const kv = await new Kvm(jetstream(nc)).open(CANCELLED_BUCKET);
+    const entry = await kv.get('ORDERS=3a17');
+    expect(JSON.parse(new TextDecoder().decode(entry!.value))).toMatchObject({
+      jobId: 'ORDERS:17',
+      state: 'requested',
+    });
+    const bad = await jetbus('cancel', 'a.b', '--queued', '-s', s);
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('or <stream>:<seq>') });
   });
 });

@@ -4,7 +4,7 @@ import { type Command } from 'commander';
 import { type CommandIo, processIo, runAction } from '../cli-io';
 import { addConnectionOptions } from '../connection.options';
 import { cancelAction, scheduledAction } from './jobs-actions';
-import { type JobsCommandOptions, type JobsScheduledOptions, SCHEDULED_STREAM } from './jobs-command.options';
+import { type JobsCancelOptions, type JobsScheduledOptions, SCHEDULED_STREAM } from './jobs-command.options';
 
 function withServer(cmd: Command): Command {
   return addConnectionOptions(cmd)
@@ -27,11 +27,15 @@ export function registerJobsCommands(program: Command, io: CommandIo = processIo
     .action(runAction(io, (options: JobsScheduledOptions) => scheduledAction(options, io)));
 
   withServer(jobs.command('cancel'))
-    .argument('<jobId>', 'the job id publish() returned (Jetbus-Job-Id)')
+    .argument('<jobId>', 'the job id publish() returned (Jetbus-Job-Id), or <stream>:<seq> with --queued')
     .description(
       'cancel a scheduled job before its release; says whether it was cancelled or already released',
     )
-    .action(runAction(io, (jobId: string, options: JobsCommandOptions) => cancelAction(jobId, options, io)));
+    .option(
+      '--queued',
+      'also cancel a queued or running job: records the request for workers with `cancellation` (exit 0 when requested)',
+    )
+    .action(runAction(io, (jobId: string, options: JobsCancelOptions) => cancelAction(jobId, options, io)));
 
   return jobs;
 }

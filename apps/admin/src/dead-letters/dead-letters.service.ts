@@ -20,7 +20,7 @@ import {
 import { ADMIN_LOGGER } from '../admin-logger';
 import { type AuditActor, type AuditedAction, AuditService } from '../audit/audit.service';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from '../options/resolve-admin-options';
-import { type PayloadFormat, escapeControlChars, viewPayload } from '../payload-view';
+import { type PayloadFormat, escapeControlChars, payloadEncryptionNote, viewPayload } from '../payload-view';
 import {
   type DeadLetterCriteria,
   jobIdOf,
@@ -101,7 +101,8 @@ export class DeadLettersService implements OnApplicationShutdown {
     let payloadError: string | undefined;
     try {
       const data = entry.kind === 'malformed' ? entry.data : await store.payload(entry);
-      payload = viewPayload(data, format ? { format } : {});
+      const encryption = payloadEncryptionNote(entry.headers);
+      payload = viewPayload(data, { ...(format ? { format } : {}), encryption });
     } catch (e) {
       payloadError = e instanceof Error ? e.message : String(e);
     }
@@ -148,6 +149,11 @@ export class DeadLettersService implements OnApplicationShutdown {
     const data = this.decodeEdit(dto);
     const { store } = this.dlq();
     const entry = await store.get(seq);
+    // The edit would be published in clear under the original Jetbus-Enc header and fail to decrypt.
+    if (entry?.kind === 'dead-letter' && payloadEncryptionNote(entry.headers))
+      throw new ConflictException(
+        `dead letter ${seq} has an encrypted payload, which the admin app cannot edit (it holds no keys): replay it as is`,
+      );
     let original: ReturnType<typeof payloadSnapshot> | { error: string } | undefined;
     if (entry?.kind === 'dead-letter') {
       original = await store.payload(entry).then(payloadSnapshot, (e: Error) => ({ error: e.message }));

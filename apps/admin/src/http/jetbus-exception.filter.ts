@@ -26,6 +26,7 @@ const STATUS_BY_CODE: Partial<Record<JetbusErrorCode, number>> = {
   [JetbusErrorCodes.StreamNotFound]: HttpStatus.NOT_FOUND,
   [JetbusErrorCodes.DeadLetterNotFound]: HttpStatus.NOT_FOUND,
   [JetbusErrorCodes.DeadLetterStreamNotFound]: HttpStatus.NOT_FOUND,
+  [JetbusErrorCodes.PeriodicNotFound]: HttpStatus.NOT_FOUND,
   [JetbusErrorCodes.DeadLetterPayloadMissing]: HttpStatus.CONFLICT,
   [JetbusErrorCodes.ReplayConflict]: HttpStatus.CONFLICT,
   [JetbusErrorCodes.ReplayTarget]: HttpStatus.CONFLICT,

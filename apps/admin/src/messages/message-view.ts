@@ -1,4 +1,10 @@
-import { escapeControlChars, type PayloadFormat, type PayloadView, viewPayload } from '../payload-view';
+import {
+  escapeControlChars,
+  type PayloadFormat,
+  type PayloadView,
+  payloadEncryptionNote,
+  viewPayload,
+} from '../payload-view';
 import { type ReadMessage } from './stream-reader';
 
 /** A stored message as the API returns it: every text that came from a publisher is escaped. */
@@ -21,6 +27,6 @@ export function toMessageView(msg: ReadMessage, format: PayloadFormat): MessageV
     time: msg.time,
     size: msg.data.length,
     headers: msg.headers.map(([name, value]) => [escapeControlChars(name), escapeControlChars(value)]),
-    payload: viewPayload(msg.data, { format }),
+    payload: viewPayload(msg.data, { format, encryption: payloadEncryptionNote(msg.headers) }),
   };
 }

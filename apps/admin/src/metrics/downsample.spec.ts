@@ -14,6 +14,7 @@ const samples = (n: number): TimelinePoint[] =>
     deadLettered: i % 2,
     pending: i + 1,
     deadLetters: 100 + i,
+    scheduled: 50 - (i % 50),
   }));
 
 describe('downsample', () => {
@@ -46,6 +47,7 @@ describe('downsample', () => {
       deadLettered: 24,
       pending: 17_280,
       deadLetters: 100 + 17_279,
+      scheduled: 50 - (17_279 % 50),
     });
   });
 

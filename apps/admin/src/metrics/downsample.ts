@@ -13,7 +13,7 @@ export interface Timeline {
  * The points of the last `windowMs` before `now`, merged into buckets of whole sample intervals so
  * that at most `maxPoints` remain (one more when the window starts inside a bucket). Buckets are aligned to multiples of their length (epoch time), so
  * the same point lands in the same bucket on every call and a chart does not jitter as time moves.
- * Counts add up; gauges (`pending`, `deadLetters`) take the bucket's last value; a bucket's `at` is
+ * Counts add up; gauges (`pending`, `deadLetters`, `scheduled`) take the bucket's last value; a bucket's `at` is
  * its end. Buckets without samples are left out rather than shown as zero work.
  */
 export function downsample(
@@ -38,6 +38,7 @@ export function downsample(
     for (const field of COUNTER_FIELDS) bucket[field] += p[field];
     bucket.pending = p.pending;
     bucket.deadLetters = p.deadLetters;
+    bucket.scheduled = p.scheduled;
   }
   return { intervalMs, points: [...buckets.values()] };
 }

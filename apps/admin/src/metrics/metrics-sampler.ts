@@ -72,7 +72,13 @@ export class MetricsSampler implements OnApplicationBootstrap, OnApplicationShut
         ? counterDeltas(this.previous.counters, this.previous.at, counters)
         : zeroCounts();
       this.previous = { at, counters };
-      this.points.push({ at, ...counts, pending: overview.pending, deadLetters: overview.deadLetters });
+      this.points.push({
+        at,
+        ...counts,
+        pending: overview.pending,
+        deadLetters: overview.deadLetters,
+        scheduled: overview.scheduled,
+      });
       this.metrics.samples.inc({ outcome: 'ok' });
     } catch (e) {
       // NATS away: no point for this interval; the next sample's deltas cover the gap.

@@ -11,6 +11,8 @@ export interface TimelinePoint {
   pending: number;
   /** Messages in the dead-letter stream at `at`. */
   deadLetters: number;
+  /** Delayed jobs waiting in the scheduling stream at `at`. */
+  scheduled: number;
 }
 
 /** The counters a heartbeat reports per handler, as the timeline sums them. */

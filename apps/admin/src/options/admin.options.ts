@@ -210,6 +210,11 @@ export class AdminOptions {
   @Matches(/^[A-Za-z0-9_-]{1,255}$/, { message: 'deadLetterStream must be a stream name' })
   deadLetterStream?: string;
 
+  /** Where delayed jobs wait: the workers' `scheduling.stream`. @default 'JETBUS_SCHEDULED' */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,255}$/, { message: 'schedulingStream must be a stream name' })
+  schedulingStream?: string;
+
   /** Append-only stream of every state-changing action. @default 'JETBUS_AUDIT' */
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,255}$/, { message: 'auditStream must be a stream name' })

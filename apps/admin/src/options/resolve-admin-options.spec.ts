@@ -19,6 +19,7 @@ describe('resolveAdminOptions', () => {
       expect(o.nats.servers).toEqual(['nats://127.0.0.1:4222']);
       expect(o.deadLetterStream).toBe('JETBUS_DLQ');
       expect(o.auditStream).toBe('JETBUS_AUDIT');
+      expect(o.schedulingStream).toBe('JETBUS_SCHEDULED');
       expect(o.sessionSecret.length).toBeGreaterThanOrEqual(32);
       expect(o.loginLimit).toEqual({ max: 10, windowMs: 60_000 });
       expect(o.ui).toBe(true);
@@ -93,6 +94,7 @@ describe('resolveAdminOptions', () => {
     ['login window too short', { ...ok, loginLimit: { max: 5, windowMs: 10 } }, 'loginLimit.windowMs'],
     ['bad DLQ stream name', { ...ok, deadLetterStream: 'a.b' }, 'deadLetterStream'],
     ['bad audit stream name', { ...ok, auditStream: 'A B' }, 'auditStream'],
+    ['bad scheduling stream name', { ...ok, schedulingStream: 'a.>' }, 'schedulingStream'],
     ['ui as a string', { ...ok, ui: 'yes' }, 'ui'],
     ['logger as a level', { ...ok, logger: 'debug' }, 'logger'],
     [

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError, validateSync } from 'class-validator';
 import { type Logger } from 'pino';
-import { AUDIT_STREAM, DEAD_LETTER_DEFAULT_STREAM, JetbusConfigError } from '@jetbus/core';
+import { AUDIT_STREAM, DEAD_LETTER_DEFAULT_STREAM, JetbusConfigError, SCHEDULED_STREAM } from '@jetbus/core';
 import { type AdminRole } from '../auth/admin-role';
 import {
   type AdminHttpsOptions,
@@ -48,6 +48,7 @@ export interface ResolvedAdminOptions {
   sessionTtlMs: number;
   loginLimit: { max: number; windowMs: number };
   deadLetterStream: string;
+  schedulingStream: string;
   auditStream: string;
   sampleIntervalMs: number;
   ui: boolean;
@@ -140,6 +141,7 @@ export function resolveAdminOptions(raw: unknown): ResolvedAdminOptions {
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     loginLimit: options.loginLimit ?? { max: 10, windowMs: 60_000 },
     deadLetterStream: options.deadLetterStream ?? DEAD_LETTER_DEFAULT_STREAM,
+    schedulingStream: options.schedulingStream ?? SCHEDULED_STREAM,
     auditStream: options.auditStream ?? AUDIT_DEFAULT_STREAM,
     sampleIntervalMs: options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
     ui: options.ui ?? true,

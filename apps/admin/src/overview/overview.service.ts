@@ -40,6 +40,7 @@ export class OverviewService {
       messages: 0,
       bytes: 0,
       deadLetters: 0,
+      scheduled: 0,
       workers: live.length,
       consumers: 0,
       pending: 0,
@@ -54,6 +55,7 @@ export class OverviewService {
       overview.messages += s.state.messages;
       overview.bytes += s.state.bytes;
       if (s.config.name === this.options.deadLetterStream) overview.deadLetters = s.state.messages;
+      if (s.config.name === this.options.schedulingStream) overview.scheduled = s.state.messages;
       for (const c of consumerLists[i]) {
         overview.consumers++;
         overview.pending += c.num_pending;

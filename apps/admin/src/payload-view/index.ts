@@ -2,3 +2,4 @@ export { PAYLOAD_FORMATS, PAYLOAD_VIEW_MAX_CHARS, type PayloadFormat } from './p
 export { viewPayload, type PayloadView, type PayloadViewOptions } from './payload-view';
 export { PayloadViewDto } from './payload-view.dto';
 export { escapeControlChars } from './escape-control-chars';
+export { type PayloadEncryptionNote, payloadEncryptionNote } from './payload-encryption-note';

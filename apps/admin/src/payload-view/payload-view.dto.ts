@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PAYLOAD_FORMATS, type PayloadFormat } from './payload-format';
+import { type PayloadEncryptionNote } from './payload-encryption-note';
 import { type PayloadView } from './payload-view';
 
 /** OpenAPI shape of a `PayloadView` (for `@ApiProperty({ type: PayloadViewDto })` in responses). */
@@ -18,4 +19,11 @@ export class PayloadViewDto implements PayloadView {
 
   @ApiProperty({ description: 'Payload size in bytes' })
   bytes!: number;
+
+  @ApiProperty({
+    required: false,
+    description:
+      'Set when the payload is encrypted (Jetbus-Enc): text is then the ciphertext; { kid?, note } says so (the admin app holds no keys)',
+  })
+  encryption?: PayloadEncryptionNote;
 }

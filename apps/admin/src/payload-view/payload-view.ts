@@ -1,4 +1,5 @@
 import { hexDump } from './hex-dump';
+import { type PayloadEncryptionNote } from './payload-encryption-note';
 import { PAYLOAD_VIEW_MAX_CHARS, type PayloadFormat } from './payload-format';
 import { prettyJson } from './pretty-json';
 import { utf8Text } from './utf8-text';
@@ -15,6 +16,8 @@ export interface PayloadView {
   truncated: boolean;
   /** The payload's size in bytes. */
   bytes: number;
+  /** Set when the payload is encrypted (`Jetbus-Enc`): `text` is then the ciphertext, and this says so. */
+  encryption?: PayloadEncryptionNote;
 }
 
 export interface PayloadViewOptions {
@@ -22,6 +25,8 @@ export interface PayloadViewOptions {
   format?: PayloadFormat;
   /** @default PAYLOAD_VIEW_MAX_CHARS */
   maxChars?: number;
+  /** The payload is encrypted: shown as a hex dump (or `text` when asked for), with this note. */
+  encryption?: PayloadEncryptionNote;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -31,6 +36,16 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * else UTF-8 text (invalid bytes as `\xNN`, control characters as `\u00XX`), or a hex dump.
  */
 export function viewPayload(data: Uint8Array, options: PayloadViewOptions = {}): PayloadView {
+  const { encryption } = options;
+  if (encryption) {
+    // Ciphertext never parses as JSON: a hex dump, unless text was asked for.
+    const view = viewPayload(data, {
+      ...options,
+      format: options.format === 'text' ? 'text' : 'hex',
+      encryption: undefined,
+    });
+    return { ...view, encryption };
+  }
   const format = options.format ?? 'json';
   const maxChars = options.maxChars ?? PAYLOAD_VIEW_MAX_CHARS;
   const bytes = data.length;

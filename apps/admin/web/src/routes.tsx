@@ -1,12 +1,13 @@
 import { AuditPage } from './pages/audit-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { DeadLettersPage } from './pages/dead-letters-page';
+import { ScheduledPage } from './pages/scheduled-page';
 import { StreamDetailPage } from './pages/stream-detail-page';
 import { StreamsPage } from './pages/streams-page';
 import { WorkersPage } from './pages/workers-page';
 import { useRoute } from './router';
 
-/** Hash routes: `#/`, `#/streams`, `#/streams/<name>`, `#/dead-letters`, `#/workers`, `#/audit`. */
+/** Hash routes: `#/`, `#/streams`, `#/streams/<name>`, `#/dead-letters`, `#/scheduled`, `#/workers`, `#/audit`. */
 export function Routes() {
   const { path, params } = useRoute();
   const [page = '', id] = path;
@@ -18,6 +19,8 @@ export function Routes() {
       return id ? <StreamDetailPage key={id} name={id} /> : <StreamsPage />;
     case 'dead-letters':
       return <DeadLettersPage params={params} />;
+    case 'scheduled':
+      return <ScheduledPage />;
     case 'workers':
       return <WorkersPage />;
     case 'audit':

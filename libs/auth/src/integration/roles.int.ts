@@ -20,7 +20,7 @@ roles:
   orders-producer:
     producer: { subjects: [orders.>] }
   billing-worker:
-    worker: { stream: ORDERS, consumer: billing, subjects: [orders.paid], idempotency: true }
+    worker: { stream: ORDERS, consumer: billing, subjects: [orders.paid], idempotency: true, rateLimit: true }
   shipping-service:
     service: { stream: ORDERS, consumer: shipping, subjects: [orders.shipped] }
   dead-letters:
@@ -182,6 +182,21 @@ describe('built-in roles on nats-server', () => {
       expect((await done.get('abc'))?.string()).toBe('now');
       expect(await rejection(kvm.create('JETBUS_DONE_shipping'), 'billing')).toMatchObject({
         subject: '$JS.API.STREAM.INFO.KV_JETBUS_DONE_shipping',
+      });
+    });
+
+    it("admits rate-limited jobs in its own consumer's sliding logs only (compare-and-set)", async () => {
+      const { nc } = await env.connect('ORDERS', 'billing');
+      const kvm = new Kvm(jetstream(nc));
+      // As @jetbus/core's RateLimitStore: create the key's log, then update it at its revision.
+      const rate = await kvm.create('JETBUS_RATE', { history: 1 });
+      const revision = await rate.create('ORDERS.billing.acme', '[1000]');
+      await rate.update('ORDERS.billing.acme', '[1000,2000]', revision);
+      expect((await (await kvm.open('JETBUS_RATE')).get('ORDERS.billing.acme'))?.string()).toBe(
+        '[1000,2000]',
+      );
+      expect(await rejection(rate.put('ORDERS.shipping.acme', '[1]'), 'billing')).toMatchObject({
+        subject: '$KV.JETBUS_RATE.ORDERS.shipping.acme',
       });
     });
 

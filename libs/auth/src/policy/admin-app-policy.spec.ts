@@ -29,6 +29,15 @@ describe('the admin-app role in a policy', () => {
     expect(validatePolicy(policyWith({ 'admin-app': null })).roles.web).toEqual(adminApp());
   });
 
+  it('takes the scheduling stream whose outcomes bucket a cancel writes', () => {
+    const role = validatePolicy(policyWith({ 'admin-app': { schedulingStream: 'LATER' } })).roles.web;
+    expect(role).toEqual(adminApp({ schedulingStream: 'LATER' }));
+    expect(role.publish.allow).toContain('$KV.LATER_OUTCOMES.>');
+    expect(errorsOf(policyWith({ 'admin-app': { schedulingStream: 'a.b' } })).join('\n')).toMatch(
+      /schedulingStream/,
+    );
+  });
+
   it('refuses unknown options, malformed subjects and a second built-in key', () => {
     expect(errorsOf(policyWith({ 'admin-app': { publish: ['x'] } })).join('\n')).toMatch(/publish/);
     expect(errorsOf(policyWith({ 'admin-app': { replaySubjects: ['a..b'] } })).join('\n')).toMatch(

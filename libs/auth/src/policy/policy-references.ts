@@ -84,12 +84,14 @@ function deadLetterOptions(o: {
   deadLetterStream?: string | null;
   idempotency?: boolean | null;
   lanes?: 'priorities' | 'fairness' | null;
+  rateLimit?: boolean | null;
 }): DeadLetterOptions {
   const out: DeadLetterOptions = {};
   if (o.subjects != null) out.subjects = o.subjects;
   if (o.deadLetterPrefix != null) out.deadLetterPrefix = o.deadLetterPrefix;
   if (o.idempotency != null) out.idempotency = o.idempotency;
   if (o.lanes != null) out.lanes = o.lanes;
+  if (o.rateLimit != null) out.rateLimit = o.rateLimit;
   if (o.deadLetterStream != null) out.deadLetterStream = o.deadLetterStream;
   return out;
 }
@@ -112,7 +114,12 @@ function resolveRole(errors: Errors, r: ParsedRole, path: PolicyPath): RolePermi
   if (r['admin-app'] !== undefined) {
     const o = r['admin-app'];
     return build(errors, [...path, 'admin-app'], () =>
-      o === null || o === true ? adminApp() : adminApp({ replaySubjects: o.replaySubjects ?? [] }),
+      o === null || o === true
+        ? adminApp()
+        : adminApp({
+            replaySubjects: o.replaySubjects ?? [],
+            ...(o.schedulingStream ? { schedulingStream: o.schedulingStream } : {}),
+          }),
     );
   }
   if (r.reaper) {

@@ -189,6 +189,9 @@ const consumerRole = strict({
     description:
       'Its handler has priorities (its _prio_high and _prio_low durables) or fairness (group durables: every consumer of the stream, created only on <subject>._group.* of its subjects).',
   }),
+  rateLimit: flag.clone().register(policyDocs, {
+    description: "Its handlers use rateLimit: its durable's sliding logs in the JETBUS_RATE bucket.",
+  }),
 }).register(policyDocs, { id: 'ConsumerRole' });
 
 const builtinRoles = {
@@ -212,10 +215,15 @@ const builtinRoles = {
       description: 'The whole JetStream API, plus `publish` (e.g. replay subjects) and `subscribe`.',
     }),
   'admin-app': z
-    .union([z.null(), z.literal(true), strict({ replaySubjects: subjects })])
+    .union([
+      z.null(),
+      z.literal(true),
+      strict({ replaySubjects: subjects, schedulingStream: name('stream').nullish() }),
+    ])
     .optional()
     .register(policyDocs, {
-      description: "The admin web app's user; `replaySubjects`: where it may replay dead letters to.",
+      description:
+        "The admin web app's user; `replaySubjects`: where it may replay dead letters to; `schedulingStream`: the workers' `scheduling.stream` (default JETBUS_SCHEDULED).",
     }),
   reaper: strict({
     streams: z.array(name('stream')).nullish(),

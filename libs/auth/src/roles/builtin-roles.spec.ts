@@ -47,6 +47,18 @@ describe('built-in roles', () => {
       expect(worker('ORDERS', 'billing').heartbeat).toBe(true);
     });
 
+    it('with rateLimit, reads and compare-and-sets its own sliding logs in JETBUS_RATE only', () => {
+      const plain = worker('ORDERS', 'billing').publish.allow;
+      const limited = worker('ORDERS', 'billing', { rateLimit: true }).publish.allow;
+      expect(limited.filter((s) => !plain.includes(s))).toEqual([
+        '$JS.API.STREAM.INFO.KV_JETBUS_RATE',
+        '$JS.API.STREAM.CREATE.KV_JETBUS_RATE',
+        '$JS.API.STREAM.MSG.GET.KV_JETBUS_RATE',
+        '$JS.API.DIRECT.GET.KV_JETBUS_RATE.$KV.JETBUS_RATE.ORDERS.billing.*',
+        '$KV.JETBUS_RATE.ORDERS.billing.*',
+      ]);
+    });
+
     it('refuses names that would widen the subjects', () => {
       expect(() => worker('ORDERS.*', 'x')).toThrow('stream name "ORDERS.*"');
       expect(() => worker('ORDERS', '>')).toThrow('consumer name ">"');
@@ -198,9 +210,21 @@ describe('built-in roles', () => {
           'emails.>',
         ]),
       );
-      // No blanket API, no KV writes (it reads heartbeats, never writes them), nothing of $SYS.
+      // No blanket API, nothing of $SYS, and two KV writes: a cancel's outcome of a scheduled job
+      // and periodic schedules' paused flags (it reads heartbeats, never writes them; it never
+      // moves a schedule's last tick).
       expect(role.publish.allow).not.toContain('$JS.API.>');
-      expect(role.publish.allow.some((s) => s.startsWith('$KV.') || s.startsWith('$SYS.'))).toBe(false);
+      expect(role.publish.allow.some((s) => s.startsWith('$SYS.'))).toBe(false);
+      expect(role.publish.allow.filter((s) => s.startsWith('$KV.')).sort()).toEqual([
+        '$KV.JETBUS_PERIODIC.paused.*',
+        '$KV.JETBUS_SCHEDULED_OUTCOMES.>',
+      ]);
+      expect(
+        adminApp({ schedulingStream: 'LATER' })
+          .publish.allow.filter((s) => s.startsWith('$KV.'))
+          .sort(),
+      ).toEqual(['$KV.JETBUS_PERIODIC.paused.*', '$KV.LATER_OUTCOMES.>']);
+      expect(() => adminApp({ schedulingStream: 'a.b' })).toThrow('admin-app.schedulingStream');
     });
 
     it('may never delete, purge, change or delete a message of JETBUS_AUDIT, nor put a consumer on it', () => {

@@ -11,6 +11,8 @@ import {
   deadLetterMarksBucket,
   groupFilter,
   priorityDurable,
+  kvKeyPart,
+  RATE_LIMIT_BUCKET,
   deadLetterPayloadBucket,
   reaperDurable,
 } from './role-defaults';
@@ -20,6 +22,7 @@ import {
   RoleKinds,
   type RolePermissions,
 } from './role-permissions';
+import { DEFAULT_SCHEDULED_STREAM, scheduleOutcomesBucket } from './scheduling-names';
 
 /*
  * Least-privilege permission sets for jetbus processes, each verified against nats-server 2.9.10
@@ -68,6 +71,11 @@ export interface DeadLetterOptions {
    * `<subject>._group.*` of its `subjects` (required). @default none
    */
   lanes?: 'priorities' | 'fairness';
+  /**
+   * The handler uses `rateLimit`: grant its consumer's sliding logs in `JETBUS_RATE`
+   * (`<stream>.<consumer>.<key>`), read and compare-and-set. @default false
+   */
+  rateLimit?: boolean;
 }
 
 /**
@@ -119,6 +127,7 @@ export function worker(stream: string, consumer: string, options: DeadLetterOpti
       ...kvBucket(ATTEMPT_LEDGER_BUCKET, `${s}.${c}.*`),
       ...workersBucket,
       ...(options.idempotency ? kvBucket(completedJobsBucket(c), '>') : []),
+      ...(options.rateLimit ? kvBucket(RATE_LIMIT_BUCKET, `${kvKeyPart(s)}.${kvKeyPart(c)}.*`) : []),
       ...(dlq.length
         ? objectBucket(
             deadLetterPayloadBucket(checkName('stream', options.deadLetterStream ?? DEFAULT_DLQ_STREAM), s),
@@ -231,6 +240,8 @@ export function admin(options: AdminRoleOptions = {}): RolePermissions {
 export interface AdminAppRoleOptions {
   /** The job subjects it may replay dead letters to (publish). @default [] */
   replaySubjects?: readonly string[];
+  /** The workers' `scheduling.stream`, whose jobs it lists and cancels. @default 'JETBUS_SCHEDULED' */
+  schedulingStream?: string;
 }
 
 /** Streams' and consumers' API subjects the `admin-app` role may use on any stream but the audit stream. */
@@ -262,6 +273,8 @@ const ADMIN_APP_API = [
   // and deleting such a payload (it rewrites the object's metadata).
   '$JS.FC.>',
   '$O.>',
+  // Pausing and resuming periodic schedules: their paused flags only, not their last ticks.
+  '$KV.JETBUS_PERIODIC.paused.*',
 ];
 
 /**
@@ -284,7 +297,9 @@ const auditStreamDenied = (stream: string): string[] => [
  * The admin web app's NATS user: reads every stream and consumer, creates, updates and deletes
  * them, browses messages (direct get or message get, never a whole stream), browses, deletes and
  * replays dead letters (publishing to `replaySubjects`), reads the workers' heartbeats
- * (`JETBUS_WORKERS`, through message get) and appends to its audit trail: it may create
+ * (`JETBUS_WORKERS`, through message get), lists and cancels scheduled jobs (message get and
+ * delete on the scheduling stream, and the one KV write a cancel is: creating the job's key in the
+ * scheduling outcomes bucket; no other bucket) and appends to its audit trail: it may create
  * `JETBUS_AUDIT` and publish `jetbus.audit.>`, but never delete, purge, change or delete a message
  * of that stream. Not the whole `$JS.API` like `admin`: no snapshots, restores, peer removals or
  * leader step-downs, and nothing of the system account.
@@ -293,10 +308,18 @@ export function adminApp(options: AdminAppRoleOptions = {}): RolePermissions {
   const replay = options.replaySubjects?.length
     ? checkSubjects(options.replaySubjects, 'admin-app.replaySubjects')
     : [];
+  const scheduling = options.schedulingStream ?? DEFAULT_SCHEDULED_STREAM;
+  const problem = nameSyntaxError('stream', scheduling);
+  if (problem) throw new TypeError(`admin-app.schedulingStream: ${problem}`);
   return {
     kind: RoleKinds.AdminApp,
     publish: list(
-      [...ADMIN_APP_API, `${AUDIT_SUBJECT_PREFIX}.>`, ...replay],
+      [
+        ...ADMIN_APP_API,
+        `$KV.${scheduleOutcomesBucket(scheduling)}.>`,
+        `${AUDIT_SUBJECT_PREFIX}.>`,
+        ...replay,
+      ],
       // $SYS subjects could reach the system account only through an import; none is ever wanted.
       [...auditStreamDenied(AUDIT_STREAM), '$SYS.>'],
     ),

@@ -28,3 +28,5 @@ export {
   type SchedulingRoleOptions,
 } from './scheduling-roles';
 export { DEFAULT_SCHEDULED_STREAM, scheduledSubjects } from './scheduling-names';
+export { periodicOperator, periodicScheduler, type PeriodicSchedulerRoleOptions } from './periodic-roles';
+export { cancellationWatcher, jobCanceller, uniqueKeys } from './job-control-roles';

@@ -11,6 +11,8 @@ export {
   completedJobsBucket,
   deadLetterMarksBucket,
   deadLetterPayloadBucket,
+  kvKeyPart,
+  RATE_LIMIT_BUCKET,
   reaperDurable,
 } from '@jetbus/core/wire';
 // Priority and group lanes: their durables and subjects (a handler's `priorities` / `fairness`).

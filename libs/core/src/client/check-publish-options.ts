@@ -13,6 +13,8 @@ const PUBLISH_OPTIONS = optionNames<PublishOptions>({
   jobId: true,
   priority: true,
   group: true,
+  encrypt: true,
+  unique: true,
 });
 
 /**

@@ -15,6 +15,7 @@ import {
 import { type JetbusConnection } from '../connection/jetbus.connection';
 import { type JetbusMetrics } from '../observability/jetbus-metrics';
 import { TRACEPARENT, childTraceparent } from '../observability/trace-context';
+import { UNIQUE_BUCKET } from '../wire/job-control-names';
 import { parseDuration } from '../retry';
 import { PayloadValidator } from '../validation';
 import { mapPublishError } from '../connection/map-publish-error';
@@ -32,8 +33,27 @@ import {
   scheduledSubject,
 } from '../scheduling';
 import { publishLaneSubject } from '../lanes/publish-lane';
+import { type PayloadEncryption, sealForPublish } from '../encryption';
+import {
+  type UniqueOptions,
+  type UniquePubAck,
+  UniqueKeys,
+  headerReader,
+  publishUnique,
+  releaseUniqueKey,
+  resolveUnique,
+} from '../unique';
+import {
+  type JobCancelResult,
+  type JobCancellation,
+  type ResolvedCancellationOptions,
+  CancellationStore,
+  cancelJob,
+  checkCancellableJobId,
+} from '../cancellation';
 import { checkPublishOptions } from './check-publish-options';
 import { PubAckWindow } from './pub-ack-window';
+import { publishUntilAcked } from './publish-until-acked';
 import {
   type PublishOptions,
   type PublishRequest,
@@ -50,6 +70,10 @@ export interface JetbusClientSettings {
   publishWindow: number;
   /** Where scheduled jobs wait (`scheduling.stream`), for `cancel` and `listScheduled`. @default 'JETBUS_SCHEDULED' */
   schedulingStream?: string;
+  /** The module's `encryption`, resolved; publishes in clear without it. */
+  encryption?: PayloadEncryption;
+  /** The module's `cancellation`: `cancel` also covers queued and running jobs. */
+  cancellation?: ResolvedCancellationOptions | false;
 }
 
 /**
@@ -59,6 +83,8 @@ export interface JetbusClientSettings {
 export class JetbusClient {
   private readonly validators = new Map<Type<object>, PayloadValidator>();
   private outcomes?: ScheduleOutcomes;
+  private uniqueKeys?: UniqueKeys;
+  private cancellations?: CancellationStore;
 
   constructor(
     private readonly connection: JetbusConnection,
@@ -72,10 +98,39 @@ export class JetbusClient {
    * JetbusError. With `delay` or `deliverAt` the job is stored in the scheduling stream instead and
    * released to `subject` when due; the result is then a `ScheduledPubAck` naming its `jobId`.
    */
+  async publish<T>(
+    subject: string,
+    data: T,
+    options: ScheduledPublishOptions & { unique: UniqueOptions },
+  ): Promise<UniquePubAck<ScheduledPubAck> | UniquePubAck>;
   async publish<T>(subject: string, data: T, options: ScheduledPublishOptions): Promise<ScheduledPubAck>;
+  async publish<T>(
+    subject: string,
+    data: T,
+    options: PublishOptions & { unique: UniqueOptions },
+  ): Promise<UniquePubAck>;
   async publish<T>(subject: string, data: T, options?: PublishOptions): Promise<PubAck>;
   async publish<T>(subject: string, data: T, options: PublishOptions = {}): Promise<PubAck> {
     checkPublishOptions(options);
+    // `unique`: acquire the key first, then publish through this same method without it.
+    if (options.unique !== undefined) {
+      const unique = resolveUnique(options.unique);
+      this.uniqueKeys ??= new UniqueKeys(this.connection.js);
+      const ack = await publishUnique(this.uniqueKeys, unique, options.headers ?? {}, (headers) =>
+        this.publish(subject, data, { ...options, unique: undefined, headers }),
+      ).catch((e: unknown) => {
+        // The publish's own errors are JetbusErrors already; the key's KV writes are translated here.
+        throw mapPublishError(e, {
+          subject: `$KV.${UNIQUE_BUCKET}`,
+          size: 0,
+          maxPayload: this.connection.maxPayload,
+          timeoutMs: this.settings.publishTimeoutMs,
+          user: this.connection.user,
+        });
+      });
+      if (!ack.unique.acquired) this.metrics?.publishOutcome('unique_refused');
+      return ack;
+    }
     subject = publishLaneSubject(subject, options);
     // Read once: a scheduled job is stored under its scheduling subject, due at a fixed time.
     let schedule: Schedule | undefined;
@@ -95,7 +150,18 @@ export class JetbusClient {
         ? this.settings.publishTimeoutMs
         : parseDuration(options.timeout, 'timeout');
     const payload = options.dto ? await this.validator(options.dto).validate(subject, data) : data;
-    const body = this.settings.codec.encode(payload);
+    let body = this.settings.codec.encode(payload);
+    // Bound to the subject the job is delivered on (`target`), not its scheduling subject.
+    // The job id the caller fixed (a scheduled job's, or `jobId`) is the one sealed in.
+    const sealing = sealForPublish(
+      this.settings.encryption,
+      target,
+      body,
+      options,
+      schedule?.jobId ?? options.jobId,
+    );
+    const sealed = sealing && (await sealing);
+    if (sealed) body = sealed.body;
     const maxPayload = this.connection.maxPayload;
     if (body.length > maxPayload) throw new PayloadTooLargeError(subject, body.length, maxPayload);
 
@@ -119,11 +185,19 @@ export class JetbusClient {
     if (schedule) {
       h.set(JOB_ID_HEADER, schedule.jobId);
       h.set(DELIVER_AT_HEADER, new Date(schedule.dueAt).toISOString());
-    }
+    } else if (options.jobId !== undefined) h.set(JOB_ID_HEADER, options.jobId);
+    sealed?.apply(h);
     opts.headers = h;
     if (options.expectStream) opts.expect = { streamName: options.expectStream };
     try {
-      const ack = await this.connection.js.publish(subject, body, opts);
+      const ack = await publishUntilAcked(
+        this.connection.js,
+        subject,
+        body,
+        opts,
+        timeoutMs,
+        this.connection.clustered,
+      );
       this.metrics?.publishOutcome(ack.duplicate ? 'duplicate' : 'stored');
       if (!schedule) return ack;
       if (!ack.duplicate) this.metrics?.scheduling.scheduled(target);
@@ -212,17 +286,54 @@ export class JetbusClient {
 
   /**
    * Cancels a scheduled job before its release. Race-free: a job is either released or cancelled,
-   * never both, and the result says which (`cancelled`, `released`, or `not-found`).
+   * never both, and the result says which (`cancelled`, `released`, or `not-found`). With the
+   * module's `cancellation`, also queued and running jobs: see `cancelJob` (`cancelled` or `requested`).
    */
-  cancel(jobId: string): Promise<CancelResult> {
+  async cancel(jobId: string): Promise<CancelResult | JobCancelResult> {
+    const result = await this.cancelAnywhere(jobId);
+    // A scheduled job cancelled before its release never reaches a worker: free its unique key here.
+    if (result.outcome === 'cancelled' && result.job) {
+      this.uniqueKeys ??= new UniqueKeys(this.connection.js);
+      await releaseUniqueKey(this.uniqueKeys, headerReader(result.job.headers), this.logger);
+    }
+    return result;
+  }
+
+  private cancelAnywhere(jobId: string): Promise<CancelResult | JobCancelResult> {
     const stream = this.settings.schedulingStream ?? SCHEDULED_STREAM;
     this.outcomes ??= new ScheduleOutcomes(this.connection.js, stream);
+    const store = this.cancellationStore();
+    if (store) {
+      return cancelJob(this.connection.js, jobId, {
+        store,
+        schedulingStream: stream,
+        outcomes: this.outcomes,
+        onScheduledCancelled: (job) => this.metrics?.scheduling.cancelled(job.subject),
+      });
+    }
     return cancelScheduled(
       this.connection.js,
       jobId,
       { stream, onCancelled: (job) => this.metrics?.scheduling.cancelled(job.subject) },
       this.outcomes,
     );
+  }
+
+  /**
+   * The cancellation recorded for `jobId` (with the module's `cancellation`): `requested` until a
+   * worker met the job, then `cancelled` with how (`while`: queued or running). Undefined when none
+   * is recorded (or it expired), or without `cancellation`.
+   */
+  async cancellation(jobId: string): Promise<JobCancellation | undefined> {
+    checkCancellableJobId(jobId);
+    return this.cancellationStore()?.get(jobId);
+  }
+
+  private cancellationStore(): CancellationStore | undefined {
+    const settings = this.settings.cancellation;
+    if (!settings) return undefined;
+    this.cancellations ??= new CancellationStore(this.connection.js, settings.ttlMs);
+    return this.cancellations;
   }
 
   /** One page of the jobs waiting in the scheduling stream, in the order they were scheduled. */

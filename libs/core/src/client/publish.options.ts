@@ -3,6 +3,7 @@ import { type PubAck } from '@nats-io/jetstream';
 import { type Priority } from '../wire/lane-names';
 import { type TraceContext } from '../observability/trace-context';
 import { type Duration } from '../retry';
+import { type UniqueOptions } from '../unique/unique-options';
 
 export interface PublishOptions {
   /**
@@ -10,6 +11,11 @@ export interface PublishOptions {
    * duplicate window is stored once, and its PubAck says `duplicate: true`.
    */
   msgId?: string;
+  /**
+   * Encrypt the payload (AES-256-GCM, module option `encryption`), or send it in clear.
+   * @default whether `encryption.subjects` lists the subject
+   */
+  encrypt?: boolean;
   /** Extra headers; `Jetbus-*` and `Nats-*` names are reserved. */
   headers?: Record<string, string | string[]>;
   /** How long to wait for the PubAck. @default the module's `publishTimeout` ('5s') */
@@ -32,9 +38,11 @@ export interface PublishOptions {
   /** Deliver no sooner than this time: a `Date`, an ISO 8601 string or epoch milliseconds. */
   deliverAt?: Date | string | number;
   /**
-   * The scheduled job's id (`Jetbus-Job-Id`): 1 to 128 letters, digits, `-`, `_`. Only with `delay` or
-   * `deliverAt`. A second job with the same id within the scheduling stream's duplicate window is
-   * stored once. @default `msgId` when it is a valid id (else derived from it), else a random UUID
+   * The job's id (`Jetbus-Job-Id`): 1 to 128 letters, digits, `-`, `_`; what `cancel(jobId)` takes.
+   * A scheduled job always has one (a second job with the same id within the scheduling stream's
+   * duplicate window is stored once): @default `msgId` when it is a valid id (else derived from it),
+   * else a random UUID. Without `delay`/`deliverAt` the job's id is this, else its `Nats-Msg-Id`,
+   * else `<stream>:<seq>`.
    */
   jobId?: string;
   /**
@@ -47,6 +55,12 @@ export interface PublishOptions {
    * `<subject>._group.<group>`. 1 to 64 letters, digits, `-`, `_`. Not with `priority`.
    */
   group?: string;
+  /**
+   * At most one job per `key` at a time: while a job published with the key holds it (`for`, or until
+   * it completed with `until: 'completed'`), another publish with the key stores nothing and
+   * resolves with `duplicate: true` and `unique.acquired: false`. See the README's unique jobs.
+   */
+  unique?: UniqueOptions;
 }
 
 /** The PubAck of a scheduled publish: stored in the scheduling stream, released when due. */

@@ -26,6 +26,8 @@ import {
   toPermissionDeniedError,
 } from './map-connection-error';
 import { type ConnectionSettings } from './connection-settings';
+import { isJetStreamElecting } from './jetstream-api-errors';
+import { ELECTION_WAIT_MS, whileElecting } from './while-electing';
 
 /** How long close() waits for a drain before it closes hard: drain can hang when the server is gone. */
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -139,7 +141,9 @@ export class JetbusConnection {
     const api = withTypedPermissionErrors(nc, identity.user);
     let jsm: JetStreamManager;
     try {
-      jsm = await jetstreamManager(api);
+      // In a cluster electing its meta leader (a node just died, or the cluster is starting) nobody
+      // answers yet: wait for the leader rather than fail a worker that starts then.
+      jsm = await whileElecting('JetStream account info', () => jetstreamManager(api), logger);
     } catch (e) {
       if (e instanceof PermissionDeniedError && e.subject === ACCOUNT_INFO_SUBJECT) {
         // A least-privilege producer or worker may not read account info; the check that JetStream
@@ -204,11 +208,27 @@ export class JetbusConnection {
       }
       return e;
     }
+    if (isJetStreamElecting(e)) {
+      return new ConnectionError(
+        options.servers,
+        `JetStream did not answer within ${ELECTION_WAIT_MS / 1000}s (${(e as Error).message}): ` +
+          'in a cluster, is a majority of the nodes up and do they agree on a leader?',
+        { cause: e },
+      );
+    }
     return new ConnectionError(
       options.servers,
       `JetStream is not available for this account (${(e as Error).message}); start nats-server with -js`,
       { cause: e },
     );
+  }
+
+  /**
+   * Whether the server this connection is on belongs to a cluster (its INFO names one): there a
+   * publish that finds no responders may be meeting a leader election rather than a missing stream.
+   */
+  get clustered(): boolean {
+    return Boolean(this.nc.info?.cluster);
   }
 
   /** The authenticated user's name (from the creds JWT), used in permission errors. */

@@ -10,6 +10,8 @@ export const JetStreamApiCode = {
   SequenceNotFound: 10043,
   /** Deleting a sequence past the last one. */
   StoreEof: 10057,
+  /** "JetStream system temporarily unavailable": a cluster without a meta leader, for now. */
+  TemporarilyUnavailable: 10008,
 } as const;
 
 /**
@@ -38,3 +40,12 @@ export const isMessageGone = (e: unknown): boolean => {
     code === JetStreamApiCode.StoreEof
   );
 };
+
+/**
+ * JetStream is there but cannot answer yet: a request nobody replied to (a cluster electing its meta
+ * or stream leader sends nothing back; the client times out) or 10008 "temporarily unavailable".
+ * Worth waiting for, unlike "no responders" (no JetStream at all) or a refusal.
+ */
+export const isJetStreamElecting = (e: unknown): boolean =>
+  (e instanceof Error && e.name === 'TimeoutError') ||
+  jetStreamApiCode(e) === JetStreamApiCode.TemporarilyUnavailable;

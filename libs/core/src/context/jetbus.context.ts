@@ -5,7 +5,8 @@ import { type TraceContext, traceFrom } from '../observability/trace-context';
 
 /**
  * What a handler knows about the job it runs (`@Ctx() ctx: JetbusContext`). The signal aborts
- * when the handler's `timeout` passes or the worker shuts down past its grace period.
+ * when the handler's `timeout` passes, the worker shuts down past its grace period, or the job is
+ * cancelled (`cancel(jobId)` with the module's `cancellation`; the reason is a `JobCancelledError`).
  */
 export class JetbusContext extends BaseRpcContext<[JsMsg, AbortController]> {
   // The controller, not its signal: Node builds an AbortSignal lazily, and most handlers never read it.
@@ -29,7 +30,8 @@ export class JetbusContext extends BaseRpcContext<[JsMsg, AbortController]> {
 
   /**
    * 1 on the first run, 2 on the first retry, ...: handler failures plus one. Deliveries that ended
-   * because a worker died (the job ran again in isolation) do not count; `deliveryCount` does.
+   * because a worker died (the job ran again in isolation) and `rateLimit` waits do not count;
+   * `deliveryCount` does.
    */
   get attempt(): number {
     return this.attemptNumber ?? this.args[0].info.deliveryCount;

@@ -12,6 +12,7 @@ export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'error',
   'validation',
   'decode',
+  'decrypt',
   'max-deliveries',
 ];
 

@@ -23,6 +23,11 @@ export const JetbusErrorCodes = {
   DeadLetterPayloadMissing: 'DEAD_LETTER_PAYLOAD_MISSING',
   StreamNotFound: 'STREAM_NOT_FOUND',
   RepairNotSupported: 'REPAIR_NOT_SUPPORTED',
+  PeriodicNotFound: 'PERIODIC_NOT_FOUND',
+  Decrypt: 'DECRYPT',
+  CleartextRefused: 'CLEARTEXT_REFUSED',
+  EncryptionKey: 'ENCRYPTION_KEY',
+  JobCancelled: 'JOB_CANCELLED',
 } as const;
 
 export type JetbusErrorCode = (typeof JetbusErrorCodes)[keyof typeof JetbusErrorCodes];

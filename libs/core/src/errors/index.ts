@@ -29,3 +29,8 @@ export { StreamNotFoundError } from './stream-not-found.error';
 export { RepairNotSupportedError } from './repair-not-supported.error';
 export { ReplayTargetError } from './replay-target.error';
 export { DeadLetterPayloadMissingError } from './dead-letter-payload-missing.error';
+export { PeriodicNotFoundError } from './periodic-not-found.error';
+export { DecryptError, type DecryptFailure } from './decrypt.error';
+export { CleartextRefusedError } from './cleartext-refused.error';
+export { EncryptionKeyError } from './encryption-key.error';
+export { JobCancelledError } from './job-cancelled.error';

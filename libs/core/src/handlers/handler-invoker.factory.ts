@@ -1,11 +1,15 @@
-import { Injectable, type Type } from '@nestjs/common';
+import { Inject, Injectable, type Type } from '@nestjs/common';
 import { ExternalContextCreator } from '@nestjs/core';
 import { PARAM_ARGS_METADATA } from '@nestjs/microservices/constants.js';
 import { RpcParamtype } from '@nestjs/microservices/enums/rpc-paramtype.enum.js';
 import { RpcParamsFactory } from '@nestjs/microservices/factories/rpc-params-factory.js';
+import { type Logger } from 'pino';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { JETBUS_LOGGER } from '../constants';
 import { type JetbusContext } from '../context/jetbus.context';
+import { directHandlerCall } from './direct-handler-call';
 import { type DiscoveredJobHandler } from './job-handler.explorer';
+import { probeEnhancers } from './nest-enhancer-probe';
 
 export type HandlerInvoker = (payload: unknown, ctx: JetbusContext) => Promise<unknown>;
 
@@ -13,6 +17,12 @@ export type HandlerInvoker = (payload: unknown, ctx: JetbusContext) => Promise<u
  * Wraps a handler method so Nest guards, interceptors and pipes apply, with the
  * `rpc` execution context that `@Payload()` and `@Ctx()` read. Errors propagate to the caller:
  * settlement, not Nest, decides between ack, retry and dead letter.
+ *
+ * A handler that no guard, interceptor or pipe applies to (global, `APP_*` providers, class or
+ * method, or a pipe on a parameter) skips Nest's pipeline and gets its arguments directly
+ * (`direct-handler-call.ts`): Nest would do nothing else per job but build an execution
+ * context and resolve the parameters one by one. Which path a handler takes is decided from
+ * exactly the lists Nest builds for it, once, when the server starts.
  */
 @Injectable()
 export class HandlerInvokerFactory {
@@ -23,7 +33,10 @@ export class HandlerInvokerFactory {
       this.rpcParams.exchangeKeyForValue(type, data as string | undefined, args),
   };
 
-  constructor(private readonly externalContextCreator: ExternalContextCreator) {}
+  constructor(
+    private readonly externalContextCreator: ExternalContextCreator,
+    @Inject(JETBUS_LOGGER) private readonly log: Logger,
+  ) {}
 
   create(handler: DiscoveredJobHandler): HandlerInvoker {
     const { instance, methodName } = handler;
@@ -31,12 +44,13 @@ export class HandlerInvokerFactory {
     // ExternalContextCreator looks for the host's module among providers only, so a controller's
     // guards and interceptors would silently be skipped. A derived object (Nest's shared instance
     // stays untouched) answers with the module the explorer found the host in.
-    const creator: ExternalContextCreator = handler.moduleKey
+    const hosted: ExternalContextCreator = handler.moduleKey
       ? Object.create(this.externalContextCreator, {
           getContextModuleKey: { value: () => handler.moduleKey },
         })
       : this.externalContextCreator;
-    const invoke = creator.create(
+    const { creator, probe } = probeEnhancers(hosted);
+    const pipeline = creator.create(
       instance,
       method,
       methodName,
@@ -49,8 +63,18 @@ export class HandlerInvokerFactory {
       { guards: true, interceptors: true, filters: false },
       'rpc',
     );
+    const direct = probe.count() === 0 ? directHandlerCall(instance, method, methodName) : undefined;
+    this.log.debug(
+      { handler: handler.name, subject: handler.subject, nestPipeline: direct === undefined },
+      direct
+        ? 'no guard, interceptor or pipe applies: the handler is called directly'
+        : 'the handler runs through Nest guards, interceptors and pipes',
+    );
+    // The direct call already resolves an Observable result as Nest does: no wrapper, one
+    // promise less per job.
+    if (direct) return direct;
     return async (payload, ctx) => {
-      const result: unknown = await invoke(payload, ctx);
+      const result: unknown = await pipeline(payload, ctx);
       return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
     };
   }

@@ -1,6 +1,7 @@
 import { type Type } from '@nestjs/common';
 import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
 import { type FairnessOptions, type PrioritiesOption, type ResolvedLanes } from '../lanes/lane-options';
+import { type RateLimitOptions, type ResolvedRateLimit } from '../rate-limit/rate-limit.options';
 import { type BackoffOptions, type Duration } from '../retry';
 
 /**
@@ -21,7 +22,8 @@ export interface JobHandlerOptions {
   prefetch?: number;
   /**
    * Handler runs before dead-lettering: failures count, deliveries to a worker that died do not
-   * (see `crashLimit`). Without isolation it is the consumer's `max_deliver`. @default 5
+   * (see `crashLimit`). Without isolation it is the consumer's `max_deliver`, unless `rateLimit` is
+   * set: then jetbus counts deliveries less rate-limit waits itself. @default 5
    */
   maxAttempts?: number;
   /**
@@ -73,6 +75,17 @@ export interface JobHandlerOptions {
    * capturing `<subject>._group.*`. Not with `priorities`. @default off
    */
   fairness?: true | FairnessOptions;
+  /**
+   * At most `max` handler starts in any window of length `per`, across every instance, per `key`
+   * (a header name or a function of the validated payload) when given. A job over the limit waits
+   * for its slot and is not failed; the wait is not an attempt (see README, Rate limits). @default none
+   */
+  rateLimit?: RateLimitOptions;
+  /**
+   * A cancelled job (`cancel(jobId)`, with the module's `cancellation`) is term'ed and recorded as
+   * cancelled; with `true` it is also dead-lettered (`JobCancelledError`, reason `error`). @default false
+   */
+  deadLetterCancelled?: boolean;
 }
 
 export interface IdempotencyOptions {
@@ -108,4 +121,6 @@ export interface ResolvedJobHandlerOptions {
   idempotency: ResolvedIdempotency | undefined;
   /** `priorities` or `fairness`; undefined: one consumer. */
   lanes?: ResolvedLanes;
+  rateLimit: ResolvedRateLimit | undefined;
+  deadLetterCancelled: boolean;
 }

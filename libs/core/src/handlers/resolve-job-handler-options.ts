@@ -14,6 +14,7 @@ import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
 import { type ResolvedLanes } from '../lanes/lane-options';
 import { JetbusConfigError } from '../errors';
 import { parseFairness, parsePriorities, resolveLanes } from '../lanes/lane-options';
+import { parseRateLimit } from '../rate-limit/rate-limit.options';
 import { type BackoffOptions, createBackoff } from '../retry';
 import { parseDurationAtLeast } from '../retry/duration';
 import {
@@ -33,6 +34,7 @@ export const JOB_HANDLER_DEFAULTS = {
   backoff: { type: 'exponential', delay: '1s', factor: 2, maxDelay: '5m', jitter: 0.2 },
   validate: true,
   confirmAck: false,
+  deadLetterCancelled: false,
 } as const satisfies JobHandlerOptions;
 
 const HANDLER_OPTIONS = optionNames<JobHandlerOptions>({
@@ -53,6 +55,8 @@ const HANDLER_OPTIONS = optionNames<JobHandlerOptions>({
   idempotency: true,
   priorities: true,
   fairness: true,
+  rateLimit: true,
+  deadLetterCancelled: true,
 });
 const IDEMPOTENCY_OPTIONS = optionNames<IdempotencyOptions>({ key: true, ttl: true });
 const DEAD_LETTER_TARGET_OPTIONS = optionNames<DeadLetterTarget>({ stream: true, subjectPrefix: true });
@@ -127,6 +131,9 @@ export function parseJobHandlerOptions(value: unknown, path: string): ParsedJobH
   if (given('idempotency')) parsed.idempotency = parseIdempotency(o.idempotency, at('idempotency'));
   if (given('priorities')) parsed.priorities = parsePriorities(o.priorities, at('priorities'));
   if (given('fairness')) parsed.fairness = parseFairness(o.fairness, at('fairness'));
+  if (given('rateLimit')) parsed.rateLimit = parseRateLimit(o.rateLimit, at('rateLimit'));
+  if (given('deadLetterCancelled'))
+    parsed.deadLetterCancelled = booleanOption(o.deadLetterCancelled, at('deadLetterCancelled'));
   return parsed;
 }
 
@@ -140,6 +147,7 @@ const BUILT_IN = parseJobHandlerOptions(JOB_HANDLER_DEFAULTS, 'JOB_HANDLER_DEFAU
   | 'backoff'
   | 'validate'
   | 'confirmAck'
+  | 'deadLetterCancelled'
 >;
 
 /**
@@ -205,6 +213,8 @@ export function resolveJobHandlerOptions(
     deadLetter: o.deadLetter,
     idempotency: o.idempotency,
     lanes: resolveLanes(subject, o.priorities, o.fairness, at),
+    rateLimit: o.rateLimit,
+    deadLetterCancelled: o.deadLetterCancelled ?? BUILT_IN.deadLetterCancelled,
   };
 }
 

@@ -24,10 +24,14 @@ export interface HandlerMetrics {
   deadLettered: OutcomeCounter;
   /** Acked without running: `idempotency` found the job already completed. */
   skipped: OutcomeCounter;
+  /** Term'ed because it was cancelled (`cancel(jobId)`), before or while it ran. */
+  cancelled: OutcomeCounter;
   inFlight: InFlightGauge;
   duration: Histogram.Internal<'handler'>;
   /** With `priorities` or `fairness`: one job pulled from a lane (`high`, `normal`, `low`, `ungrouped`, `group`). */
   lanePulled?: (lane: string) => void;
+  /** `rateLimit`: a job waited for its slot (held in process, or nak'ed until it) this long. */
+  rateLimited: { waited(seconds: number): void };
 }
 
 function outcomeCounter(child: Counter.Internal): OutcomeCounter {
@@ -68,6 +72,15 @@ export interface SchedulingMetrics {
   cancelled(subject: string): void;
 }
 
+/** What an instance did with a tick of a periodic schedule (`jetbus_periodic_ticks_total`). */
+export type PeriodicTickOutcome =
+  'published' | 'deduplicated' | 'skipped_paused' | 'skipped_overlap' | 'skipped_missed';
+
+/** Periodic jobs: each instance counts what it did with each tick, by schedule. */
+export interface PeriodicMetrics {
+  ticks(schedule: string, outcome: PeriodicTickOutcome, count: number): void;
+}
+
 export type ConsumerStatsSource = () => Promise<
   { stream: string; consumer: string; pending: number; ackPending: number }[]
 >;
@@ -83,15 +96,19 @@ export class JetbusMetrics {
   private readonly duration: Histogram<'handler'>;
   private readonly published: Counter<'outcome'>;
   private readonly lanes: Counter<'handler' | 'lane'>;
+  private readonly rateLimitedWaits: Counter<'handler'>;
+  private readonly rateLimitedWait: Histogram<'handler'>;
   private readonly minimal: Counter<'stream'>;
   private readonly sources: ConsumerStatsSource[] = [];
   /** Delayed jobs' counters and lateness, by subject. */
   readonly scheduling: SchedulingMetrics;
+  /** Periodic jobs' ticks, by schedule and outcome. */
+  readonly periodic: PeriodicMetrics;
 
   constructor(readonly registry: Registry = new Registry()) {
     this.jobs = new Counter({
       name: 'jetbus_jobs_total',
-      help: 'Jobs settled, by handler, subject and outcome (acked, retried, dead_lettered, skipped_completed)',
+      help: 'Jobs settled, by handler, subject and outcome (acked, retried, dead_lettered, skipped_completed, cancelled)',
       labelNames: ['handler', 'subject', 'outcome'],
       registers: [registry],
     });
@@ -114,9 +131,22 @@ export class JetbusMetrics {
       labelNames: ['handler', 'lane'],
       registers: [registry],
     });
+    this.rateLimitedWaits = new Counter({
+      name: 'jetbus_rate_limited_waits_total',
+      help: 'Jobs that waited for a rateLimit slot (held in process or nak-ed until it), by handler',
+      labelNames: ['handler'],
+      registers: [registry],
+    });
+    this.rateLimitedWait = new Histogram({
+      name: 'jetbus_rate_limited_wait_seconds',
+      help: 'How long a rate-limited job waited for its slot (one wait per hold or nak), by handler',
+      labelNames: ['handler'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+      registers: [registry],
+    });
     this.published = new Counter({
       name: 'jetbus_published_total',
-      help: 'Messages published through JetbusClient, by outcome (stored, duplicate, failed)',
+      help: 'Messages published through JetbusClient, by outcome (stored, duplicate, failed, unique_refused)',
       labelNames: ['outcome'],
       registers: [registry],
     });
@@ -146,6 +176,17 @@ export class JetbusMetrics {
         lateness.observe({ subject }, latenessSeconds);
       },
       cancelled: (subject) => scheduledJobs.inc({ subject, outcome: 'cancelled' }),
+    };
+    const periodicTicks = new Counter({
+      name: 'jetbus_periodic_ticks_total',
+      help: 'Ticks of periodic schedules this process fired, by schedule and outcome (published, deduplicated: another instance published it, skipped_paused, skipped_overlap, skipped_missed)',
+      labelNames: ['schedule', 'outcome'],
+      registers: [registry],
+    });
+    this.periodic = {
+      ticks: (schedule, outcome, count) => {
+        if (count > 0) periodicTicks.inc({ schedule, outcome }, count);
+      },
     };
     const sources = this.sources;
     const stats = async () => (await Promise.all(sources.map((s) => s().catch(() => [])))).flat();
@@ -186,13 +227,20 @@ export class JetbusMetrics {
       retried: outcomeCounter(this.jobs.labels(handler, subject, 'retried')),
       deadLettered: outcomeCounter(this.jobs.labels(handler, subject, 'dead_lettered')),
       skipped: outcomeCounter(this.jobs.labels(handler, subject, 'skipped_completed')),
+      cancelled: outcomeCounter(this.jobs.labels(handler, subject, 'cancelled')),
       inFlight: inFlightGauge(this.inFlight.labels(handler)),
       duration: this.duration.labels(handler),
       lanePulled: (lane) => this.lanes.inc({ handler, lane: lane.startsWith('group:') ? 'group' : lane }),
+      rateLimited: {
+        waited: (seconds) => {
+          this.rateLimitedWaits.inc({ handler });
+          this.rateLimitedWait.observe({ handler }, seconds);
+        },
+      },
     };
   }
 
-  publishOutcome(outcome: 'stored' | 'duplicate' | 'failed'): void {
+  publishOutcome(outcome: 'stored' | 'duplicate' | 'failed' | 'unique_refused'): void {
     this.published.inc({ outcome });
   }
 

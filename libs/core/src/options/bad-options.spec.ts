@@ -114,6 +114,8 @@ const rows: [string, () => unknown, string, string?][] = [
     'did you mean "stream"?',
   ],
   ['scheduling stream with dot', forRoot({ scheduling: { stream: 'JETBUS.S' } }), 'scheduling.stream'],
+  ['cancellation string', forRoot({ cancellation: 'yes' }), 'cancellation'],
+  ['cancellation ttl too short', forRoot({ cancellation: { ttl: '10ms' } }), 'cancellation.ttl'],
   ['scheduling replicas 9', forRoot({ scheduling: { replicas: 9 } }), 'scheduling.replicas', 'from 1 to 5'],
   [
     'scheduling release string',
@@ -260,6 +262,11 @@ const rows: [string, () => unknown, string, string?][] = [
   ['handler dto arrow function', handler({ dto: () => ({}) }), `${WHERE}.dto`, 'must be a class'],
   ['handler validate string', handler({ validate: 'yes' }), `${WHERE}.validate`],
   ['handler confirmAck number', handler({ confirmAck: 1 }), `${WHERE}.confirmAck`],
+  [
+    'handler deadLetterCancelled string',
+    handler({ deadLetterCancelled: 'yes' }),
+    `${WHERE}.deadLetterCancelled`,
+  ],
   ['handler durable number', handler({ durable: 42 }), `${WHERE}.durable`],
   ['handler stream with dot', handler({ stream: 'ORDERS.V2' }), `${WHERE}.stream`],
   ['handler deadLetter true', handler({ deadLetter: true }), `${WHERE}.deadLetter`, 'or false'],

@@ -2,12 +2,15 @@ import { type ModuleMetadata, type InjectionToken, type OptionalFactoryDependenc
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Registry } from 'prom-client';
+import { type CancellationOptions } from '../cancellation/cancellation-options';
 import { type Codec } from '../codec';
 import { type DeadLetterOptions } from '../dead-letter/dead-letter.options';
+import { type EncryptionOptions } from '../encryption/encryption.options';
 import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { type Duration } from '../retry';
 import { type TlsSettings } from '../connection/connection-settings';
 import { type JetbusStreamOptions } from './jetbus-stream.options';
+import { type PeriodicDefinition } from '../scheduling/periodic/periodic.options';
 
 /** TLS for the client connection. Files are read by nats.js; PEM strings may be given instead. All strings. */
 export type JetbusTlsOptions = TlsSettings;
@@ -79,10 +82,27 @@ export interface JetbusModuleOptions {
    * schedule: only the stream must exist. @default false
    */
   scheduling?: SchedulingOptions | false;
+  /**
+   * Periodic (cron) schedules whose ticks are published to a subject a `@JobHandler` handles; see
+   * `@Periodic` for schedules on a method. Every instance of the module fires them, each tick is
+   * published once. @default []
+   */
+  periodic?: PeriodicDefinition[];
+  /**
+   * Cancel queued and running jobs by id (`JetbusClient.cancel(jobId)`): its `JetbusServer` watches
+   * the `JETBUS_CANCELLED` bucket, terms cancelled jobs when delivered and aborts running ones
+   * (`ctx.signal`). Without it `cancel` covers scheduled jobs only. @default false
+   */
+  cancellation?: CancellationOptions | boolean;
   /** Registry for jetbus's Prometheus metrics. @default a registry of its own (`JetbusMetrics.registry`) */
   metricsRegistry?: Registry;
   /** Payload codec: an object with a `contentType` string and `encode`/`decode` functions. @default JSON */
   codec?: Codec;
+  /**
+   * AES-256-GCM payload encryption of the jobs on `subjects` (and of publishes with `encrypt: true`),
+   * applied after the codec; handlers on those subjects decrypt and refuse cleartext. @default off
+   */
+  encryption?: EncryptionOptions;
   /**
    * A pino logger, or `false` for silence. Not a level: the default logger's level comes from the
    * `JETBUS_LOG_LEVEL` environment variable. @default a pino logger at level `info`, secrets redacted

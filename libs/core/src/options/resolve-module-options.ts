@@ -1,7 +1,9 @@
 import { type Authenticator } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Registry } from 'prom-client';
+import { type ResolvedCancellationOptions, resolveCancellation } from '../cancellation/cancellation-options';
 import { type Codec, JsonCodec } from '../codec';
+import { type PayloadEncryption, resolveEncryptionOptions } from '../encryption';
 import {
   booleanOption,
   checkOptions,
@@ -31,6 +33,8 @@ import {
 } from './jetbus-module.options';
 import { SCHEDULED_STREAM, SCHEDULED_SUBJECT_PREFIX } from '../scheduling/scheduling-names';
 import { type JetbusStreamOptions } from './jetbus-stream.options';
+import { type ResolvedPeriodic } from '../scheduling/periodic/periodic.options';
+import { checkUniqueNames, resolvePeriodicDefinitions } from '../scheduling/periodic/resolve-periodic';
 
 export interface ResolvedStreamOptions {
   name: string;
@@ -72,6 +76,8 @@ export interface ResolvedModuleOptions {
   handlerDefaults: JobHandlerOptions;
   shutdownGracePeriodMs: number;
   codec: Codec;
+  /** `encryption`, resolved; `undefined` when off. */
+  encryption: PayloadEncryption | undefined;
   logger: Logger | false | undefined;
   deadLetter: ResolvedDeadLetterOptions | false;
   repairStranded: boolean;
@@ -79,6 +85,10 @@ export interface ResolvedModuleOptions {
   heartbeat: { intervalMs: number } | false;
   /** Delayed jobs: the scheduling stream this module declares, and whether its server releases. */
   scheduling: ResolvedSchedulingOptions | false;
+  /** Module-declared periodic schedules (`@Periodic` ones are found when the server starts). */
+  periodic: ResolvedPeriodic[];
+  /** Cancellation of queued and running jobs, or false (scheduled jobs only). */
+  cancellation: ResolvedCancellationOptions | false;
   metricsRegistry: Registry | undefined;
 }
 
@@ -106,8 +116,11 @@ const MODULE_OPTIONS = optionNames<JetbusModuleOptions>({
   repairStranded: true,
   heartbeat: true,
   scheduling: true,
+  periodic: true,
+  cancellation: true,
   metricsRegistry: true,
   codec: true,
+  encryption: true,
   logger: true,
 });
 const TLS_OPTIONS = optionNames<JetbusTlsOptions>({
@@ -473,6 +486,8 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
       throw new JetbusConfigError(`streams[${i}].name`, `stream "${s.name}" is declared twice`);
     seen.add(s.name);
   });
+  const periodic = resolvePeriodicDefinitions(o.periodic);
+  checkUniqueNames(periodic);
   const handlerDefaults = (o.handlerDefaults ?? {}) as JobHandlerOptions;
   parseJobHandlerOptions(handlerDefaults, 'handlerDefaults');
   return {
@@ -517,11 +532,14 @@ export function resolveModuleOptions(options: JetbusModuleOptions): ResolvedModu
       MODULE_DEFAULTS.shutdownGracePeriod,
     ),
     codec: resolveCodec(o.codec),
+    encryption: resolveEncryptionOptions(o.encryption),
     logger: resolveLogger(o.logger),
     deadLetter,
     repairStranded: booleanOption(o.repairStranded, 'repairStranded') ?? MODULE_DEFAULTS.repairStranded,
     heartbeat: resolveHeartbeat(o.heartbeat),
     scheduling: resolveScheduling(o.scheduling),
+    periodic,
+    cancellation: resolveCancellation(o.cancellation),
     metricsRegistry: resolveMetricsRegistry(o.metricsRegistry),
   };
 }

@@ -2,6 +2,7 @@ import { AckPolicy, type ConsumerConfig, DeliverPolicy, type JetStreamManager } 
 import { nanos } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { isConsumerNotFound, isStreamNotFound } from '../connection/jetstream-api-errors';
+import { whileElecting } from '../connection/while-electing';
 import { ConsumerDriftError, JetbusConfigError, NoStreamForSubjectError } from '../errors';
 import { type ResolvedJobHandlerOptions } from '../handlers/job-handler.options';
 
@@ -14,7 +15,8 @@ export interface ConsumerTarget {
 /**
  * The durable pull consumer a handler gets. No server-side `backoff`: see retry/settlement. With
  * poison isolation jetbus counts attempts itself (a bystander of a crash is redelivered without
- * having failed), so the server must not give up after `maxAttempts` deliveries.
+ * having failed), and so it does with `rateLimit` (a wait is a nak-ed delivery, not an attempt):
+ * the server must then not give up after `maxAttempts` deliveries.
  */
 export function toConsumerConfig(subject: string, o: ResolvedJobHandlerOptions): Partial<ConsumerConfig> {
   return {
@@ -23,7 +25,7 @@ export function toConsumerConfig(subject: string, o: ResolvedJobHandlerOptions):
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(o.ackWaitMs),
-    max_deliver: o.maxAttempts === Infinity || o.crashLimit > 0 ? -1 : o.maxAttempts,
+    max_deliver: o.maxAttempts === Infinity || o.crashLimit > 0 || o.rateLimit ? -1 : o.maxAttempts,
     max_ack_pending: o.maxInFlight,
   };
 }
@@ -56,7 +58,13 @@ export async function ensureConsumer(
   logger: Logger,
 ): Promise<void> {
   const { stream, durable, config } = target;
-  const live = await jsm.consumers.info(stream, durable).then(
+  // Instances starting together in a cluster, or during a leader election, may see a request go
+  // unanswered: info and an identical create are idempotent, so they are retried until answered.
+  const live = await whileElecting(
+    `consumer info ${stream}/${durable}`,
+    () => jsm.consumers.info(stream, durable),
+    logger,
+  ).then(
     (i) => i.config,
     (e: Error) => {
       if (isConsumerNotFound(e)) return undefined;
@@ -67,7 +75,11 @@ export async function ensureConsumer(
     },
   );
   if (!live) {
-    await jsm.consumers.add(stream, config).catch((e: Error) => {
+    await whileElecting(
+      `create consumer ${stream}/${durable}`,
+      () => jsm.consumers.add(stream, config),
+      logger,
+    ).catch((e: Error) => {
       throw new JetbusConfigError(where, `cannot create consumer ${stream}/${durable}: ${e.message}`);
     });
     logger.info({ stream, durable, filter: config.filter_subject }, 'consumer created');

@@ -8,6 +8,7 @@ import {
 import { nanos } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { isStreamNotFound } from '../connection/jetstream-api-errors';
+import { whileElecting } from '../connection/while-electing';
 import { JetbusConfigError } from '../errors';
 import { type ResolvedStreamOptions } from '../options/resolve-module-options';
 
@@ -68,7 +69,7 @@ export async function ensureStreams(
   for (const [i, s] of streams.entries()) {
     const where = optionPath === 'streams' ? `streams[${i}]` : optionPath;
     const desired = toStreamConfig(s);
-    const live = await jsm.streams.info(s.name).then(
+    const live = await whileElecting(`stream info ${s.name}`, () => jsm.streams.info(s.name), logger).then(
       (info) => info.config,
       (e: Error) => {
         if (isStreamNotFound(e)) return undefined;
@@ -76,9 +77,11 @@ export async function ensureStreams(
       },
     );
     if (!live) {
-      await jsm.streams.add(desired).catch((e: Error) => {
-        throw new JetbusConfigError(where, `cannot create stream ${s.name}: ${e.message}`);
-      });
+      await whileElecting(`create stream ${s.name}`, () => jsm.streams.add(desired), logger).catch(
+        (e: Error) => {
+          throw new JetbusConfigError(where, `cannot create stream ${s.name}: ${e.message}`);
+        },
+      );
       logger.info({ stream: s.name, subjects: s.subjects, retention: s.retention }, 'stream created');
       continue;
     }

@@ -23,6 +23,8 @@ export interface AttemptRecord {
   isolatedCrashes: number;
   /** The delivery last run in isolation, 0 when none. */
   isolatedAt: number;
+  /** Deliveries nak-ed by `rateLimit` to wait for a slot: not attempts. */
+  deferrals: number;
 }
 
 /** The record of a job nothing was recorded for yet. */
@@ -31,6 +33,7 @@ export const NO_ATTEMPTS: AttemptRecord = Object.freeze({
   failures: 0,
   isolatedCrashes: 0,
   isolatedAt: 0,
+  deferrals: 0,
 });
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

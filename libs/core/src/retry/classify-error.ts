@@ -1,4 +1,10 @@
-import { DecodeError, InvalidPayloadError, NonRetryableError } from '../errors';
+import {
+  CleartextRefusedError,
+  DecodeError,
+  DecryptError,
+  InvalidPayloadError,
+  NonRetryableError,
+} from '../errors';
 import { type DeadLetterReason } from './dead-letter-reason';
 
 function hasName(error: unknown, name: string): boolean {
@@ -13,6 +19,9 @@ function hasName(error: unknown, name: string): boolean {
 export function nonRetryableReason(error: unknown): DeadLetterReason | undefined {
   if (error instanceof InvalidPayloadError || hasName(error, 'InvalidPayloadError')) return 'validation';
   if (error instanceof DecodeError || hasName(error, 'DecodeError')) return 'decode';
+  // A missing key or a tampered payload stays so until an operator acts: dead-letter, keep the ciphertext.
+  if (error instanceof DecryptError || hasName(error, 'DecryptError')) return 'decrypt';
+  if (error instanceof CleartextRefusedError || hasName(error, 'CleartextRefusedError')) return 'decrypt';
   if (error instanceof NonRetryableError || hasName(error, 'NonRetryableError')) return 'error';
   return undefined;
 }

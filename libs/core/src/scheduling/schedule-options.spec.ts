@@ -70,8 +70,11 @@ describe('resolveSchedule', () => {
     ['jobId empty', { delay: 1, jobId: '' }, 'jobId'],
     ['jobId too long', { delay: 1, jobId: 'x'.repeat(129) }, 'jobId'],
     ['jobId number', { delay: 1, jobId: 7 }, 'jobId'],
-    ['jobId without a schedule', { jobId: 'j' }, 'jobId'],
+    ['jobId with a dot, not scheduled', { jobId: 'a.b' }, 'jobId'],
   ];
+  it('takes a jobId without a schedule (an ordinary job, cancellable by id)', () => {
+    expect(resolveSchedule({ jobId: 'j' }, NOW)).toBeUndefined();
+  });
   it.each(bad)('%s fails naming the option', (_what, options, path) => {
     expect(optionOf(() => resolveSchedule(options as never, NOW))).toBe(path);
   });

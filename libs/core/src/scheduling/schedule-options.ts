@@ -25,21 +25,15 @@ export interface ScheduleFields {
 export function resolveSchedule(options: ScheduleFields, now: number): Schedule | undefined {
   const { delay, deliverAt, jobId } = options;
   if (delay === undefined && deliverAt === undefined) {
-    if (jobId !== undefined) {
-      throw new JetbusConfigError('jobId', 'applies to scheduled jobs only: set `delay` or `deliverAt` too');
-    }
+    // Not scheduled: the job id (if any) travels as `Jetbus-Job-Id`, for `cancel(jobId)`.
+    if (jobId !== undefined) checkJobId(jobId);
     return undefined;
   }
   if (delay !== undefined && deliverAt !== undefined) {
     throw new JetbusConfigError('deliverAt', 'set either `delay` or `deliverAt`, not both');
   }
   const dueAt = delay !== undefined ? now + parseDuration(delay, 'delay') : parseDeliverAt(deliverAt);
-  if (jobId !== undefined && (typeof jobId !== 'string' || !JOB_ID_PATTERN.test(jobId))) {
-    throw new JetbusConfigError(
-      'jobId',
-      `must be 1 to 128 letters, digits, "-" or "_" (it is a subject token), got ${shown(jobId)}`,
-    );
-  }
+  if (jobId !== undefined) checkJobId(jobId);
   return { jobId: jobId ?? jobIdFor(options.msgId), dueAt };
 }
 
@@ -65,4 +59,14 @@ function jobIdFor(msgId: string | undefined): string {
   if (msgId === undefined) return randomUUID();
   if (JOB_ID_PATTERN.test(msgId)) return msgId;
   return createHash('sha256').update(msgId).digest('base64url').slice(0, 32);
+}
+
+/** A job id is a subject token and a KV key: 1 to 128 letters, digits, `-`, `_`. */
+export function checkJobId(jobId: unknown, option = 'jobId'): asserts jobId is string {
+  if (typeof jobId !== 'string' || !JOB_ID_PATTERN.test(jobId)) {
+    throw new JetbusConfigError(
+      option,
+      `must be 1 to 128 letters, digits, "-" or "_" (it is a subject token), got ${shown(jobId)}`,
+    );
+  }
 }

@@ -4,7 +4,10 @@ import { type Codec } from '../codec';
 import { jobHeaders } from '../codec/message-headers';
 import { type DeadLetterSink } from '../dead-letter';
 import { DecodeError, JobTimeoutError } from '../errors';
+import { type PayloadEncryption, openForHandler } from '../encryption';
 import { type AttemptLedger } from '../retry/attempt-ledger';
+import { type CancelGuard, type RunnerCancellation } from '../cancellation/runner-cancellation';
+import { type UniqueKeys, releaseUniqueKey } from '../unique';
 import { defaultJobId } from '../codec/job-id';
 import { jobIdFromHeaders } from './completed-jobs';
 import { DeliveryTriage, type Lane } from './delivery-triage';
@@ -13,6 +16,7 @@ import { JetbusContext } from '../context/jetbus.context';
 import { JobSettler } from './job-settler';
 import { type PreparedHandler } from './prepared-handler';
 import { MessageWindow } from './message-window';
+import { RateLimiter } from '../rate-limit';
 import { Semaphore } from './semaphore';
 import { type LanePullerHooks } from '../lanes';
 import { startLanePulling } from './lane-pulling';
@@ -40,10 +44,12 @@ interface InFlight {
   lane?: Lane;
   /** With `idempotency`: the job's key, recorded as completed before the ack. */
   jobId?: string;
+  /** `rateLimit` decided the job waits for its slot: nak-ed with this delay, not an attempt. */
+  deferMs?: number;
 }
 
 /** What `run` did: ran the handler, or found the job already completed (`idempotency`). */
-type RunOutcome = 'ran' | 'completed-before';
+type RunOutcome = 'ran' | 'completed-before' | 'deferred';
 
 class ShutdownAbort extends Error {
   override name = 'ShutdownAbort';
@@ -60,6 +66,12 @@ export interface ConsumerRunnerDeps {
    */
   gate?: IsolationGate;
   ledger?: AttemptLedger;
+  /** The module's `encryption`: decrypts before the codec, refuses cleartext on encrypted subjects. */
+  encryption?: PayloadEncryption;
+  /** With the module's `cancellation`: cancelled jobs are term'ed, running ones aborted. */
+  cancellation?: RunnerCancellation;
+  /** Frees the key of a job published with `unique: { until: 'completed' }` at its final outcome. */
+  uniqueKeys?: UniqueKeys;
 }
 
 /**
@@ -83,6 +95,7 @@ export class ConsumerRunner {
   private readonly settler: JobSettler;
   /** Ledger writes for naks sent at shutdown, awaited before the connection may close. */
   private readonly releases = new Set<Promise<void>>();
+  private readonly limiter?: RateLimiter;
 
   constructor(
     private readonly handler: PreparedHandler,
@@ -95,8 +108,17 @@ export class ConsumerRunner {
       deps.gate ? deps.ledger : undefined,
       handler.options.crashLimit,
       handler.options.maxAttempts,
+      handler.options.rateLimit !== undefined,
     );
-    this.settler = new JobSettler(handler, this.triage, deps.deadLetters, this.log);
+    this.limiter = RateLimiter.create(handler.options, handler.stream, deps.js, handler.metrics, this.log);
+    const { uniqueKeys } = deps;
+    this.settler = new JobSettler(
+      handler,
+      this.triage,
+      deps.deadLetters,
+      this.log,
+      uniqueKeys && ((msg) => void releaseUniqueKey(uniqueKeys, jobHeaders(msg).headers, this.log)),
+    );
   }
 
   /** Resolves once the consumer is bound; pulling runs in the background. */
@@ -233,31 +255,44 @@ export class ConsumerRunner {
     let failed = false;
     let error: unknown;
     let outcome: RunOutcome = 'ran';
+    const cancel = this.deps.cancellation?.arm(msg, entry.controller);
     try {
-      outcome = await this.run(entry, lane.attempt);
+      if (!cancel?.cancelled) outcome = await this.run(entry, lane.attempt, lane, cancel);
     } catch (e) {
       failed = true;
       error = e;
+    } finally {
+      cancel?.dispose();
     }
-    this.handler.metrics.duration.observe((performance.now() - started) / 1000);
+    if (outcome !== 'deferred') this.handler.metrics.duration.observe((performance.now() - started) / 1000);
     if (entry.settled) return;
     entry.settled = true;
-    if (outcome === 'completed-before') this.settler.alreadyCompleted(msg, lane, entry.jobId!);
+    if (cancel?.cancelled) await this.settler.cancelled(msg, lane, cancel);
+    else if (outcome === 'deferred') await this.settler.defer(msg, lane, entry.deferMs!);
+    else if (outcome === 'completed-before') this.settler.alreadyCompleted(msg, lane, entry.jobId!);
     else if (failed) await this.settler.failed(msg, lane, error);
     else await this.settler.succeeded(msg, lane, entry.jobId);
   }
 
-  private async run(entry: InFlight, attempt: number): Promise<RunOutcome> {
+  private async run(
+    entry: InFlight,
+    attempt: number,
+    lane?: Lane,
+    cancel?: CancelGuard,
+  ): Promise<RunOutcome> {
     const { msg, controller } = entry;
     const { codec } = this.deps;
     // A header block nats.js cannot decode (a raw HPUB with `Bad Key: v`) is the producer's fault,
     // like a body that is not JSON: dead-letter it at once, the block kept escaped.
-    const { undecodable } = jobHeaders(msg);
+    const { undecodable, headers } = jobHeaders(msg);
     if (undecodable)
       throw new DecodeError(msg.subject, `undecodable header block: ${undecodable.slice(0, 200)}`);
+    // Decrypts an encrypted job (or refuses cleartext on an encrypted subject); no await when clear.
+    const opened = openForHandler(this.deps.encryption, msg.subject, headers, msg.data);
+    const data = opened instanceof Promise ? await opened : opened;
     let payload: unknown;
     try {
-      payload = codec.decode(msg.data);
+      payload = codec.decode(data);
     } catch (e) {
       throw new DecodeError(msg.subject, (e as Error).message, { cause: e });
     }
@@ -267,10 +302,22 @@ export class ConsumerRunner {
       entry.jobId = this.jobId(msg, payload);
       if (await completed.has(entry.jobId)) return 'completed-before';
     }
+    // Last step before the handler: an admission is a start time, which must be kept.
+    const admitted =
+      this.limiter && (await this.limiter.admit(msg, payload, lane?.kind !== 'exclusive', controller.signal));
+    if (admitted && !admitted.start) {
+      entry.deferMs = admitted.deferMs;
+      return 'deferred';
+    }
     const ctx = new JetbusContext(msg, controller, attempt || undefined);
+    // A cancel settles the job at once, as a timeout does, whatever the handler does with its signal.
+    const invoke = () =>
+      cancel
+        ? Promise.race([this.handler.invoke(payload, ctx), cancel.aborted])
+        : this.handler.invoke(payload, ctx);
     const timeoutMs = this.handler.options.timeoutMs;
     if (timeoutMs === undefined) {
-      await this.handler.invoke(payload, ctx);
+      await invoke();
       return 'ran';
     }
     let timer: NodeJS.Timeout | undefined;
@@ -282,7 +329,7 @@ export class ConsumerRunner {
       }, timeoutMs);
     });
     try {
-      await Promise.race([this.handler.invoke(payload, ctx), timedOut]);
+      await Promise.race([invoke(), timedOut]);
     } finally {
       clearTimeout(timer);
     }

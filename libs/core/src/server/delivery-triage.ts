@@ -14,7 +14,7 @@ import { type AttemptLedger, type AttemptRecord, NO_ATTEMPTS, attemptKey } from 
 export type Lane =
   | { kind: 'shared'; attempt: number; key?: string; record?: AttemptRecord }
   | { kind: 'exclusive'; attempt: number; key: string; record: AttemptRecord }
-  | { kind: 'culprit'; key: string; crashes: number };
+  | { kind: 'culprit'; key: string; crashes: number; why?: string };
 
 /** Without a reachable ledger, a job still stops after this many deliveries beyond its budget. */
 const LEDGERLESS_EXTRA_DELIVERIES = 50;
@@ -30,14 +30,25 @@ export class DeliveryTriage {
     /** Isolated crashes that make a job the culprit; 0 turns isolation off. */
     private readonly crashLimit: number,
     private readonly maxAttempts: number,
+    /** `rateLimit`: deliveries nak-ed to wait for a slot are recorded and never counted as attempts. */
+    private readonly defers = false,
   ) {}
 
   get isolating(): boolean {
     return this.ledger !== undefined && this.crashLimit > 0;
   }
 
+  /** Isolation, or a rate limit without it: attempts are counted from the ledger, not `max_deliver`. */
+  private get counting(): boolean {
+    return this.isolating || (this.defers && this.ledger !== undefined);
+  }
+
   lane(msg: JsMsg): Lane | Promise<Lane> {
-    if (!this.isolating) return { kind: 'shared', attempt: 0 };
+    if (!this.isolating) {
+      if (!this.counting) return { kind: 'shared', attempt: 0 };
+      const delivery = msg.info.deliveryCount;
+      return delivery === 1 ? { kind: 'shared', attempt: 1 } : this.redeliveredDeferring(msg, delivery);
+    }
     const delivery = msg.info.deliveryCount;
     if (delivery === 1) return { kind: 'shared', attempt: 1 };
     return this.redelivered(msg, delivery);
@@ -52,6 +63,28 @@ export class DeliveryTriage {
     if (crashes >= this.crashLimit) return { kind: 'culprit', key, crashes };
     if (!record && delivery > this.budget()) return { kind: 'culprit', key, crashes };
     return { kind: 'exclusive', attempt: (record?.failures ?? 0) + 1, key, record: record ?? NO_ATTEMPTS };
+  }
+
+  /**
+   * Without isolation every delivery is an attempt except rate-limit deferrals. The consumer has no
+   * `max_deliver` then (deferrals would exhaust it), so a job delivered past `maxAttempts` without
+   * settling (its workers died) is dead-lettered here, as the server would have.
+   */
+  private async redeliveredDeferring(msg: JsMsg, delivery: number): Promise<Lane> {
+    const key = keyOf(msg);
+    const record = await this.ledger!.get(key);
+    const attempt = delivery - (record?.deferrals ?? 0);
+    if (attempt > this.maxAttempts) {
+      return {
+        kind: 'culprit',
+        key,
+        crashes: attempt - 1,
+        why:
+          `the job was delivered ${attempt - 1} times (maxAttempts ${this.maxAttempts}, rate-limit ` +
+          `waits not counted) and its worker never settled it; ${delivery} deliveries`,
+      };
+    }
+    return { kind: 'shared', attempt, key, record: record ?? NO_ATTEMPTS };
   }
 
   private budget(): number {
@@ -103,9 +136,31 @@ export class DeliveryTriage {
     await this.ledger!.put(key, { ...prior, settledAt: delivery, isolatedCrashes: Math.max(0, crashes) });
   }
 
+  /**
+   * Before a `rateLimit` nak: this delivery was settled and is not an attempt (failures unchanged;
+   * an isolated run's crash count undone). Resolves false when the ledger could not record it: the
+   * redelivery then counts it as a delivery (a suspect with isolation, an attempt without).
+   */
+  async recordDeferral(msg: JsMsg, lane: Lane): Promise<boolean> {
+    if (!this.ledger || lane.kind === 'culprit') return false;
+    const delivery = msg.info.deliveryCount;
+    const key = lane.key ?? keyOf(msg);
+    let prior = lane.record;
+    if (!prior && delivery > 1) prior = await this.ledger.get(key);
+    prior ??= NO_ATTEMPTS;
+    lane.key = key;
+    const crashes = lane.kind === 'exclusive' ? prior.isolatedCrashes - 1 : prior.isolatedCrashes;
+    return this.ledger.put(key, {
+      ...prior,
+      settledAt: delivery,
+      deferrals: prior.deferrals + 1,
+      isolatedCrashes: Math.max(0, crashes),
+    });
+  }
+
   /** The job is gone (acked, terminated): its record is no longer needed. */
   forget(lane: Lane): void {
-    if (this.isolating && lane.key) void this.ledger!.delete(lane.key);
+    if (this.counting && lane.key) void this.ledger!.delete(lane.key);
   }
 }
 

@@ -14,6 +14,9 @@ import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { repairWorkQueues } from '../repair';
 import { AttemptLedger } from '../retry/attempt-ledger';
 import { ReleaseRunner, ScheduleOutcomes } from '../scheduling';
+import { PeriodicScheduler } from './periodic-scheduler';
+import { CancelWatch, CancellationStore, RunnerCancellation } from '../cancellation';
+import { UniqueKeys } from '../unique';
 import { JETBUS_CORE_VERSION } from '../version';
 import { HeartbeatWriter, workerKey } from '../workers';
 import { ConsumerRunner } from './consumer-runner';
@@ -32,7 +35,9 @@ import { reaperSpecs } from './reaper-specs';
 export class JetbusServer extends Server implements CustomTransportStrategy, BeforeApplicationShutdown {
   private runners: ConsumerRunner[] = [];
   private releasers: ReleaseRunner[] = [];
+  private periodic?: PeriodicScheduler;
   private heartbeat?: HeartbeatWriter;
+  private cancelWatch?: CancelWatch;
   private starting?: Promise<void>;
   private closing?: Promise<void>;
 
@@ -64,6 +69,15 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
   private async startRunners(): Promise<void> {
     const startedAt = new Date().toISOString();
     const registrar = new HandlerRegistrar(this.connection, this.metrics, this.log, this.options.name);
+    // Before the handlers: a @Periodic method's consumer needs the tick stream.
+    const periodic = await PeriodicScheduler.prepare(this.explorer.explore(), this.options.periodic, {
+      connection: this.connection,
+      codec: this.options.codec,
+      metrics: this.metrics.periodic,
+      publishTimeoutMs: this.options.publishTimeoutMs,
+      logger: this.log,
+      service: this.options.name,
+    });
     const prepared = await this.prepareHandlers(registrar);
     if (this.options.repairStranded) {
       const dl = this.options.deadLetter;
@@ -77,11 +91,17 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     const base = {
       js: this.connection.js,
       codec: this.options.codec,
+      encryption: this.options.encryption,
       deadLetters: this.deadLetters,
       logger: this.log,
     };
     // One gate for every handler of the process: a crash takes all of their jobs down at once.
-    const isolation = { gate: new IsolationGate(), ledger: new AttemptLedger(this.connection.js, this.log) };
+    const isolation = {
+      gate: new IsolationGate(),
+      ledger: new AttemptLedger(this.connection.js, this.log),
+      uniqueKeys: new UniqueKeys(this.connection.js),
+      cancellation: await this.startCancelWatch(),
+    };
     const logOnly = { ...base, deadLetters: new LogDeadLetterSink(this.log) };
     this.runners = prepared.map(
       (h) => new ConsumerRunner(h, { ...(h.options.deadLetter === false ? logOnly : base), ...isolation }),
@@ -90,6 +110,8 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     this.runners.push(...reapers.map((r) => new ConsumerRunner(r, logOnly)));
     await Promise.all(this.runners.map((r) => r.start()));
     await this.startReleasers(prepared);
+    this.periodic = periodic;
+    await periodic?.start(prepared);
     const consumers = [...prepared, ...reapers].map((h) => ({
       stream: h.stream,
       durable: h.options.durable,
@@ -109,6 +131,16 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       prepared.length ? 'jetbus workers started' : 'jetbus found no @JobHandler methods',
     );
     this.startHeartbeat(prepared, startedAt);
+  }
+
+  /** With `cancellation`: the watch of `JETBUS_CANCELLED`, read before any job runs. */
+  private async startCancelWatch(): Promise<RunnerCancellation | undefined> {
+    const settings = this.options.cancellation;
+    if (!settings) return undefined;
+    const store = new CancellationStore(this.connection.js, settings.ttlMs);
+    this.cancelWatch = new CancelWatch(store, settings.ttlMs, this.log);
+    await this.cancelWatch.start();
+    return new RunnerCancellation(this.cancelWatch, store, this.log);
   }
 
   /** Reports this process in `JETBUS_WORKERS`: its `@JobHandler`s only, not jetbus's own reapers. */
@@ -196,7 +228,9 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     this.closing ??= (async () => {
       await this.starting?.catch(() => undefined);
       const grace = this.options.shutdownGracePeriodMs;
+      await this.periodic?.stop();
       await Promise.allSettled([...this.runners, ...this.releasers].map((r) => r.stop(grace)));
+      await this.cancelWatch?.stop().catch(() => undefined);
       await this.heartbeat?.stop().catch(() => undefined);
       this.log.info('jetbus workers stopped');
     })();

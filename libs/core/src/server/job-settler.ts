@@ -1,6 +1,7 @@
 import { type JsMsg } from '@nats-io/jetstream';
 import { type Logger } from 'pino';
 import { jobHeaders } from '../codec/message-headers';
+import { type CancelGuard } from '../cancellation/runner-cancellation';
 import { type DeadLetterSink } from '../dead-letter';
 import { MaxDeliveriesExceeded } from '../dead-letter/max-deliveries.reaper';
 import { traceFrom } from '../observability/trace-context';
@@ -24,6 +25,8 @@ export class JobSettler {
     private readonly triage: DeliveryTriage,
     private readonly deadLetters: DeadLetterSink,
     private readonly log: Logger,
+    /** Called once a job reached a final outcome (acked, dead-lettered, cancelled): frees its unique key. */
+    private readonly finished?: (msg: JsMsg) => void,
   ) {}
 
   /** The handler returned: record the completion (`idempotency`), then ack. */
@@ -36,6 +39,7 @@ export class JobSettler {
     else msg.ack();
     this.handler.metrics.acked.inc();
     this.triage.forget(lane);
+    this.finished?.(msg);
   }
 
   /** `idempotency` found the job completed before: ack without running it. */
@@ -43,6 +47,7 @@ export class JobSettler {
     msg.ack();
     this.handler.metrics.skipped.inc();
     this.triage.forget(lane);
+    this.finished?.(msg);
     this.log.info(
       { subject: msg.subject, seq: msg.seq, jobId },
       'job already completed; acked without running it again',
@@ -100,16 +105,39 @@ export class JobSettler {
       return;
     }
     const error = new MaxDeliveriesExceeded(
-      `the job ended its worker ${lane.crashes} times while running alone ` +
-        `(crashed, was killed or hung past ack_wait); ${msg.info.deliveryCount} deliveries`,
+      lane.why ??
+        `the job ended its worker ${lane.crashes} times while running alone ` +
+          `(crashed, was killed or hung past ack_wait); ${msg.info.deliveryCount} deliveries`,
     );
     await this.deadLetter(msg, lane, 'max-deliveries', error);
+  }
+
+  /**
+   * It was cancelled (before or while it ran): term it, not retried, and record the outcome; with
+   * `deadLetterCancelled` dead-letter it instead (the term follows the dead letter).
+   */
+  async cancelled(msg: JsMsg, lane: Lane, cancel: CancelGuard): Promise<void> {
+    const deadLettered = this.handler.options.deadLetterCancelled;
+    if (deadLettered) await this.deadLetter(msg, lane, 'error', cancel.error);
+    else {
+      msg.term();
+      this.triage.forget(lane);
+      this.finished?.(msg);
+    }
+    this.handler.metrics.cancelled.inc();
+    await cancel.record({ handler: this.handler.name, deadLettered });
   }
 
   /** A nak that is not a failure (shutdown), recorded so the job does not come back a suspect. */
   async release(msg: JsMsg, lane: Lane | undefined): Promise<void> {
     await this.triage.recordRelease(msg, lane).catch(() => undefined);
     msg.nak();
+  }
+
+  /** `rateLimit`: back to the stream until its slot, recorded first so it is not an attempt. */
+  async defer(msg: JsMsg, lane: Lane, delayMs: number): Promise<void> {
+    await this.triage.recordDeferral(msg, lane).catch(() => false);
+    msg.nak(delayMs);
   }
 
   private async deadLetter(msg: JsMsg, lane: Lane, reason: DeadLetterReason, error: unknown): Promise<void> {
@@ -135,5 +163,6 @@ export class JobSettler {
     msg.term();
     this.triage.forget(lane);
     this.handler.metrics.deadLettered.inc();
+    this.finished?.(msg);
   }
 }

@@ -2,6 +2,7 @@ import { type Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError, getMetadataStorage, validate } from 'class-validator';
 import { InvalidPayloadError } from '../errors';
+import { type DirectInstantiation, compileValidation } from './compiled';
 
 const NOT_DTOS = new Set<unknown>([
   Object,
@@ -23,6 +24,9 @@ export const isDtoClass = (type: unknown): type is Type<object> =>
 export const hasValidationRules = (dto: Type<object>): boolean =>
   getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).length > 0;
 
+/** How a PayloadValidator checks: compiled when the DTO allows it (the default), or always class-validator. */
+export type PayloadValidationMode = 'compiled' | 'class-validator';
+
 /**
  * Validates one DTO class, built once per handler or publish call site. Turns a plain payload into
  * an instance of the class (so the handler gets methods and nested types), or throws
@@ -30,9 +34,17 @@ export const hasValidationRules = (dto: Type<object>): boolean =>
  */
 export class PayloadValidator {
   private readonly checks: boolean;
+  private compiled: ((instance: object) => ValidationError[] | undefined) | undefined;
+  private readonly instantiate: DirectInstantiation | undefined;
 
-  constructor(private readonly dto: Type<object>) {
+  constructor(
+    private readonly dto: Type<object>,
+    mode: PayloadValidationMode = 'compiled',
+  ) {
     this.checks = hasValidationRules(dto);
+    const compiled = mode === 'compiled' ? compileValidation(dto) : undefined;
+    this.compiled = compiled?.validate;
+    this.instantiate = compiled?.instantiate;
   }
 
   async validate(subject: string, payload: unknown): Promise<object> {
@@ -50,9 +62,11 @@ export class PayloadValidator {
     let instance: object;
     let errors: ValidationError[];
     try {
-      instance = plainToInstance(this.dto, payload);
+      instance = this.instantiate?.(payload) ?? plainToInstance(this.dto, payload);
       if (!this.checks) return instance;
-      errors = await validate(instance, { forbidUnknownValues: true });
+      const compiled = this.compiled?.(instance);
+      if (this.compiled && !compiled) this.compiled = undefined; // met a class it cannot compile
+      errors = compiled ?? (await validate(instance, { forbidUnknownValues: true }));
     } catch (e) {
       // class-transformer and class-validator recurse: a payload nested 100k deep overflows the
       // stack (RangeError). That is the payload's fault, never worth a retry.

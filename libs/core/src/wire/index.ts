@@ -30,6 +30,12 @@ export {
 } from './dead-letter-headers';
 export { JOB_ID_HEADER } from './job-id-header';
 export {
+  CANCELLED_BUCKET,
+  UNIQUE_BUCKET,
+  UNIQUE_KEY_HEADER,
+  UNIQUE_REVISION_HEADER,
+} from './job-control-names';
+export {
   ADVISORY_STREAM,
   ATTEMPT_LEDGER_BUCKET,
   bucketNamePart,
@@ -39,6 +45,7 @@ export {
   deadLetterMarksBucket,
   deadLetterPayloadBucket,
   deadLetterPayloadBucketPrefix,
+  RATE_LIMIT_BUCKET,
   reaperDurable,
 } from './names';
 export {

@@ -38,6 +38,12 @@ export const deadLetterPayloadBucket = (dlqStream: string, sourceStream: string)
 /** The KV bucket where jetbus records how deliveries of retried or suspect jobs ended. */
 export const ATTEMPT_LEDGER_BUCKET = 'JETBUS_ATTEMPTS';
 
+/**
+ * The KV bucket of `rateLimit`: one entry per consumer and limit key, `<stream>.<durable>.<key>`
+ * (each a `kvKeyPart`), holding the start times of the key's last admissions (a sliding log).
+ */
+export const RATE_LIMIT_BUCKET = 'JETBUS_RATE';
+
 /** The KV bucket of one handler's completed job keys (`idempotency`). */
 export const completedJobsBucket = (durable: string): string => `JETBUS_DONE_${bucketNamePart(durable)}`;
 

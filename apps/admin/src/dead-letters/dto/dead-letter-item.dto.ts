@@ -26,7 +26,9 @@ export class DeadLetterItemDto {
   @ApiProperty({ type: String, nullable: true, description: 'ClassName.method of the handler' })
   handler!: string | null;
 
-  @ApiProperty({ description: 'error | validation | decode | max-deliveries | unknown | malformed' })
+  @ApiProperty({
+    description: 'error | validation | decode | decrypt | max-deliveries | unknown | malformed',
+  })
   reason!: string;
 
   @ApiProperty({ description: '"<error class>: <message>" (or what is wrong with a malformed entry)' })

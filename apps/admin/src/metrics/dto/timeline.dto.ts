@@ -21,6 +21,9 @@ export class TimelinePointDto {
 
   @ApiProperty({ description: 'messages in the dead-letter stream at `at`' })
   deadLetters!: number;
+
+  @ApiProperty({ description: 'delayed jobs waiting in the scheduling stream at `at`' })
+  scheduled!: number;
 }
 
 export class TimelineDto {

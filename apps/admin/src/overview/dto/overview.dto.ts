@@ -17,6 +17,12 @@ export class OverviewDto {
   @ApiProperty({ description: 'messages in the dead-letter stream (0 when it does not exist)' })
   deadLetters!: number;
 
+  @ApiProperty({
+    description:
+      'delayed jobs waiting in the scheduling stream for their due time (0 when it does not exist)',
+  })
+  scheduled!: number;
+
   @ApiProperty({ description: 'workers whose heartbeat is not stale' })
   workers!: number;
 

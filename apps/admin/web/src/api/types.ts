@@ -72,6 +72,8 @@ export interface PayloadView {
   text: string;
   truncated: boolean;
   bytes: number;
+  /** Set when the payload is encrypted: `text` is the ciphertext. */
+  encryption?: { kid?: string; note: string };
 }
 
 export interface MessageView {
@@ -180,6 +182,7 @@ export interface Overview {
   messages: number;
   bytes: number;
   deadLetters: number;
+  scheduled: number;
   workers: number;
   consumers: number;
   pending: number;
@@ -207,6 +210,7 @@ export interface Timeline {
     deadLettered: number;
     pending: number;
     deadLetters: number;
+    scheduled: number;
   }[];
 }
 
@@ -225,4 +229,27 @@ export interface AuditItem {
   error?: string;
   outcome?: unknown;
   ip?: string;
+}
+
+/** A delayed job waiting in the scheduling stream (`GET /api/scheduled`). */
+export interface ScheduledItem {
+  jobId: string;
+  subject: string;
+  deliverAt: string | null;
+  scheduledAt: string;
+  seq: number;
+  bytes: number;
+}
+
+export interface ScheduledPage {
+  items: ScheduledItem[];
+  next: string | null;
+  total: number;
+}
+
+export interface CancelledJob {
+  jobId: string;
+  outcome: 'cancelled';
+  subject: string | null;
+  deliverAt: string | null;
 }

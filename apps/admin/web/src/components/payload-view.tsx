@@ -9,7 +9,13 @@ export function PayloadView({ payload }: { payload: Payload }) {
       <div class="payload-meta">
         <span class="badge">{payload.format}</span> {fmtBytes(payload.bytes)}
         {payload.truncated && <span class="badge warn">truncated</span>}
+        {payload.encryption && <span class="badge warn">encrypted</span>}
       </div>
+      {payload.encryption && (
+        <p class="muted">
+          <UntrustedText text={payload.encryption.note} />
+        </p>
+      )}
       <pre class="code" tabIndex={0}>
         <UntrustedText text={payload.text} multiline />
       </pre>

@@ -14,7 +14,7 @@ import { type Timeline } from '../api/types';
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
 export interface Series {
-  key: 'processed' | 'failed' | 'retried' | 'deadLettered' | 'pending' | 'deadLetters';
+  key: 'processed' | 'failed' | 'retried' | 'deadLettered' | 'pending' | 'deadLetters' | 'scheduled';
   label: string;
   color: string;
 }

@@ -19,6 +19,7 @@ const THROUGHPUT: Series[] = [
 const BACKLOG: Series[] = [
   { key: 'pending', label: 'Pending', color: '#7c3aed' },
   { key: 'deadLetters', label: 'Dead letters', color: '#dc2626' },
+  { key: 'scheduled', label: 'Scheduled', color: '#0891b2' },
 ];
 
 export function DashboardPage() {
@@ -51,6 +52,7 @@ export function DashboardPage() {
           value={fmtNumber(o?.deadLetters)}
           tone={o && o.deadLetters > 0 ? 'bad' : 'ok'}
         />
+        <Stat label="Scheduled" value={fmtNumber(o?.scheduled)} />
         <Stat label="Workers" value={fmtNumber(o?.workers)} tone={o && o.workers === 0 ? 'warn' : 'ok'} />
       </div>
 

@@ -14,7 +14,7 @@ export interface DeadLetterSearch {
 export const SEARCH_FIELDS = ['q', 'error', 'subject', 'reason', 'handler', 'since', 'until'] as const;
 
 /** Why a job was dead-lettered (core's `DeadLetterReason`). */
-export const REASONS = ['error', 'validation', 'decode', 'max-deliveries'];
+export const REASONS = ['error', 'validation', 'decode', 'decrypt', 'max-deliveries'];
 
 export const emptySearch = (): DeadLetterSearch => ({
   q: '',

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { CancellationStore, JetbusConnection, SCHEDULED_STREAM, cancelJob } from '@jetbus/core';
+import { type AuditActor, AuditService } from '../audit/audit.service';
+import { type JobCancelDto } from './dto/job-cancel.dto';
+
+/** Cancels jobs by id wherever they are (scheduled, queued, running), as `jetbus jobs cancel --queued`. */
+@Injectable()
+export class JobsService {
+  private store?: CancellationStore;
+
+  constructor(
+    private readonly connection: JetbusConnection,
+    private readonly audit: AuditService,
+  ) {}
+
+  cancel(actor: AuditActor, jobId: string): Promise<JobCancelDto> {
+    return this.audit.run(actor, { action: 'job.cancel', target: jobId }, async () => {
+      this.store ??= new CancellationStore(this.connection.js);
+      const result = await cancelJob(this.connection.js, jobId, {
+        store: this.store,
+        schedulingStream: SCHEDULED_STREAM,
+      });
+      return {
+        jobId: result.jobId,
+        outcome: result.outcome,
+        scheduled: result.scheduled ?? null,
+        subject: result.job?.subject ?? null,
+        cancellation: result.cancellation ?? null,
+      };
+    });
+  }
+}

@@ -1,0 +1,177 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, query, seg } from '../api/api-client';
+import { type CancelledJob, type ScheduledItem, type ScheduledPage as Page } from '../api/types';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { ErrorBanner } from '../components/error-banner';
+import { TimeAgo } from '../components/time-ago';
+import { Mono, UntrustedText } from '../components/untrusted-text';
+import { fmtBytes, fmtDuration, fmtNumber, fmtTime } from '../format';
+import { useApi } from '../hooks/use-api';
+import { useCan } from '../session-context';
+
+const PAGE_SIZE = 50;
+/** The list is re-read this often: jobs come due and are released while the page is open. */
+const POLL_MS = 5_000;
+
+/** The current time, updated every second, for the "time left" column. */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 1_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** "in 3 min 12 s"; "due" once the time has passed (a worker releases it within about a second). */
+function timeLeft(item: ScheduledItem, now: number): string {
+  if (item.deliverAt === null) return 'now (no readable due time)';
+  const left = Date.parse(item.deliverAt) - now;
+  return left > 0 ? `in ${fmtDuration(left)}` : 'due, releasing';
+}
+
+/** `#/scheduled`: delayed jobs waiting for their due time, with cancel for operators. */
+export function ScheduledPage() {
+  const canOperate = useCan('operator');
+  const now = useNow();
+  const [draft, setDraft] = useState('');
+  const [subject, setSubject] = useState('');
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [cancelling, setCancelling] = useState<ScheduledItem | undefined>(undefined);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const cursor = cursors[cursors.length - 1];
+  const url = `/api/scheduled${query({ subject: subject.trim(), limit: PAGE_SIZE, cursor })}`;
+  const page = useApi(() => api.get<Page>(url), url, POLL_MS);
+  const items = page.data?.items ?? [];
+
+  const cancel = async (item: ScheduledItem) => {
+    const done = await api.post<CancelledJob>(`/api/scheduled/${seg(item.jobId)}/cancel`);
+    setNotice(`Job ${done.jobId} cancelled: it will not be released.`);
+    page.reload();
+  };
+
+  return (
+    <section class="page">
+      <div class="page-head">
+        <h1>Scheduled jobs</h1>
+        <div class="actions">
+          <span class="muted">{page.data ? `${fmtNumber(page.data.total)} waiting (all subjects)` : ''}</span>
+          <button type="button" onClick={page.reload}>
+            Refresh
+          </button>
+        </div>
+      </div>
+      <form
+        class="filters"
+        aria-label="Scheduled jobs filter"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSubject(draft);
+          setCursors([undefined]);
+        }}
+      >
+        <label class="field grow">
+          <span>Subject</span>
+          <input
+            name="subject"
+            placeholder="orders.> (wildcards allowed)"
+            value={draft}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" class="primary">
+          Filter
+        </button>
+      </form>
+      <p class="muted small">
+        In the order they were scheduled, not by due time. A worker with a handler for the subject releases
+        each job at its due time.{canOperate ? '' : ' Cancelling needs the operator role.'}
+      </p>
+      <ErrorBanner error={page.error} />
+      {notice && (
+        <p class="notice" role="status">
+          <UntrustedText text={notice} />
+        </p>
+      )}
+      {page.data && items.length === 0 && <p class="muted">No scheduled jobs{subject ? ' match' : ''}.</p>}
+      {items.length > 0 && (
+        <table class="grid scheduled">
+          <thead>
+            <tr>
+              <th>Due</th>
+              <th>Time left</th>
+              <th>Subject</th>
+              <th>Job id</th>
+              <th>Scheduled</th>
+              <th class="num">Size</th>
+              {canOperate && <th aria-label="Actions" />}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.seq}>
+                <td class="nowrap">
+                  <time dateTime={item.deliverAt ?? undefined}>{fmtTime(item.deliverAt)}</time>
+                </td>
+                <td class="nowrap">{timeLeft(item, now)}</td>
+                <td>
+                  <Mono text={item.subject} />
+                </td>
+                <td>
+                  <Mono text={item.jobId} />
+                </td>
+                <td class="nowrap">
+                  <TimeAgo iso={item.scheduledAt} />
+                </td>
+                <td class="num">{fmtBytes(item.bytes)}</td>
+                {canOperate && (
+                  <td>
+                    <button
+                      type="button"
+                      class="danger-outline"
+                      aria-label={`Cancel job ${item.jobId}`}
+                      onClick={() => {
+                        setNotice(undefined);
+                        setCancelling(item);
+                      }}
+                    >
+                      Cancel…
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div class="pager">
+        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+          ← Previous
+        </button>
+        <span class="muted">Page {cursors.length}</span>
+        <button
+          type="button"
+          disabled={!page.data?.next}
+          onClick={() => page.data?.next && setCursors([...cursors, page.data.next])}
+        >
+          Next →
+        </button>
+      </div>
+      {cancelling && (
+        <ConfirmDialog
+          title="Cancel scheduled job"
+          confirmText="cancel"
+          action="Cancel job"
+          onConfirm={() => cancel(cancelling)}
+          onClose={() => setCancelling(undefined)}
+        >
+          <p>
+            Job <Mono text={cancelling.jobId} /> for <Mono text={cancelling.subject} />, due{' '}
+            {fmtTime(cancelling.deliverAt)}, will never be released. If a worker releases it first, the cancel
+            is refused and says so.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

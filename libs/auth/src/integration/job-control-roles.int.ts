@@ -1,0 +1,104 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import pino from 'pino';
+// @jetbus/core's internals, exactly as its client and workers run them.
+import { CancelWatch, CancellationStore, cancelJob } from '../../../core/src/cancellation';
+import { UniqueKeys } from '../../../core/src/unique';
+import {
+  type RolePermissions,
+  cancellationWatcher,
+  jobCanceller,
+  scheduleCanceller,
+  uniqueKeys,
+} from '../roles';
+import { toAuthError } from '../client/to-auth-error';
+import { AuthTestEnv } from './__tests__/auth-test-env';
+
+/*
+ * The unique-jobs and cancellation roles against nats-server 2.9.10: a producer holds unique keys, an
+ * operator records cancel requests, a worker watches them and records outcomes, each with exactly
+ * its role's permissions; what the role does not grant is refused.
+ */
+
+const asYaml = (...roles: RolePermissions[]): string =>
+  `{ publish: { allow: [${roles
+    .flatMap((r) => r.publish.allow)
+    .map((s) => JSON.stringify(s))
+    .join(', ')}] }, inbox: true }`;
+
+const POLICY = `
+operator: { name: jetbus-test }
+roles:
+  setup:
+    admin: {}
+  unique: ${asYaml(uniqueKeys())}
+  cancels: ${asYaml(jobCanceller(), scheduleCanceller())}
+  watches: ${asYaml(cancellationWatcher())}
+accounts:
+  APP:
+    users:
+      ops: { roles: [setup] }
+      api: { roles: [unique] }
+      operator: { roles: [cancels] }
+      worker: { roles: [watches] }
+`;
+
+async function refusal(promise: Promise<unknown>, user: string): Promise<unknown> {
+  try {
+    await promise;
+  } catch (e) {
+    return toAuthError(e, user);
+  }
+  throw new Error('expected the operation to be refused');
+}
+
+describe('unique and cancellation roles on nats-server', () => {
+  let env: AuthTestEnv;
+
+  beforeAll(async () => {
+    env = await AuthTestEnv.start(POLICY);
+    const jsm = await jetstreamManager((await env.connect('APP', 'ops')).nc);
+    await jsm.streams.add({ name: 'JETBUS_SCHEDULED', subjects: ['jetbus.scheduled.>'] });
+  }, 60_000);
+  afterAll(() => env.stop());
+
+  it('a producer creates the unique bucket, acquires, is refused while held, frees; it cannot cancel', async () => {
+    const js = jetstream((await env.connect('APP', 'api')).nc);
+    const keys = new UniqueKeys(js);
+    const unique = { key: 'k-1', forMs: 60_000, until: 'completed' as const };
+    const first = await keys.acquire(unique);
+    expect(first.acquired).toBe(true);
+    expect((await keys.acquire(unique)).acquired).toBe(false);
+    expect(await keys.release('k-1', (first as { revision: number }).revision)).toBe(true);
+    expect((await keys.acquire(unique)).acquired).toBe(true);
+    const e = await refusal(new CancellationStore(js).request('job-x'), 'api');
+    expect(e).toMatchObject({ name: 'PermissionDeniedError' });
+  });
+
+  it('an operator records a cancel request; a worker watching learns it and records the outcome', async () => {
+    const operator = jetstream((await env.connect('APP', 'operator')).nc);
+    const worker = jetstream((await env.connect('APP', 'worker')).nc);
+    // The operator creates the bucket (first use) with its request.
+    const result = await cancelJob(operator, 'job-1', { store: new CancellationStore(operator) });
+    expect(result).toMatchObject({ jobId: 'job-1', outcome: 'requested' });
+
+    const store = new CancellationStore(worker);
+    const watch = new CancelWatch(store, 60_000, pino({ level: 'silent' }));
+    await watch.start();
+    try {
+      expect(watch.get('job-1')).toMatchObject({ state: 'requested' });
+      const heard = new Promise((resolve) => watch.onCancel('job-2', resolve));
+      await cancelJob(operator, 'job-2', { store: new CancellationStore(operator) });
+      expect(await heard).toMatchObject({ jobId: 'job-2', state: 'requested' });
+      await store.settled(watch.get('job-1')!, { while: 'queued', handler: 'Jobs.run', deadLettered: false });
+      expect(await new CancellationStore(operator).get('job-1')).toMatchObject({ state: 'cancelled' });
+      // Not the unique bucket.
+      const e = await refusal(
+        new UniqueKeys(worker).acquire({ key: 'k', forMs: 1, until: 'expired' }),
+        'worker',
+      );
+      expect(e).toMatchObject({ name: 'PermissionDeniedError' });
+    } finally {
+      await watch.stop();
+    }
+  });
+});

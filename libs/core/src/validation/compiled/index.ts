@@ -1,0 +1,2 @@
+export { compileValidation, type CompiledDto } from './compile-validation';
+export { type DirectInstantiation } from './direct-instantiation';

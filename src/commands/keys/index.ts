@@ -1,0 +1,1 @@
+export { registerKeysCommands } from './register-keys-commands';

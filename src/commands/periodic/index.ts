@@ -1,0 +1,1 @@
+export { registerPeriodicCommands } from './register-periodic-commands';

@@ -1,0 +1,118 @@
+import { type INestApplicationContext } from '@nestjs/common';
+import { headers } from '@nats-io/transport-node';
+import { JetbusClient, scheduledSubject } from '@jetbus/core';
+import { type Page } from 'playwright-core';
+import { useBrowser } from '../support/browser';
+import { startJetbusApp } from '../support/jetbus-app';
+import { useAdmin } from '../support/use-admin';
+import { waitFor } from '../support/wait-for';
+import { buildWebUi, signIn, uiUser } from './ui-support';
+
+/*
+ * The "Scheduled" page in a real chromium: the delayed jobs waiting in the scheduling stream with
+ * their due time and time left, a subject filter, cancel (after typing "cancel") for operators
+ * only, and untrusted subjects shown as text.
+ */
+
+const viewer = uiUser('viewer');
+const operator = uiUser('operator');
+const HOUR = 3_600_000;
+/** A subject anyone may publish: markup must show as text, never run. */
+const HOSTILE = 'ship.<img/src=x/onerror=alert(1)>';
+
+describe('admin web UI: scheduled jobs', () => {
+  const t = useAdmin({ users: [viewer.options, operator.options] });
+  const browser = useBrowser();
+  let producer: INestApplicationContext;
+  let bus: JetbusClient;
+
+  beforeAll(async () => {
+    buildWebUi();
+    // Schedules and releases nothing (no handlers).
+    producer = await startJetbusApp(
+      { servers: t.server.url, name: 'ui-producer', logger: false, scheduling: {}, streams: [] },
+      [],
+    );
+    bus = producer.get(JetbusClient);
+    for (const [id, subject, delay] of [
+      ['ship-1', 'ship.created', HOUR],
+      ['ship-2', 'ship.created', 2 * HOUR],
+      ['bill-1', 'bill.due', 3 * HOUR],
+    ] as const)
+      await bus.publish(subject, { id }, { delay, jobId: id });
+    // Through the wire contract, as any NATS client may schedule: a subject jetbus's own publish
+    // would not produce, carrying markup.
+    const h = headers();
+    h.set('Jetbus-Deliver-At', new Date(Date.now() + 4 * HOUR).toISOString());
+    await t.js.publish(scheduledSubject('odd-1', HOSTILE), '{}', { headers: h });
+  });
+  afterAll(async () => producer?.close());
+
+  const rowCount = (page: Page, n: number) =>
+    waitFor(`${n} rows`, async () => (await page.locator('table.scheduled tbody tr').count()) === n, 10_000);
+  const jobIds = async (page: Page) =>
+    page.locator('table.scheduled tbody tr td:nth-child(4)').allInnerTexts();
+
+  it('lists the jobs to a viewer, with no cancel', async () => {
+    const page = await browser.newPage();
+    await signIn(page, t.url, viewer);
+    await page.getByRole('link', { name: 'Scheduled' }).click();
+    await page.getByRole('heading', { name: 'Scheduled jobs' }).waitFor();
+    await page.locator('table.scheduled').waitFor();
+    expect(await jobIds(page)).toEqual(['ship-1', 'ship-2', 'bill-1', 'odd-1']);
+    expect(await page.getByText('4 waiting (all subjects)').count()).toBe(1);
+    const first = await page.locator('table.scheduled tbody tr').first().locator('td').allInnerTexts();
+    expect(first[1]).toMatch(/^in 59 min \d+ s$/);
+    expect(first[2]).toBe('ship.created');
+    expect(await page.getByRole('button', { name: /Cancel/ }).count()).toBe(0);
+    await page.getByText('Cancelling needs the operator role.', { exact: false }).waitFor();
+  });
+
+  it('shows an untrusted subject as text', async () => {
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await signIn(page, t.url, viewer);
+    await page.goto(`${t.url}/#/scheduled`);
+    await page.locator('table.scheduled').waitFor();
+    const row = page.locator('table.scheduled tbody tr').filter({ hasText: 'odd-1' });
+    expect(await row.locator('td').nth(2).innerText()).toBe(HOSTILE);
+    expect(await page.locator('table.scheduled img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('filters by subject and cancels a job for an operator after "cancel" is typed', async () => {
+    const page = await browser.newPage();
+    await signIn(page, t.url, operator);
+    await page.goto(`${t.url}/#/scheduled`);
+    await page.locator('table.scheduled').waitFor();
+
+    const filter = page.getByRole('form', { name: 'Scheduled jobs filter' });
+    await filter.getByLabel('Subject').fill('ship.*');
+    await filter.getByLabel('Subject').press('Enter');
+    await rowCount(page, 3);
+    expect(await jobIds(page)).toEqual(['ship-1', 'ship-2', 'odd-1']);
+
+    await page.getByRole('button', { name: 'Cancel job ship-2' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel scheduled job' });
+    await dialog.getByText('will never be released').waitFor();
+    const confirm = dialog.getByRole('button', { name: 'Cancel job' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('confirmation').fill('cancel');
+    await browser.screenshot(page, 'scheduled-cancel-confirm');
+    await confirm.click();
+    await page.getByRole('status').filter({ hasText: 'Job ship-2 cancelled' }).waitFor();
+    await rowCount(page, 2);
+    expect(await jobIds(page)).toEqual(['ship-1', 'odd-1']);
+    expect((await bus.listScheduled()).jobs.map((j) => j.jobId)).toEqual(['ship-1', 'bill-1', 'odd-1']);
+
+    await filter.getByLabel('Subject').fill('');
+    await filter.getByLabel('Subject').press('Enter');
+    await rowCount(page, 3);
+    await browser.screenshot(page, 'scheduled-page');
+    expect(browser.problems).toEqual([]);
+  });
+});
