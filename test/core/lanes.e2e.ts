@@ -1,12 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { type INestApplicationContext, Injectable } from '@nestjs/common';
 import {
   Ctx,
+  ENCRYPTION_HEADER,
   type JetbusContext,
   JetbusClient,
   JetbusConfigError,
   JetbusMetrics,
   JetbusServer,
   JobHandler,
+  KeyRing,
   Payload,
   type Priority,
 } from '@jetbus/core';
@@ -93,6 +96,16 @@ class DelayedLaneJobs {
   }
 }
 
+const secret = { got: [] as { subject: string; data: unknown }[] };
+
+@Injectable()
+class SecretLaneJobs {
+  @JobHandler('secret.job', { priorities: true })
+  run(@Payload() data: unknown, @Ctx() ctx: JetbusContext): void {
+    secret.got.push({ subject: ctx.subject, data });
+  }
+}
+
 @Injectable()
 class FairOnLimits {
   @JobHandler('limits.job', { fairness: true })
@@ -125,7 +138,7 @@ describe('priorities and fairness (lanes)', () => {
     name: string,
     stream: { name: string; subjects: string[]; retention?: 'workqueue' },
     providers: Parameters<typeof startJetbusApp>[1],
-    opts: { start?: boolean; grace?: number; scheduling?: boolean } = {},
+    opts: { start?: boolean; grace?: number; scheduling?: boolean; encryptSubjects?: string[] } = {},
   ) => {
     const app = await startJetbusApp(
       {
@@ -135,6 +148,14 @@ describe('priorities and fairness (lanes)', () => {
         streams: [stream],
         ...(opts.grace !== undefined ? { shutdownGracePeriod: opts.grace } : {}),
         ...(opts.scheduling ? { scheduling: {} } : {}),
+        ...(opts.encryptSubjects
+          ? {
+              encryption: {
+                keys: new KeyRing('test', 'k1', { k1: randomBytes(32) }),
+                subjects: opts.encryptSubjects,
+              },
+            }
+          : {}),
       },
       providers,
       { start: opts.start ?? true },
@@ -348,6 +369,19 @@ describe('priorities and fairness (lanes)', () => {
       'later.tenant._group.acme',
     ]);
     for (const d of later.done) expect(d.at).toBeGreaterThanOrEqual(publishedAt + 300);
+  });
+
+  it('a lane job of an encrypted handler subject is encrypted, and its handler gets the payload', async () => {
+    const app = await start('secret', { name: 'SECRET', subjects: ['secret.>'] }, [SecretLaneJobs], {
+      encryptSubjects: ['secret.job'],
+    });
+    const ack = await app.get(JetbusClient).publish('secret.job', { card: '4242' }, { priority: 'high' });
+    const stored = (await t.jsm.streams.getMessage('SECRET', { seq: ack.seq }))!;
+    expect(stored.subject).toBe('secret.job._prio.high');
+    expect(stored.header.get(ENCRYPTION_HEADER)).toMatch(/^v1;/);
+    expect(stored.string()).not.toContain('4242');
+    await waitFor('the high job', () => secret.got.length === 1);
+    expect(secret.got).toEqual([{ subject: 'secret.job._prio.high', data: { card: '4242' } }]);
   });
 
   it('bad lane setups fail at startup with a JetbusConfigError naming the option', async () => {

@@ -2,6 +2,7 @@ import { JetbusConfigError } from '../errors';
 import {
   groupDurable,
   groupSubject,
+  laneBaseSubject,
   laneOwnerCandidates,
   priorityDurable,
   prioritySubject,
@@ -60,6 +61,13 @@ describe('lane subjects and durables', () => {
     expect(laneOwnerCandidates('svc_mail_group_acme')).toEqual(['svc_mail']);
     expect(laneOwnerCandidates('a_group_b_group_c')).toEqual(['a', 'a_group_b']);
     expect(laneOwnerCandidates('svc_mail')).toEqual([]);
+  });
+
+  it('finds the handler subject of a lane subject', () => {
+    expect(laneBaseSubject('pay.charge._prio.high')).toBe('pay.charge');
+    expect(laneBaseSubject('pay.charge._group.acme-1')).toBe('pay.charge');
+    expect(laneBaseSubject('pay.charge._prio.normal')).toBe('pay.charge._prio.normal');
+    expect(laneBaseSubject('pay.charge')).toBe('pay.charge');
   });
 
   it('checks that a stream subject captures a lane subject', () => {

@@ -56,3 +56,12 @@ export function laneOwnerCandidates(consumer: string): string[] {
   }
   return owners;
 }
+
+/**
+ * The handler subject a lane subject belongs to (`orders.created._prio.high` → `orders.created`),
+ * or the subject itself: settings keyed on handler subjects (encrypted subjects) cover its lanes.
+ */
+export function laneBaseSubject(subject: string): string {
+  const lane = /^(.+)\.(?:_prio\.(?:high|low)|_group\.[A-Za-z0-9_-]{1,64})$/.exec(subject);
+  return lane ? lane[1] : subject;
+}
