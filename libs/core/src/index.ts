@@ -127,6 +127,20 @@ export {
   scheduledFilter,
   scheduledSubject,
 } from './scheduling';
+// Priorities and fairness: lane subjects and durables (for producers in other languages, and auth).
+export {
+  type FairnessOptions,
+  type PrioritiesOption,
+  type Priority,
+  type PriorityWeights,
+  GROUP_TOKEN,
+  PRIORITIES,
+  PRIORITY_TOKEN,
+  groupDurable,
+  groupSubject,
+  priorityDurable,
+  prioritySubject,
+} from './lanes';
 // Periodic (cron) jobs: @Periodic, module `periodic`, list/pause/resume, wire names.
 export {
   type MissedTicksPolicy,

@@ -83,12 +83,14 @@ function deadLetterOptions(o: {
   deadLetterPrefix?: string | null;
   deadLetterStream?: string | null;
   idempotency?: boolean | null;
+  lanes?: 'priorities' | 'fairness' | null;
   rateLimit?: boolean | null;
 }): DeadLetterOptions {
   const out: DeadLetterOptions = {};
   if (o.subjects != null) out.subjects = o.subjects;
   if (o.deadLetterPrefix != null) out.deadLetterPrefix = o.deadLetterPrefix;
   if (o.idempotency != null) out.idempotency = o.idempotency;
+  if (o.lanes != null) out.lanes = o.lanes;
   if (o.rateLimit != null) out.rateLimit = o.rateLimit;
   if (o.deadLetterStream != null) out.deadLetterStream = o.deadLetterStream;
   return out;

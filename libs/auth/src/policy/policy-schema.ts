@@ -185,6 +185,10 @@ const consumerRole = strict({
   idempotency: flag.clone().register(policyDocs, {
     description: "Its handlers use idempotency: its durable's completed-job bucket.",
   }),
+  lanes: z.enum(['priorities', 'fairness']).nullish().register(policyDocs, {
+    description:
+      'Its handler has priorities (its _prio_high and _prio_low durables) or fairness (group durables: every consumer of the stream, created only on <subject>._group.* of its subjects).',
+  }),
   rateLimit: flag.clone().register(policyDocs, {
     description: "Its handlers use rateLimit: its durable's sliding logs in the JETBUS_RATE bucket.",
   }),

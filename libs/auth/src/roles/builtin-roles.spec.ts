@@ -248,4 +248,27 @@ describe('built-in roles', () => {
       expect(() => adminApp({ replaySubjects: ['a..b'] })).toThrow('admin-app.replaySubjects');
     });
   });
+
+  it('lanes: priorities add the high and low durables; fairness needs subjects and creates only group-lane consumers', () => {
+    const prio = service('WORK', 'mail', { lanes: 'priorities' }).publish.allow;
+    expect(prio).toEqual(
+      expect.arrayContaining([
+        '$JS.API.CONSUMER.MSG.NEXT.WORK.mail_prio_high',
+        '$JS.ACK.WORK.mail_prio_low.>',
+        '$JS.API.CONSUMER.CREATE.WORK.mail_prio_high.>',
+      ]),
+    );
+    expect(prio.some((p) => p.includes('WORK.*'))).toBe(false);
+    const fair = worker('WORK', 'report', { lanes: 'fairness', subjects: ['report.build'] }).publish.allow;
+    expect(fair).toEqual(
+      expect.arrayContaining([
+        '$JS.API.STREAM.INFO.WORK',
+        '$JS.API.CONSUMER.CREATE.WORK.*.report.build._group.*',
+        '$JS.API.CONSUMER.DELETE.WORK.*',
+      ]),
+    );
+    expect(fair).not.toContain('$JS.API.CONSUMER.CREATE.WORK.*');
+    expect(() => worker('WORK', 'report', { lanes: 'fairness' })).toThrow(TypeError);
+    expect(() => worker('WORK', 'report', { lanes: 'fast' as never })).toThrow(TypeError);
+  });
 });

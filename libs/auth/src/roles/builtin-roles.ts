@@ -9,6 +9,8 @@ import {
   DEFAULT_DLQ_STREAM,
   completedJobsBucket,
   deadLetterMarksBucket,
+  groupFilter,
+  priorityDurable,
   kvKeyPart,
   RATE_LIMIT_BUCKET,
   deadLetterPayloadBucket,
@@ -62,6 +64,14 @@ export interface DeadLetterOptions {
    */
   idempotency?: boolean;
   /**
+   * The handler's lanes. `priorities`: its `<consumer>_prio_high` and `_prio_low` durables as well.
+   * `fairness`: its group durables, created and deleted at run time; a consumer name has no wildcard
+   * for "starts with", so this grants info, pull, ack and delete on every consumer of the stream
+   * (give such a handler a stream of its own), and creation only of consumers filtered on
+   * `<subject>._group.*` of its `subjects` (required). @default none
+   */
+  lanes?: 'priorities' | 'fairness';
+  /**
    * The handler uses `rateLimit`: grant its consumer's sliding logs in `JETBUS_RATE`
    * (`<stream>.<consumer>.<key>`), read and compare-and-set. @default false
    */
@@ -110,6 +120,7 @@ export function worker(stream: string, consumer: string, options: DeadLetterOpti
     kind: RoleKinds.Worker,
     publish: list([
       ...durableAccess(s, c),
+      ...laneAccess(s, c, options),
       ...dlq,
       // nats.js checks the API before it opens or creates a KV or object store bucket.
       '$JS.API.INFO',
@@ -147,6 +158,31 @@ const durableAccess = (s: string, c: string): string[] => [
 ];
 
 /**
+ * The lane durables of a worker. Fairness also creates group durables (filtered on its subjects'
+ * group lanes only), reads the stream's subject counts to find groups, and deletes idle group
+ * durables; those run in every worker, so `worker` gets them as well as `service`.
+ */
+function laneAccess(s: string, c: string, options: DeadLetterOptions): string[] {
+  if (options.lanes === undefined) return [];
+  if (options.lanes === 'priorities') {
+    return [...durableAccess(s, priorityDurable(c, 'high')), ...durableAccess(s, priorityDurable(c, 'low'))];
+  }
+  if (options.lanes !== 'fairness') {
+    throw new TypeError(`lanes: must be "priorities" or "fairness", got ${JSON.stringify(options.lanes)}`);
+  }
+  const subjects = checkSubjects(options.subjects ?? [], 'lanes: fairness needs the handler subjects');
+  return [
+    '$JS.API.INFO',
+    `$JS.API.STREAM.INFO.${s}`,
+    `$JS.API.CONSUMER.INFO.${s}.*`,
+    `$JS.API.CONSUMER.MSG.NEXT.${s}.*`,
+    `$JS.ACK.${s}.*.>`,
+    `$JS.API.CONSUMER.DELETE.${s}.*`,
+    ...subjects.map((subject) => `$JS.API.CONSUMER.CREATE.${s}.*.${groupFilter(subject)}`),
+  ];
+}
+
+/**
  * Creates or updates the durable `c` of `s`: nats.js checks the API (`$JS.API.INFO`), looks the
  * stream up, then creates through the 2.9 filtered-create subject (`CREATE.S.C.<filter>`), the
  * named one, or the legacy durable one.
@@ -167,7 +203,15 @@ export function service(stream: string, consumer: string, options: DeadLetterOpt
   return {
     ...base,
     kind: RoleKinds.Service,
-    publish: list([...new Set([...base.publish.allow, ...durableCreate(s, c)])]),
+    publish: list([
+      ...new Set([
+        ...base.publish.allow,
+        ...durableCreate(s, c),
+        ...(options.lanes === 'priorities'
+          ? [...durableCreate(s, priorityDurable(c, 'high')), ...durableCreate(s, priorityDurable(c, 'low'))]
+          : []),
+      ]),
+    ]),
   };
 }
 

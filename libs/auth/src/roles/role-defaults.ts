@@ -15,6 +15,8 @@ export {
   RATE_LIMIT_BUCKET,
   reaperDurable,
 } from '@jetbus/core/wire';
+// Priority and group lanes: their durables and subjects (a handler's `priorities` / `fairness`).
+export { GROUP_TOKEN, groupFilter, priorityDurable } from '@jetbus/core/wire';
 // Worker heartbeats (the workers' bucket, a user's own keys) and the admin app's audit trail.
 export {
   AUDIT_STREAM,

@@ -27,6 +27,8 @@ describe('checkPublishOptions', () => {
       ),
     ).toBeUndefined();
     expect(thrown(() => checkPublishOptions({ deliverAt: new Date(), dto: class {} }))).toBeUndefined();
+    expect(thrown(() => checkPublishOptions({ priority: 'high' }))).toBeUndefined();
+    expect(thrown(() => checkPublishOptions({ group: 'tenant-a' }))).toBeUndefined();
   });
 
   // [what, options, exact option path, text the message must contain]
@@ -35,7 +37,7 @@ describe('checkPublishOptions', () => {
     ['typo deliverat', { deliverat: 1 }, 'deliverat', 'did you mean "deliverAt"?'],
     ['typo jobID', { jobID: 'x' }, 'jobID', 'did you mean "jobId"?'],
     ['typo msgID', { msgID: 'x' }, 'msgID', 'did you mean "msgId"?'],
-    ['unrelated key', { priority: 'high' }, 'priority', 'the options here are msgId'],
+    ['unrelated key', { urgency: 'high' }, 'urgency', 'the options here are msgId'],
     ['a string', 'fast', 'options', 'got "fast"'],
     ['an array', [], 'options', 'got an array'],
     ['null', null, 'options', 'got null'],

@@ -11,6 +11,8 @@ const PUBLISH_OPTIONS = optionNames<PublishOptions>({
   delay: true,
   deliverAt: true,
   jobId: true,
+  priority: true,
+  group: true,
   encrypt: true,
   unique: true,
 });

@@ -32,6 +32,7 @@ import {
   SCHEDULED_STREAM,
   scheduledSubject,
 } from '../scheduling';
+import { publishLaneSubject } from '../lanes/publish-lane';
 import { type PayloadEncryption, sealForPublish } from '../encryption';
 import {
   type UniqueOptions,
@@ -130,6 +131,7 @@ export class JetbusClient {
       if (!ack.unique.acquired) this.metrics?.publishOutcome('unique_refused');
       return ack;
     }
+    subject = publishLaneSubject(subject, options);
     // Read once: a scheduled job is stored under its scheduling subject, due at a fixed time.
     let schedule: Schedule | undefined;
     if (options.delay !== undefined || options.deliverAt !== undefined || options.jobId !== undefined) {

@@ -1,5 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { type PubAck } from '@nats-io/jetstream';
+import { type Priority } from '../wire/lane-names';
 import { type TraceContext } from '../observability/trace-context';
 import { type Duration } from '../retry';
 import { type UniqueOptions } from '../unique/unique-options';
@@ -44,6 +45,16 @@ export interface PublishOptions {
    * else `<stream>:<seq>`.
    */
   jobId?: string;
+  /**
+   * The job's priority lane for a handler with `priorities`: stored under `<subject>._prio.high` or
+   * `<subject>._prio.low`; `normal` is `subject` itself. Not with `group`.
+   */
+  priority?: Priority;
+  /**
+   * The job's group (tenant, customer) for a handler with `fairness`: stored under
+   * `<subject>._group.<group>`. 1 to 64 letters, digits, `-`, `_`. Not with `priority`.
+   */
+  group?: string;
   /**
    * At most one job per `key` at a time: while a job published with the key holds it (`for`, or until
    * it completed with `until: 'completed'`), another publish with the key stores nothing and

@@ -4,6 +4,7 @@ import { CleartextRefusedError } from '../errors/cleartext-refused.error';
 import { DecryptError } from '../errors/decrypt.error';
 import { JetbusConfigError } from '../errors/jetbus-config.error';
 import { subjectMatches } from '../dead-letter/dead-letter-filter';
+import { laneBaseSubject } from '../wire/lane-names';
 import { JOB_ID_HEADER } from '../wire/job-id-header';
 import { type KeyProvider } from './key-provider';
 import { open, seal } from './payload-cipher';
@@ -35,9 +36,10 @@ export class PayloadEncryption {
     readonly acceptCleartext: boolean,
   ) {}
 
-  /** Whether `subjects` lists this subject. */
+  /** Whether `subjects` lists this subject, or the handler subject of this priority or group lane. */
   covers(subject: string): boolean {
-    return this.subjects.some((p) => subjectMatches(p, subject));
+    const base = laneBaseSubject(subject);
+    return this.subjects.some((p) => subjectMatches(p, subject) || subjectMatches(p, base));
   }
 
   /** Encrypts `body` with the current key, bound to the subject it is delivered on and its job id. */

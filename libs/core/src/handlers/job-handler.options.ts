@@ -1,5 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
+import { type FairnessOptions, type PrioritiesOption, type ResolvedLanes } from '../lanes/lane-options';
 import { type RateLimitOptions, type ResolvedRateLimit } from '../rate-limit/rate-limit.options';
 import { type BackoffOptions, type Duration } from '../retry';
 
@@ -63,6 +64,18 @@ export interface JobHandlerOptions {
    */
   idempotency?: IdempotencyOptions;
   /**
+   * Priority lanes: jobs published with `{ priority: 'high' | 'low' }` go to `<subject>._prio.<priority>`
+   * (normal stays on `<subject>`), one durable each, pulled by weight. `true` for the default
+   * weights. The stream must capture `<subject>._prio.*`. Not with `fairness`. @default off
+   */
+  priorities?: PrioritiesOption;
+  /**
+   * Fairness by group key: jobs published with `{ group }` go to `<subject>._group.<group>`, one
+   * durable per group with jobs, pulled in turn so every group progresses. Needs a work-queue stream
+   * capturing `<subject>._group.*`. Not with `priorities`. @default off
+   */
+  fairness?: true | FairnessOptions;
+  /**
    * At most `max` handler starts in any window of length `per`, across every instance, per `key`
    * (a header name or a function of the validated payload) when given. A job over the limit waits
    * for its slot and is not failed; the wait is not an attempt (see README, Rate limits). @default none
@@ -106,6 +119,8 @@ export interface ResolvedJobHandlerOptions {
   confirmAck: boolean;
   deadLetter: DeadLetterTarget | false | undefined;
   idempotency: ResolvedIdempotency | undefined;
+  /** `priorities` or `fairness`; undefined: one consumer. */
+  lanes?: ResolvedLanes;
   rateLimit: ResolvedRateLimit | undefined;
   deadLetterCancelled: boolean;
 }

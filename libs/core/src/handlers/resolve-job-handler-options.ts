@@ -11,7 +11,9 @@ import {
   shown,
 } from '../config';
 import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
+import { type ResolvedLanes } from '../lanes/lane-options';
 import { JetbusConfigError } from '../errors';
+import { parseFairness, parsePriorities, resolveLanes } from '../lanes/lane-options';
 import { parseRateLimit } from '../rate-limit/rate-limit.options';
 import { type BackoffOptions, createBackoff } from '../retry';
 import { parseDurationAtLeast } from '../retry/duration';
@@ -51,6 +53,8 @@ const HANDLER_OPTIONS = optionNames<JobHandlerOptions>({
   confirmAck: true,
   deadLetter: true,
   idempotency: true,
+  priorities: true,
+  fairness: true,
   rateLimit: true,
   deadLetterCancelled: true,
 });
@@ -58,7 +62,10 @@ const IDEMPOTENCY_OPTIONS = optionNames<IdempotencyOptions>({ key: true, ttl: tr
 const DEAD_LETTER_TARGET_OPTIONS = optionNames<DeadLetterTarget>({ stream: true, subjectPrefix: true });
 
 /** One options object checked and converted (durations in ms); options it does not give stay absent. */
-type ParsedJobHandlerOptions = Partial<ResolvedJobHandlerOptions>;
+type ParsedJobHandlerOptions = Partial<ResolvedJobHandlerOptions> & {
+  priorities?: ResolvedLanes;
+  fairness?: ResolvedLanes;
+};
 
 const NAME_RULE = '(no spaces, . * > / \\)';
 
@@ -122,6 +129,8 @@ export function parseJobHandlerOptions(value: unknown, path: string): ParsedJobH
   if (given('confirmAck')) parsed.confirmAck = booleanOption(o.confirmAck, at('confirmAck'));
   if (given('deadLetter')) parsed.deadLetter = parseDeadLetterTarget(o.deadLetter, at('deadLetter'));
   if (given('idempotency')) parsed.idempotency = parseIdempotency(o.idempotency, at('idempotency'));
+  if (given('priorities')) parsed.priorities = parsePriorities(o.priorities, at('priorities'));
+  if (given('fairness')) parsed.fairness = parseFairness(o.fairness, at('fairness'));
   if (given('rateLimit')) parsed.rateLimit = parseRateLimit(o.rateLimit, at('rateLimit'));
   if (given('deadLetterCancelled'))
     parsed.deadLetterCancelled = booleanOption(o.deadLetterCancelled, at('deadLetterCancelled'));
@@ -203,6 +212,7 @@ export function resolveJobHandlerOptions(
     confirmAck: o.confirmAck ?? BUILT_IN.confirmAck,
     deadLetter: o.deadLetter,
     idempotency: o.idempotency,
+    lanes: resolveLanes(subject, o.priorities, o.fairness, at),
     rateLimit: o.rateLimit,
     deadLetterCancelled: o.deadLetterCancelled ?? BUILT_IN.deadLetterCancelled,
   };

@@ -28,6 +28,8 @@ export interface HandlerMetrics {
   cancelled: OutcomeCounter;
   inFlight: InFlightGauge;
   duration: Histogram.Internal<'handler'>;
+  /** With `priorities` or `fairness`: one job pulled from a lane (`high`, `normal`, `low`, `ungrouped`, `group`). */
+  lanePulled?: (lane: string) => void;
   /** `rateLimit`: a job waited for its slot (held in process, or nak'ed until it) this long. */
   rateLimited: { waited(seconds: number): void };
 }
@@ -93,6 +95,7 @@ export class JetbusMetrics {
   private readonly inFlight: Gauge<'handler'>;
   private readonly duration: Histogram<'handler'>;
   private readonly published: Counter<'outcome'>;
+  private readonly lanes: Counter<'handler' | 'lane'>;
   private readonly rateLimitedWaits: Counter<'handler'>;
   private readonly rateLimitedWait: Histogram<'handler'>;
   private readonly minimal: Counter<'stream'>;
@@ -120,6 +123,12 @@ export class JetbusMetrics {
       help: 'Handler run time (decode, validation and handler), by handler',
       labelNames: ['handler'],
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+      registers: [registry],
+    });
+    this.lanes = new Counter({
+      name: 'jetbus_lane_jobs_pulled_total',
+      help: 'Jobs pulled by handlers with priorities or fairness, by handler and lane (high, normal, low; ungrouped or group: all groups together, to bound the label values)',
+      labelNames: ['handler', 'lane'],
       registers: [registry],
     });
     this.rateLimitedWaits = new Counter({
@@ -221,6 +230,7 @@ export class JetbusMetrics {
       cancelled: outcomeCounter(this.jobs.labels(handler, subject, 'cancelled')),
       inFlight: inFlightGauge(this.inFlight.labels(handler)),
       duration: this.duration.labels(handler),
+      lanePulled: (lane) => this.lanes.inc({ handler, lane: lane.startsWith('group:') ? 'group' : lane }),
       rateLimited: {
         waited: (seconds) => {
           this.rateLimitedWaits.inc({ handler });

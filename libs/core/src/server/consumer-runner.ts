@@ -18,6 +18,8 @@ import { type PreparedHandler } from './prepared-handler';
 import { MessageWindow } from './message-window';
 import { RateLimiter } from '../rate-limit';
 import { Semaphore } from './semaphore';
+import { type LanePullerHooks } from '../lanes';
+import { startLanePulling } from './lane-pulling';
 
 /**
  * How long a suspect waits for the other jobs of its process to finish so it can run alone. Past
@@ -122,10 +124,22 @@ export class ConsumerRunner {
   /** Resolves once the consumer is bound; pulling runs in the background. */
   async start(): Promise<void> {
     const { stream, options } = this.handler;
-    this.consumer = await this.deps.js.consumers.get(stream, options.durable);
+    const lanes = options.lanes
+      ? await startLanePulling(this.handler, this.deps.js, this.window, this.laneHooks(), this.log)
+      : undefined;
+    if (!lanes) this.consumer = await this.deps.js.consumers.get(stream, options.durable);
     const beatEvery = Math.max(250, Math.floor(options.ackWaitMs / 3));
     this.heartbeat = setInterval(() => this.beat(beatEvery), beatEvery).unref();
-    this.loopDone = this.loop();
+    this.loopDone = lanes ? lanes.run() : this.loop();
+  }
+
+  /** With `priorities` or `fairness`: the lane puller hands each message to `accept`, as `loop` does. */
+  private laneHooks(): LanePullerHooks {
+    return {
+      accept: (msg) => this.accept(msg),
+      stopping: () => this.stopping,
+      pulled: (lane) => this.handler.metrics.lanePulled?.(lane),
+    };
   }
 
   /**
@@ -145,22 +159,7 @@ export class ConsumerRunner {
           max_messages: prefetch - this.window.used,
           expires: FETCH_EXPIRES_MS,
         });
-        for await (const msg of batch) {
-          if (this.stopping) {
-            this.release(msg, undefined);
-            continue;
-          }
-          this.window.take();
-          const wait = this.semaphore.acquire();
-          if (wait) await wait;
-          if (this.stopping) {
-            this.semaphore.release();
-            this.window.give();
-            this.release(msg, undefined);
-            continue;
-          }
-          void this.process(msg);
-        }
+        for await (const msg of batch) await this.accept(msg);
       } catch (e) {
         if (this.stopping) break;
         this.log.error({ err: e }, 'pull failed; retrying');
@@ -172,6 +171,27 @@ export class ConsumerRunner {
         }
       }
     }
+  }
+
+  /**
+   * Takes one pulled message: waits for a handler slot and runs it, or, once stopping began,
+   * releases it (a nak) so another instance takes it at once.
+   */
+  private async accept(msg: JsMsg): Promise<void> {
+    if (this.stopping) {
+      this.release(msg, undefined);
+      return;
+    }
+    this.window.take();
+    const wait = this.semaphore.acquire();
+    if (wait) await wait;
+    if (this.stopping) {
+      this.semaphore.release();
+      this.window.give();
+      this.release(msg, undefined);
+      return;
+    }
+    void this.process(msg);
   }
 
   private async process(msg: JsMsg): Promise<void> {

@@ -6,7 +6,7 @@ import { type HandlerInvoker } from '../handlers/handler-invoker.factory';
 import { type JobHandlerOptions, type ResolvedJobHandlerOptions } from '../handlers/job-handler.options';
 import { resolveJobHandlerOptions } from '../handlers/resolve-job-handler-options';
 import { type JetbusMetrics } from '../observability/jetbus-metrics';
-import { ensureConsumer, resolveStream, toConsumerConfig } from '../provisioning';
+import { ensureConsumer, provisionLanes, resolveStream, toConsumerConfig } from '../provisioning';
 import { createBackoff } from '../retry';
 import { PayloadValidator, isDtoClass } from '../validation';
 import { CompletedJobs, completedJobsBucket } from './completed-jobs';
@@ -82,6 +82,7 @@ export class HandlerRegistrar {
       where,
       this.log,
     );
+    await provisionLanes(this.connection.jsm, stream, subject, o, where, this.log);
     const dto = o.dto ?? spec.payloadType;
     return {
       name: spec.name,

@@ -9,6 +9,7 @@ import { DeadLetterSink, LogDeadLetterSink, StreamDeadLetterSink } from '../dead
 import { HandlerInvokerFactory } from '../handlers/handler-invoker.factory';
 import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
 import { type ResolvedModuleOptions, reaperDurable } from '../options/resolve-module-options';
+import { laneSubjects } from '../lanes';
 import { JetbusMetrics } from '../observability/jetbus-metrics';
 import { repairWorkQueues } from '../repair';
 import { AttemptLedger } from '../retry/attempt-ledger';
@@ -177,7 +178,8 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       publishTimeoutMs: this.options.publishTimeoutMs,
       logger: this.log,
     };
-    this.releasers = [...new Set(handlers.map((h) => h.subject))].map((s) => new ReleaseRunner(s, deps));
+    const subjects = handlers.flatMap((h) => [h.subject, ...laneSubjects(h.subject, h.options.lanes)]);
+    this.releasers = [...new Set(subjects)].map((s) => new ReleaseRunner(s, deps));
     await Promise.all(this.releasers.map((r) => r.start()));
   }
 

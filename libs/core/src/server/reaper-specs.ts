@@ -9,6 +9,7 @@ import {
   maxDeliveriesAdvisorySubject,
 } from '../dead-letter';
 import { type JetbusMetrics } from '../observability/jetbus-metrics';
+import { laneOwnerCandidates } from '../wire/lane-names';
 import { jobIdFromHeaders } from './completed-jobs';
 import { type HandlerSpec } from './handler-registrar';
 import { type PreparedHandler } from './prepared-handler';
@@ -34,7 +35,18 @@ export function reaperSpecs(
   sink: StreamDeadLetterSink,
   deps: { connection: JetbusConnection; metrics: JetbusMetrics; log: Logger },
 ): HandlerSpec[] {
-  const byConsumer = new Map(handlers.map((h) => [`${h.stream}/${h.options.durable}`, h]));
+  const byDurable = new Map(handlers.map((h) => [`${h.stream}/${h.options.durable}`, h]));
+  // A lane durable's jobs belong to the handler whose lanes it is (its DLQ, its completed keys).
+  const byConsumer = {
+    get: (key: string): PreparedHandler | undefined => {
+      const own = byDurable.get(key);
+      if (own) return own;
+      const [stream, consumer] = key.split('/');
+      return laneOwnerCandidates(consumer)
+        .map((d) => byDurable.get(`${stream}/${d}`))
+        .find((h) => h?.options.lanes);
+    },
+  };
   const reaper = new MaxDeliveriesReaper(deps.connection.jsm, sink, {
     ignoreStreams: [settings.deadLetterStream, settings.advisoryStream],
     logger: deps.log,

@@ -55,3 +55,14 @@ export {
   WORKERS_BUCKET,
   workerHeartbeatSubject,
 } from './names';
+export {
+  GROUP_TOKEN,
+  PRIORITIES,
+  PRIORITY_TOKEN,
+  type Priority,
+  groupDurable,
+  groupFilter,
+  groupSubject,
+  priorityDurable,
+  prioritySubject,
+} from './lane-names';
