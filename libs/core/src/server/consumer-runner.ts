@@ -14,6 +14,7 @@ import { DeliveryTriage, type Lane } from './delivery-triage';
 import { type IsolationGate } from './isolation-gate';
 import { JetbusContext } from '../context/jetbus.context';
 import { JobSettler } from './job-settler';
+import { AckBatch } from './ack-batch';
 import { type PreparedHandler } from './prepared-handler';
 import { MessageWindow } from './message-window';
 import { RateLimiter } from '../rate-limit';
@@ -93,6 +94,8 @@ export class ConsumerRunner {
   private stopped?: Promise<void>;
   private readonly triage: DeliveryTriage;
   private readonly settler: JobSettler;
+  /** Acks of one event-loop turn in one socket write; flushed before `stop()` resolves. */
+  private readonly acks: AckBatch;
   /** Ledger writes for naks sent at shutdown, awaited before the connection may close. */
   private readonly releases = new Set<Promise<void>>();
   private readonly limiter?: RateLimiter;
@@ -112,12 +115,14 @@ export class ConsumerRunner {
     );
     this.limiter = RateLimiter.create(handler.options, handler.stream, deps.js, handler.metrics, this.log);
     const { uniqueKeys } = deps;
+    this.acks = new AckBatch(this.log);
     this.settler = new JobSettler(
       handler,
       this.triage,
       deps.deadLetters,
       this.log,
       uniqueKeys && ((msg) => void releaseUniqueKey(uniqueKeys, jobHeaders(msg).headers, this.log)),
+      this.acks,
     );
   }
 
@@ -393,8 +398,10 @@ export class ConsumerRunner {
         );
       }
       clearInterval(this.heartbeat);
+      this.acks.flush();
       await this.loopDone;
       await Promise.allSettled([...this.releases]);
+      this.acks.flush();
     })();
     return this.stopped;
   }

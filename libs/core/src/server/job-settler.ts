@@ -9,6 +9,7 @@ import { type DeadLetterReason, decideSettlement } from '../retry';
 import { jobIdFromHeaders } from './completed-jobs';
 import { type DeliveryTriage, type Lane } from './delivery-triage';
 import { type PreparedHandler } from './prepared-handler';
+import { type AckBatch } from './ack-batch';
 
 /** When recording a dead letter fails, the job comes back after this delay to try again. */
 export const DEAD_LETTER_RETRY_MS = 5_000;
@@ -27,15 +28,17 @@ export class JobSettler {
     private readonly log: Logger,
     /** Called once a job reached a final outcome (acked, dead-lettered, cancelled): frees its unique key. */
     private readonly finished?: (msg: JsMsg) => void,
+    /** Acks sent together at the end of the event-loop turn; without it each ack goes out at once. */
+    private readonly acks?: AckBatch,
   ) {}
 
   /** The handler returned: record the completion (`idempotency`), then ack. */
   async succeeded(msg: JsMsg, lane: Lane, jobId: string | undefined): Promise<void> {
     // Recorded before the ack: a crash between the two leaves a job that is known to be done.
     if (jobId !== undefined) await this.handler.completed!.add(jobId);
-    // Acked at once: nats.js writes every command of this microtask batch in one socket write,
-    // and an ack held back any longer would be lost to a crash in a later callback.
+    // With the others of this event-loop turn (AckBatch): one socket write for all of them.
     if (this.handler.options.confirmAck) await msg.ackAck();
+    else if (this.acks) this.acks.ack(msg);
     else msg.ack();
     this.handler.metrics.acked.inc();
     this.triage.forget(lane);
