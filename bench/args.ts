@@ -16,6 +16,8 @@ export interface BenchOptions {
   soak: number | undefined;
   /** Instead of the rounds: release lateness of this many delayed jobs (delays 0–10 s). */
   lateness: number | undefined;
+  /** Instead of the rounds: this many jobs drained by 1, 2 and 4 worker processes, 1 server and a 3-node cluster. */
+  scale: number | undefined;
   /** Record a CPU profile of this phase in every run. */
   profile: Phase | undefined;
   profileDir: string | undefined;
@@ -51,6 +53,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick            ${QUICK.jobs} jobs, ${QUICK.rounds} rounds, ${QUICK.durationS} s latency: a fast check
   --soak N           instead of the rounds: one jetbus worker handles N jobs; reports RSS over time
   --lateness N       instead of the rounds: N delayed jobs (0–10 s) released by 3 workers; lateness percentiles
+  --scale N          instead of the rounds: N jobs drained by 1, 2 and 4 worker processes, on one server and a 3-node cluster
   --profile PHASE    write a V8 CPU profile of PHASE's timed section in each run, and summarize it
   --profile-dir DIR  where profiles go (default: a new temp dir)
   --help`;
@@ -112,6 +115,7 @@ const OPTIONS = {
   quick: { type: 'boolean' },
   soak: { type: 'string' },
   lateness: { type: 'string' },
+  scale: { type: 'string' },
   profile: { type: 'string' },
   'profile-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -143,6 +147,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     soak: values.soak === undefined ? undefined : number('soak', values.soak, 0, { integer: true }),
     lateness:
       values.lateness === undefined ? undefined : number('lateness', values.lateness, 0, { integer: true }),
+    scale: values.scale === undefined ? undefined : number('scale', values.scale, 0, { integer: true }),
     profile: profile?.[0],
     profileDir: values['profile-dir'],
     help: values.help === true,

@@ -12,6 +12,7 @@ import { runContender } from './run-contender';
 import { RedisServer, redisServerVersion } from './redis-server';
 import { formatSoak, runSoak } from './soak';
 import { formatLateness, runLateness } from './lateness';
+import { formatScale, runScale } from './scale';
 
 /** Boot and teardown of one contender process, beyond the time its phases take. */
 const RUN_OVERHEAD_MS = 60_000;
@@ -152,6 +153,13 @@ async function main(): Promise<void> {
     const lateness = await runLateness(options.lateness);
     console.log(formatLateness(lateness));
     await writeJson(options.out, { meta, options, lateness });
+    console.log(`\nresults: ${resolve(options.out)}`);
+    return;
+  }
+  if (options.scale !== undefined) {
+    const scale = await runScale(options.scale, options.concurrency);
+    console.log(`\n${formatScale(scale)}`);
+    await writeJson(options.out, { meta, options, scale });
     console.log(`\nresults: ${resolve(options.out)}`);
     return;
   }
