@@ -448,7 +448,6 @@ describe('dead letters: written by a worker, replayed to a worker', () => {
         id: 'p-1',
         headers: {
           'X-Tenant': ['acme'],
-          'Content-Type': ['application/json'],
           'Nats-Msg-Id': [`replay:JETBUS_DLQ:${byId.get('p-1')!.dlqSeq}`],
           'Nats-Expected-Stream': ['SHIP'],
           'Jetbus-Job-Id': ['parcel:p-1'],
@@ -458,7 +457,6 @@ describe('dead letters: written by a worker, replayed to a worker', () => {
         id: 'p-2',
         headers: {
           'X-Tenant': ['globex'],
-          'Content-Type': ['application/json'],
           'Nats-Msg-Id': [`replay:JETBUS_DLQ:${byId.get('p-2')!.dlqSeq}`],
           'Nats-Expected-Stream': ['SHIP'],
           'Jetbus-Job-Id': ['SHIP:2'],

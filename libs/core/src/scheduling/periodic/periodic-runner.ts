@@ -168,7 +168,8 @@ export class PeriodicRunner {
     h.set(PERIODIC_NAME_HEADER, s.name);
     if (catchUp) h.set(PERIODIC_CATCH_UP_HEADER, 'true');
     h.set(JOB_ID_HEADER, periodicJobId(s.name, tick));
-    h.set('Content-Type', codec.contentType);
+    // No Content-Type means JSON (the wire contract); another codec names its type.
+    if (codec.contentType !== 'application/json') h.set('Content-Type', codec.contentType);
     const payload = s.payload === undefined ? { schedule: s.name, tick: iso } : s.payload;
     const ack = await js.publish(s.subject, codec.encode(payload), {
       msgID: periodicMsgId(s.name, tick),
