@@ -12,6 +12,8 @@ import {
   JobHandler,
   SCHEDULED_STREAM,
   cancelScheduled,
+  CancellationStore,
+  cancelJob,
   listScheduled,
   scheduledSubject,
   Payload,
@@ -193,6 +195,11 @@ describe('the admin-app role and worker heartbeats (operator mode)', () => {
     // Its KV permission is that bucket's only: heartbeats stay the workers' own.
     const forged = `$KV.${WORKERS_BUCKET}.forged`;
     expect(isDenied(await failure(admin.js.publish(forged, '{}')), forged)).toBe(true);
+  });
+
+  it('lets admin-app cancel a queued or running job: a request in JETBUS_CANCELLED', async () => {
+    const result = await cancelJob(admin.js, 'queued-7', { store: new CancellationStore(admin.js) });
+    expect(result).toMatchObject({ jobId: 'queued-7', outcome: 'requested' });
   });
 
   describe('worker heartbeats', () => {

@@ -210,12 +210,13 @@ describe('built-in roles', () => {
           'emails.>',
         ]),
       );
-      // No blanket API, nothing of $SYS, and two KV writes: a cancel's outcome of a scheduled job
-      // and periodic schedules' paused flags (it reads heartbeats, never writes them; it never
+      // No blanket API, nothing of $SYS, and three KV writes: a cancel's outcome of a scheduled
+      // job, a cancel request of a queued or running one, and periodic schedules' paused flags (it reads heartbeats, never writes them; it never
       // moves a schedule's last tick).
       expect(role.publish.allow).not.toContain('$JS.API.>');
       expect(role.publish.allow.some((s) => s.startsWith('$SYS.'))).toBe(false);
       expect(role.publish.allow.filter((s) => s.startsWith('$KV.')).sort()).toEqual([
+        '$KV.JETBUS_CANCELLED.>',
         '$KV.JETBUS_PERIODIC.paused.*',
         '$KV.JETBUS_SCHEDULED_OUTCOMES.>',
       ]);
@@ -223,7 +224,7 @@ describe('built-in roles', () => {
         adminApp({ schedulingStream: 'LATER' })
           .publish.allow.filter((s) => s.startsWith('$KV.'))
           .sort(),
-      ).toEqual(['$KV.JETBUS_PERIODIC.paused.*', '$KV.LATER_OUTCOMES.>']);
+      ).toEqual(['$KV.JETBUS_CANCELLED.>', '$KV.JETBUS_PERIODIC.paused.*', '$KV.LATER_OUTCOMES.>']);
       expect(() => adminApp({ schedulingStream: 'a.b' })).toThrow('admin-app.schedulingStream');
     });
 

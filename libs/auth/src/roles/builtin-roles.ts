@@ -3,6 +3,7 @@ import {
   ATTEMPT_LEDGER_BUCKET,
   AUDIT_STREAM,
   AUDIT_SUBJECT_PREFIX,
+  CANCELLED_BUCKET,
   WORKERS_BUCKET,
   DEFAULT_ADVISORY_STREAM,
   DEFAULT_DLQ_PREFIX,
@@ -317,6 +318,8 @@ export function adminApp(options: AdminAppRoleOptions = {}): RolePermissions {
       [
         ...ADMIN_APP_API,
         `$KV.${scheduleOutcomesBucket(scheduling)}.>`,
+        // Cancelling a queued or running job (`POST /api/jobs/:jobId/cancel`): its request.
+        `$KV.${CANCELLED_BUCKET}.>`,
         `${AUDIT_SUBJECT_PREFIX}.>`,
         ...replay,
       ],

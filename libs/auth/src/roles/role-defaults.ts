@@ -24,6 +24,8 @@ export {
   WORKERS_BUCKET,
   workerHeartbeatSubject,
 } from '@jetbus/core/wire';
+// Cancelling queued and running jobs: the bucket of cancel requests.
+export { CANCELLED_BUCKET } from '@jetbus/core/wire';
 
 /** Stream that captures JetStream advisories for the reaper (@jetbus/core's `ADVISORY_STREAM`). */
 export const DEFAULT_ADVISORY_STREAM = ADVISORY_STREAM;
