@@ -27,7 +27,7 @@ const isNoResponders = (e: unknown): boolean =>
  * id a timeout is final, so jetbus never stores a message twice. Sets `opts.timeout` (the caller's
  * object, one per publish).
  */
-export async function publishUntilAcked(
+export function publishUntilAcked(
   js: JetStreamClient,
   subject: string,
   body: Uint8Array,
@@ -37,7 +37,20 @@ export async function publishUntilAcked(
 ): Promise<PubAck> {
   opts.timeout = timeoutMs;
   const resend = opts.msgID !== undefined;
+  // The common case is nats.js's own promise, without a frame of ours around it.
   if (!resend && !clustered) return js.publish(subject, body, opts);
+  return untilAcked(js, subject, body, opts, timeoutMs, resend, clustered);
+}
+
+async function untilAcked(
+  js: JetStreamClient,
+  subject: string,
+  body: Uint8Array,
+  opts: Partial<JetStreamPublishOptions>,
+  timeoutMs: number,
+  resend: boolean,
+  clustered: boolean,
+): Promise<PubAck> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const left = deadline - Date.now();
