@@ -160,6 +160,8 @@ export {
   periodicMsgId,
   periodicSubject,
   periodicTickOf,
+  type PeriodicScheduleJson,
+  periodicScheduleJson,
   resumePeriodic,
 } from './scheduling/periodic';
 // Unique jobs (`unique` on publish) and cancellation of queued and running jobs.

@@ -1,23 +1,8 @@
-import { type PeriodicSchedule } from '@jetbus/core';
+import { type PeriodicSchedule, periodicScheduleJson } from '@jetbus/core';
 import { formatTable } from '../format-table';
 
-/** The JSON view of a schedule: times as ISO strings or null. */
-export function periodicView(s: PeriodicSchedule): Record<string, unknown> {
-  return {
-    name: s.name,
-    cron: s.cron,
-    timezone: s.timezone,
-    subject: s.subject,
-    overlap: s.overlap,
-    missed: s.missed,
-    handler: s.handler ?? null,
-    service: s.service,
-    paused: s.paused,
-    pausedAt: s.pausedAt?.toISOString() ?? null,
-    lastTick: s.lastTick?.toISOString() ?? null,
-    nextTick: s.nextTick?.toISOString() ?? null,
-  };
-}
+/** The JSON view of a schedule (core's, as the admin API shows it). */
+export const periodicView = periodicScheduleJson;
 
 /**
  * A table of schedules. Names, crons, zones and subjects come from the bucket (any worker, or anyone

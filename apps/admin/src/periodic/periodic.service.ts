@@ -3,26 +3,14 @@ import {
   JetbusConnection,
   type PeriodicSchedule,
   listPeriodic,
+  periodicScheduleJson,
   pausePeriodic,
   resumePeriodic,
 } from '@jetbus/core';
 import { type AuditActor, AuditService } from '../audit/audit.service';
 import { type PeriodicPausedDto, type PeriodicViewDto } from './dto/periodic-view.dto';
 
-const toView = (s: PeriodicSchedule): PeriodicViewDto => ({
-  name: s.name,
-  cron: s.cron,
-  timezone: s.timezone,
-  subject: s.subject,
-  overlap: s.overlap,
-  missed: s.missed,
-  handler: s.handler ?? null,
-  service: s.service,
-  paused: s.paused,
-  pausedAt: s.pausedAt?.toISOString() ?? null,
-  lastTick: s.lastTick?.toISOString() ?? null,
-  nextTick: s.nextTick?.toISOString() ?? null,
-});
+const toView = (s: PeriodicSchedule): PeriodicViewDto => periodicScheduleJson(s);
 
 /** Periodic schedules through core's `listPeriodic` / `pausePeriodic` / `resumePeriodic` (one reader, one writer). */
 @Injectable()

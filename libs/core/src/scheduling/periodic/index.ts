@@ -1,4 +1,5 @@
 export { type PeriodicSchedule, listPeriodic, pausePeriodic, resumePeriodic } from './manage-periodic';
+export { type PeriodicScheduleJson, periodicScheduleJson } from './periodic-schedule-json';
 export {
   PERIODIC_BUCKET,
   PERIODIC_CATCH_UP_HEADER,
