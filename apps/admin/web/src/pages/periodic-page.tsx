@@ -100,7 +100,7 @@ export function PeriodicPage() {
                     {s.overlap ? '' : ' · no overlap'}
                   </div>
                 </td>
-                <td>
+                <td class="nowrap">
                   <Mono text={s.timezone} />
                 </td>
                 <td>
