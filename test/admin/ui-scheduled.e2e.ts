@@ -1,7 +1,15 @@
-import { type INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Injectable } from '@nestjs/common';
 import { Kvm } from '@nats-io/kv';
 import { headers } from '@nats-io/transport-node';
-import { CANCELLED_BUCKET, JetbusClient, scheduledSubject } from '@jetbus/core';
+import {
+  CANCELLED_BUCKET,
+  Ctx,
+  type JetbusContext,
+  JetbusClient,
+  JobHandler,
+  Payload,
+  scheduledSubject,
+} from '@jetbus/core';
 import { type Page } from 'playwright-core';
 import { useBrowser } from '../support/browser';
 import { startJetbusApp } from '../support/jetbus-app';
@@ -21,6 +29,19 @@ const operator = uiUser('operator');
 const HOUR = 3_600_000;
 /** A subject anyone may publish: markup must show as text, never run. */
 const HOSTILE = 'ship.<img/src=x/onerror=alert(1)>';
+
+/** The ids of the jobs running now; each one runs until its signal aborts (a cancel). */
+const running = new Set<string>();
+
+@Injectable()
+class LongJobs {
+  @JobHandler('uirun.export')
+  async run(@Payload() job: { id: string }, @Ctx() ctx: JetbusContext): Promise<void> {
+    running.add(job.id);
+    await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+    running.delete(job.id);
+  }
+}
 
 describe('admin web UI: scheduled jobs', () => {
   const t = useAdmin({ users: [viewer.options, operator.options] });
@@ -174,5 +195,53 @@ describe('admin web UI: scheduled jobs', () => {
       ['bill-1', 'ui-operator', 'ok'],
     ]);
     expect(browser.problems).toEqual([]);
+  });
+
+  it('shows a running job that a worker aborted as cancelled, with how and by which handler', async () => {
+    const worker = await startJetbusApp(
+      {
+        servers: t.server.url,
+        name: 'ui-worker',
+        logger: false,
+        heartbeat: false,
+        cancellation: {},
+        streams: [{ name: 'UIRUN', subjects: ['uirun.>'], retention: 'limits' }],
+      },
+      [LongJobs],
+    );
+    try {
+      await worker.get(JetbusClient).publish('uirun.export', { id: 'run-1' }, { jobId: 'run-1' });
+      await waitFor('run-1 running', () => running.has('run-1'), 10_000);
+      const page = await browser.newPage();
+      await signIn(page, t.url, operator);
+      await page.goto(`${t.url}/#/scheduled`);
+      const form = page.getByRole('form', { name: 'Cancel a job' });
+      const dialog = page.getByRole('dialog', { name: 'Cancel a job' });
+      const status = page.locator('.cancel-job').getByRole('status');
+      const cancelById = async (jobId: string) => {
+        await form.getByLabel('Job id').fill(jobId);
+        await form.getByRole('button', { name: 'Cancel job…' }).click();
+        await dialog.getByLabel('confirmation').fill('cancel');
+        await dialog.getByRole('button', { name: 'Cancel job' }).click();
+      };
+
+      await cancelById('run-1');
+      await status.filter({ hasText: 'Job run-1: requested.' }).waitFor();
+      await waitFor('run-1 aborted', () => !running.has('run-1'), 10_000);
+      const kv = await new Kvm(t.js).open(CANCELLED_BUCKET);
+      await waitFor('the outcome recorded', async () => {
+        const entry = await kv.get('run-1');
+        return entry?.operation === 'PUT' && entry.json<{ state: string }>().state === 'cancelled';
+      });
+      // A repeat reports what holds now: the worker's outcome.
+      await cancelById('run-1');
+      await status
+        .filter({ hasText: 'Job run-1: cancelled. A worker aborted it while it was running (LongJobs.run).' })
+        .waitFor();
+      await browser.screenshot(page, 'scheduled-cancel-running');
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await worker.close();
+    }
   });
 });
