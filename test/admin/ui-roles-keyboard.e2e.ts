@@ -150,14 +150,15 @@ describe('admin web UI: roles, confirmations, keyboard and expired sessions', ()
       seen.push(focus.label);
       expect([focus.label, focus.outline, focus.width]).toEqual([focus.label, 'solid', '3px']);
     }
-    // The skip button, the brand, the six pages, the user's sign-out, then the search form.
-    expect(seen.slice(0, 10)).toEqual([
+    // The skip button, the brand, the seven pages, the user's sign-out, then the search form.
+    expect(seen.slice(0, 11)).toEqual([
       'Skip to content',
       '▲jetbus admin',
       'Dashboard',
       'Streams',
       'Dead letters',
       'Scheduled',
+      'Periodic',
       'Workers',
       'Audit log',
       'Sign out',

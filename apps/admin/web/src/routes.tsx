@@ -1,13 +1,14 @@
 import { AuditPage } from './pages/audit-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { DeadLettersPage } from './pages/dead-letters-page';
+import { PeriodicPage } from './pages/periodic-page';
 import { ScheduledPage } from './pages/scheduled-page';
 import { StreamDetailPage } from './pages/stream-detail-page';
 import { StreamsPage } from './pages/streams-page';
 import { WorkersPage } from './pages/workers-page';
 import { useRoute } from './router';
 
-/** Hash routes: `#/`, `#/streams`, `#/streams/<name>`, `#/dead-letters`, `#/scheduled`, `#/workers`, `#/audit`. */
+/** Hash routes: `#/`, `#/streams`, `#/streams/<name>`, `#/dead-letters`, `#/scheduled`, `#/periodic`, `#/workers`, `#/audit`. */
 export function Routes() {
   const { path, params } = useRoute();
   const [page = '', id] = path;
@@ -21,6 +22,8 @@ export function Routes() {
       return <DeadLettersPage params={params} />;
     case 'scheduled':
       return <ScheduledPage />;
+    case 'periodic':
+      return <PeriodicPage />;
     case 'workers':
       return <WorkersPage />;
     case 'audit':

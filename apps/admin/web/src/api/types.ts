@@ -253,3 +253,50 @@ export interface CancelledJob {
   subject: string | null;
   deliverAt: string | null;
 }
+
+/** A periodic schedule as its workers declared it (`GET /api/periodic`). */
+export interface PeriodicSchedule {
+  name: string;
+  cron: string;
+  timezone: string;
+  subject: string;
+  overlap: boolean;
+  missed: 'skip' | 'run-once';
+  /** `ClassName.method` of a `@Periodic`; null for a module-declared schedule. */
+  handler: string | null;
+  service: string;
+  paused: boolean;
+  pausedAt: string | null;
+  lastTick: string | null;
+  nextTick: string | null;
+}
+
+export interface PeriodicList {
+  schedules: PeriodicSchedule[];
+}
+
+export interface PeriodicPaused {
+  name: string;
+  paused: boolean;
+}
+
+/** What `JETBUS_CANCELLED` records for a job. */
+export interface JobCancellation {
+  jobId: string;
+  state: 'requested' | 'cancelled';
+  requestedAt: string;
+  settledAt?: string;
+  while?: 'queued' | 'running';
+  handler?: string;
+  deadLettered?: boolean;
+}
+
+/** The answer of `POST /api/jobs/:jobId/cancel`. */
+export interface JobCancelResult {
+  jobId: string;
+  outcome: 'cancelled' | 'requested';
+  /** What became of a job that had been scheduled. */
+  scheduled: 'cancelled' | 'released' | null;
+  subject: string | null;
+  cancellation: JobCancellation | null;
+}

@@ -7,6 +7,7 @@ const NAV: { href: string; page: string; label: string }[] = [
   { href: '#/streams', page: 'streams', label: 'Streams' },
   { href: '#/dead-letters', page: 'dead-letters', label: 'Dead letters' },
   { href: '#/scheduled', page: 'scheduled', label: 'Scheduled' },
+  { href: '#/periodic', page: 'periodic', label: 'Periodic' },
   { href: '#/workers', page: 'workers', label: 'Workers' },
   { href: '#/audit', page: 'audit', label: 'Audit log' },
 ];

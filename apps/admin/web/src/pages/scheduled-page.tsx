@@ -8,6 +8,7 @@ import { Mono, UntrustedText } from '../components/untrusted-text';
 import { fmtBytes, fmtDuration, fmtNumber, fmtTime } from '../format';
 import { useApi } from '../hooks/use-api';
 import { useCan } from '../session-context';
+import { CancelJobForm } from './cancel-job-form';
 
 const PAGE_SIZE = 50;
 /** The list is re-read this often: jobs come due and are released while the page is open. */
@@ -30,7 +31,10 @@ function timeLeft(item: ScheduledItem, now: number): string {
   return left > 0 ? `in ${fmtDuration(left)}` : 'due, releasing';
 }
 
-/** `#/scheduled`: delayed jobs waiting for their due time, with cancel for operators. */
+/**
+ * `#/scheduled`: delayed jobs waiting for their due time, with cancel for operators, and for them
+ * also a form to cancel any job (queued or running too) by its id.
+ */
 export function ScheduledPage() {
   const canOperate = useCan('operator');
   const now = useNow();
@@ -157,6 +161,8 @@ export function ScheduledPage() {
           Next →
         </button>
       </div>
+      {/* A cancelled scheduled job leaves the list: read it again. */}
+      {canOperate && <CancelJobForm onDone={page.reload} />}
       {cancelling && (
         <ConfirmDialog
           title="Cancel scheduled job"
