@@ -77,8 +77,8 @@ describe('an R3 work queue through a network partition (routes through proxies, 
   });
 
   it('cutting the stream leader off from the other two nodes, then healing', async () => {
-    // `2`: the acks in flight can be lost twice, to the leaders of the cut-off node when it is cut and
-    // to the leaders the heal may unseat (the rejoining node's higher term forces an election).
+    // `2`: the acks in flight can be lost twice: to the leaders on the cut-off node when it is cut, and
+    // to leaders an election after the heal may unseat.
     await runJobsThroughFault(ctx(), 'partition', 2, async ({ stream, ran, runs }) => {
       const leaderName = (await jsm.streams.info(stream)).cluster?.leader;
       const i = cluster.servers.findIndex((s) => s.serverName === leaderName);
