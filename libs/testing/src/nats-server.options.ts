@@ -8,6 +8,12 @@ export interface NatsServerClusterOptions {
   port?: number;
   /** Cluster ports of the other nodes on 127.0.0.1. */
   routes: readonly number[];
+  /**
+   * Route port on 127.0.0.1 this node advertises to the others (`cluster { advertise }`): where a node
+   * that learns of it through gossip connects (an implicit route). Set it to keep every route on the
+   * configured ones, e.g. when they run through proxies. @default the cluster port
+   */
+  advertisePort?: number;
 }
 
 export interface NatsServerOptions {
@@ -61,7 +67,10 @@ export interface ParsedNatsServerOptions {
   startTimeoutMs: number;
   monitoring: boolean;
   debug: boolean;
-  cluster?: Required<Omit<NatsServerClusterOptions, 'port'>> & { port?: number };
+  cluster?: Required<Omit<NatsServerClusterOptions, 'port' | 'advertisePort'>> & {
+    port?: number;
+    advertisePort?: number;
+  };
 }
 
 /** Applies defaults and validates every option, throwing with the option's name. */
@@ -69,6 +78,9 @@ export function parseNatsServerOptions(options: NatsServerOptions = {}): ParsedN
   if (options.port !== undefined) assertPort('port', options.port);
   if (options.cluster?.port !== undefined) assertPort('cluster.port', options.cluster.port);
   options.cluster?.routes.forEach((port, i) => assertPort(`cluster.routes[${i}]`, port));
+  if (options.cluster?.advertisePort !== undefined) {
+    assertPort('cluster.advertisePort', options.cluster.advertisePort);
+  }
   const startTimeoutMs = options.startTimeoutMs ?? NATS_SERVER_DEFAULT_START_TIMEOUT_MS;
   if (!Number.isFinite(startTimeoutMs) || startTimeoutMs <= 0) {
     throw new TypeError(`startTimeoutMs must be a positive number of milliseconds, got ${startTimeoutMs}`);
@@ -95,6 +107,7 @@ export function parseNatsServerOptions(options: NatsServerOptions = {}): ParsedN
       name: options.cluster.name ?? NATS_CLUSTER_DEFAULT_NAME,
       port: options.cluster.port,
       routes: options.cluster.routes,
+      advertisePort: options.cluster.advertisePort,
     },
   };
 }

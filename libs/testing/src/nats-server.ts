@@ -148,7 +148,12 @@ export class NatsServer implements Reapable {
       jetstream: options.jetstream ? { storeDir, extra: options.jetstreamConfig } : undefined,
       cluster:
         options.cluster && clusterPort !== undefined
-          ? { name: options.cluster.name, port: clusterPort, routes: options.cluster.routes }
+          ? {
+              name: options.cluster.name,
+              port: clusterPort,
+              routes: options.cluster.routes,
+              advertisePort: options.cluster.advertisePort,
+            }
           : undefined,
       extra: options.config,
     });

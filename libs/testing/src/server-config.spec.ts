@@ -48,6 +48,14 @@ describe('renderServerConfig()', () => {
     );
   });
 
+  it('renders the advertised route address inside the cluster block when given', () => {
+    const config = renderServerConfig({
+      ...base,
+      cluster: { name: 'c', port: 14000, routes: [14001], advertisePort: 14009 },
+    });
+    expect(config).toContain('  listen: "127.0.0.1:14000"\n  advertise: "127.0.0.1:14009"\n  routes: [');
+  });
+
   it('appends the caller config last, so its keys win', () => {
     const config = renderServerConfig({ ...base, extra: '  max_payload: 2MB\n' });
     expect(config.endsWith('# caller config\nmax_payload: 2MB\n')).toBe(true);

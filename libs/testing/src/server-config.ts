@@ -11,7 +11,7 @@ export interface ServerConfigInput {
   logFile: string;
   monitoringPort?: number;
   jetstream?: { storeDir: string; extra?: string };
-  cluster?: { name: string; port: number; routes: readonly number[] };
+  cluster?: { name: string; port: number; routes: readonly number[]; advertisePort?: number };
   /** Caller's config text, appended last. */
   extra?: string;
 }
@@ -50,6 +50,9 @@ export function renderServerConfig(input: ServerConfigInput): string {
       'cluster {',
       `  name: ${quote(input.cluster.name)}`,
       `  listen: ${quote(`${LOOPBACK_HOST}:${input.cluster.port}`)}`,
+      ...(input.cluster.advertisePort === undefined
+        ? []
+        : [`  advertise: ${quote(`${LOOPBACK_HOST}:${input.cluster.advertisePort}`)}`]),
       '  routes: [',
       ...routes,
       '  ]',
