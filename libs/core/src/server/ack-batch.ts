@@ -2,31 +2,58 @@ import { type JsMsg } from '@nats-io/jetstream';
 import { type Logger } from 'pino';
 
 /**
- * The acks of one event-loop turn, sent together. nats.js flushes its outbound buffer on the
- * microtask after the first command, and a job's settlement is a chain of awaits, so acking each job
- * as it finishes costs one socket write per ack (counted: 20,000 writes for a 20,000-job drain,
- * the largest item of the drain's CPU). Here the acks of the jobs that finish in one turn are sent
- * in one synchronous loop at the end of the turn (`setImmediate`), which nats.js writes at once.
+ * Microtask hops without a new ack after which the batch is sent. Jobs that finish together reach
+ * their ack several hops apart (each settlement is a chain of awaits): in a 2,000-job drain, 3 quiet
+ * hops still sent every ack alone, 8 sent them in 34 writes, more hops gained nothing.
+ */
+const QUIET_HOPS = 8;
+/** Sent at once past this many, however busy the turn. */
+const MAX_BATCH = 256;
+
+/**
+ * The acks of the jobs that finish together, sent in one socket write. nats.js flushes its outbound
+ * buffer on the microtask after the first command, and jobs reach their ack a hop or two apart, so
+ * acking each job as it finishes cost one socket write per ack (a 2,000-job drain: 2,000 writes, the
+ * largest item of the drain's CPU profile). Here the first ack waits until `QUIET_HOPS` microtask
+ * hops pass without another, then all are sent in one synchronous loop, which nats.js writes at once.
  *
- * Crash safety: an ack goes out within the event-loop turn its job finished in, before any timer of
- * the next turn; a process killed in between (a `kill -9`, a crash in another I/O callback of the
- * same turn) has its job delivered again, as a crash just before an ack always had. A job whose ack
- * was written is never run again. `flush()` sends what is pending at once (shutdown).
+ * Crash safety is unchanged: the batch is sent within the microtask checkpoint its jobs finished in,
+ * before the event loop runs any other callback (a timer, an I/O event, a handler that kills the
+ * process), exactly as an ack sent at once reaches the socket. Waiting for the end of the turn
+ * (`setImmediate`) batched more, but let a crash in another callback of the same turn lose acks of
+ * finished jobs, which then ran again. `flush()` sends what is pending at once (shutdown).
  */
 export class AckBatch {
   private pending: JsMsg[] = [];
-  private scheduled?: NodeJS.Immediate;
+  private scheduled = false;
+  private seen = 0;
+  private quiet = 0;
 
   constructor(private readonly log: Logger) {}
 
   ack(msg: JsMsg): void {
     this.pending.push(msg);
-    this.scheduled ??= setImmediate(() => this.flush());
+    if (this.pending.length >= MAX_BATCH) return this.flush();
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.seen = this.pending.length;
+    this.quiet = 0;
+    queueMicrotask(this.hop);
   }
 
+  private readonly hop = (): void => {
+    if (!this.scheduled) return; // flushed meanwhile
+    if (this.pending.length > this.seen) {
+      this.seen = this.pending.length;
+      this.quiet = 0;
+    } else if (++this.quiet >= QUIET_HOPS) {
+      return this.flush();
+    }
+    queueMicrotask(this.hop);
+  };
+
   flush(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
+    this.scheduled = false;
     const msgs = this.pending;
     if (msgs.length === 0) return;
     this.pending = [];
