@@ -159,6 +159,16 @@ describe('the docker-compose.yml topology, started natively', () => {
     const replicas = compose.services.orders.deploy?.replicas ?? 1;
     expect(replicas).toBe(2);
     const workers = Array.from({ length: replicas }, () => startService('orders'));
+    // Both workers fully started (the compose file runs them at JETBUS_LOG_LEVEL=info) before the
+    // node kill below: a worker still provisioning when a node dies can fail its start (known gap).
+    await waitFor(
+      'both workers started',
+      () => workers.every((w) => output.get(w)!.includes('jetbus workers started')),
+      60_000,
+      100,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${workers.map((w) => output.get(w)).join('\n---\n')}`);
+    });
 
     const producer = serviceEnv(compose.services.setup);
     api = await NestFactory.createApplicationContext(
