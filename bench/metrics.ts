@@ -32,7 +32,7 @@ export const METRICS: Metric[] = [
     better: 'higher',
     decimals: 0,
     get: (r) => r.result.phases.enqueue?.jobsPerSec,
-    target: 0.9,
+    target: 0.95,
   },
   {
     key: 'enqueue.cpuUsPerJob',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   ConnectionError,
   JetbusConfigError,
+  JetbusConnection,
   JetbusServer,
   JobHandler,
   NoStreamForSubjectError,
@@ -26,6 +27,13 @@ class MisspelledOption {
 @Injectable()
 class UnknownSubject {
   @JobHandler('nobody.captures.this')
+  handle(): void {}
+}
+
+@Injectable()
+class PrioritiesAndFairness {
+  // Refused by the type too: this is what a cast (or plain JavaScript) gets at startup.
+  @JobHandler('bad.lanes', { priorities: true, fairness: true } as never)
   handle(): void {}
 }
 
@@ -88,6 +96,22 @@ describe('bad options fail at startup, naming the option', () => {
         option: '@JobHandler("bad.concurrency") on NegativeConcurrency.handle.concurrency',
       });
       expect(e.message).toContain('must be a positive integer, got -1');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('priorities and fairness on one handler, before anything is created on the server', async () => {
+    const app = await startJetbusApp(base, [PrioritiesAndFairness], { start: false });
+    try {
+      const e = await failure(app.get(JetbusServer).start());
+      expect(e).toBeInstanceOf(JetbusConfigError);
+      expect(e).toMatchObject({
+        option: '@JobHandler("bad.lanes") on PrioritiesAndFairness.handle.fairness',
+      });
+      expect(e.message).toContain('a lane is a priority or a group, not both; choose one');
+      const consumers = await app.get(JetbusConnection).jsm.consumers.list('BAD').next();
+      expect(consumers.map((c) => c.name).filter((n) => n.includes('lanes'))).toEqual([]);
     } finally {
       await app.close();
     }

@@ -46,6 +46,19 @@ class CancellableJobs {
     if (job.then === 'hang') await new Promise(() => undefined);
   }
 
+  /**
+   * Takes its context but reads the signal only once the test opens its gate, after the job was
+   * already settled as cancelled: the signal it gets then must already be aborted.
+   */
+  @JobHandler('cx.late', { backoff: { type: 'fixed', delay: '50ms' } })
+  async late(@Payload() job: { id: string }, @Ctx() ctx: JetbusContext): Promise<void> {
+    const run: { id: string; abortedWith?: string } = { id: job.id };
+    runs.push(run);
+    await new Promise<void>((r) => gates.set(job.id, r));
+    const { signal } = ctx;
+    run.abortedWith = signal.aborted ? (signal.reason as Error).name : 'not aborted';
+  }
+
   @JobHandler('cx.dl', { deadLetterCancelled: true, backoff: { type: 'fixed', delay: '50ms' } })
   async deadLettered(@Payload() job: { id: string }, @Ctx() ctx: JetbusContext): Promise<void> {
     const run: { id: string; abortedWith?: string } = { id: job.id };
@@ -154,6 +167,22 @@ describe('cancellation of queued, running and scheduled jobs (real nats-server)'
     30_000,
   );
 
+  it('a running job whose handler reads ctx.signal only after the cancel finds it aborted with JobCancelledError', async () => {
+    await t.bus.publish('cx.late', { id: 'late-1' }, { jobId: 'late-1' });
+    await waitFor('the job runs', () => gates.get('late-1'), 10_000);
+    await t.bus.cancel('late-1');
+    await waitFor(
+      'the outcome is recorded',
+      async () => (await t.bus.cancellation('late-1'))?.state === 'cancelled',
+      10_000,
+    );
+    expect(runsOf('late-1')).toEqual([{ id: 'late-1' }]);
+    gates.get('late-1')!();
+    await waitFor('the handler read its signal', () => runsOf('late-1')[0].abortedWith, 10_000);
+    expect(runsOf('late-1')).toEqual([{ id: 'late-1', abortedWith: 'JobCancelledError' }]);
+    await waitFor('nothing pending or unacked', () => settled('late'), 10_000);
+  }, 30_000);
+
   it('with deadLetterCancelled a cancelled running job is dead-lettered once (JobCancelledError), not retried', async () => {
     await t.bus.publish('cx.dl', { id: 'dl-1' }, { jobId: 'dl-1' });
     await waitFor('the job runs', () => runsOf('dl-1').length === 1, 10_000);
@@ -214,5 +243,32 @@ describe('cancellation of queued, running and scheduled jobs (real nats-server)'
       JetbusConfigError,
     );
     expect((await t.jsm.streams.info('CX')).state.messages).toBe(before);
+  });
+
+  it('an id whose job was settled as cancelled names that job until the outcome expires: a new job under it runs, and cancel reports the old outcome', async () => {
+    await t.bus.publish('cx.late', { id: 'reused-1' }, { jobId: 'reused' });
+    await waitFor('the first job runs', () => runsOf('reused-1').length === 1, 10_000);
+    expect(await t.bus.cancel('reused')).toMatchObject({ outcome: 'requested' });
+    await waitFor(
+      'the first job is settled as cancelled',
+      async () => {
+        return (await t.bus.cancellation('reused'))?.state === 'cancelled';
+      },
+      10_000,
+    );
+    const first = (await t.bus.cancellation('reused'))!;
+    gates.get('reused-1')!();
+
+    await t.bus.publish('cx.late', { id: 'reused-2' }, { jobId: 'reused' });
+    await waitFor('the second job runs', () => runsOf('reused-2').length === 1, 10_000);
+    // The repeat reports the first job's outcome; the running second job is not aborted.
+    expect(await t.bus.cancel('reused')).toMatchObject({
+      outcome: 'cancelled',
+      cancellation: { state: 'cancelled', settledAt: first.settledAt },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    gates.get('reused-2')!();
+    await waitFor('the second job ends', () => runsOf('reused-2')[0].abortedWith !== undefined, 10_000);
+    expect(runsOf('reused-2')[0].abortedWith).toBe('not aborted');
   });
 });

@@ -15,13 +15,16 @@ import {
   Ctx,
   type JetbusContext,
   JetbusClient,
+  JetbusConnection,
   JetbusModule,
   JetbusServer,
   JobHandler,
+  NonRetryableError,
   Payload,
 } from '@jetbus/core';
 import { NatsServer } from '@jetbus/testing';
-import { waitFor } from '../support/wait-for';
+import { readDeadLetters } from '../support/dead-letters';
+import { sleep, waitFor } from '../support/wait-for';
 
 const seen: { id: string; subject: string; via: string[] }[] = [];
 const trail: string[] = [];
@@ -42,8 +45,25 @@ class TimingInterceptor implements NestInterceptor {
   }
 }
 
+/** Refuses every job: `false` (Nest then throws ForbiddenException), or a NonRetryableError. */
+@Injectable()
+class ClosedGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const job = context.switchToRpc().getData<{ id: string; how: 'false' | 'non-retryable' }>();
+    trail.push(`closed:${job.id}`);
+    if (job.how === 'non-retryable') throw new NonRetryableError('tenant suspended');
+    return false;
+  }
+}
+
 @Controller()
 class AuditController {
+  @UseGuards(ClosedGuard)
+  @JobHandler('audit.refused', { maxAttempts: 2, backoff: { type: 'fixed', delay: '100ms' } })
+  refused(): void {
+    trail.push('refused handler ran');
+  }
+
   @UseGuards(TenantGuard)
   @UseInterceptors(TimingInterceptor)
   @JobHandler('audit.recorded')
@@ -65,7 +85,7 @@ class AuditController {
     }),
   ],
   controllers: [AuditController],
-  providers: [TenantGuard, TimingInterceptor],
+  providers: [TenantGuard, TimingInterceptor, ClosedGuard],
 })
 class AuditModule {}
 
@@ -94,6 +114,22 @@ describe('@JobHandler on a controller, connected the Nest way', () => {
       );
       expect(seen[0]).toMatchObject({ id: 'e1', subject: 'audit.recorded' });
       expect(trail).toEqual(['guard:rpc', 'interceptor:before', 'handler', 'interceptor:after']);
+
+      // A guard that refuses fails the attempt like a handler error: retried, then dead-lettered as
+      // Nest's ForbiddenException; one that throws NonRetryableError dead-letters at once.
+      const bus = app.get(JetbusClient);
+      await bus.publish('audit.refused', { id: 'r1', how: 'false' });
+      await bus.publish('audit.refused', { id: 'r2', how: 'non-retryable' });
+      const jsm = app.get(JetbusConnection).jsm;
+      await waitFor('both dead-lettered', async () => (await readDeadLetters(jsm)).length === 2, 10_000);
+      await sleep(300);
+      const dead = await readDeadLetters(jsm);
+      const byId = (id: string) => dead.find((d) => d.body.includes(`"${id}"`))!;
+      expect(byId('r1')).toMatchObject({ reason: 'error', errorClass: 'ForbiddenException', attempts: 2 });
+      expect(byId('r2')).toMatchObject({ reason: 'error', errorClass: 'NonRetryableError', attempts: 1 });
+      expect(trail.filter((e) => e === 'closed:r1')).toHaveLength(2);
+      expect(trail.filter((e) => e === 'closed:r2')).toHaveLength(1);
+      expect(trail).not.toContain('refused handler ran');
     } finally {
       await app.close();
     }

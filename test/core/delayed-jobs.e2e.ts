@@ -10,6 +10,7 @@ import {
   SCHEDULED_STREAM,
   type ScheduledPubAck,
 } from '@jetbus/core';
+import { Kvm } from '@nats-io/kv';
 import { failure } from '../support/failure';
 import { useJetbus } from '../support/use-jetbus';
 import { sleep, waitFor } from '../support/wait-for';
@@ -99,6 +100,82 @@ describe('delayed jobs and cancellation (one worker app, real nats-server)', () 
     await waitFor('the job ran', () => runsOf('early').length > 0, 15_000);
     expect(await t.bus.cancel(ack.jobId)).toMatchObject({ jobId: ack.jobId, outcome: 'released' });
     expect(await t.bus.cancel('no-such-job')).toEqual({ jobId: 'no-such-job', outcome: 'not-found' });
+  });
+
+  it('a job id scheduled again after its job was cancelled or released is a new job: it runs, and cancel acts on it', async () => {
+    // Distinct msgIds, so the scheduling stream stores each (without one, a re-publish within its
+    // duplicate window is answered duplicate: true). Before, the outcome of the first job under the
+    // id decided every later one: the job scheduled again after a cancel was dropped at its due time
+    // after its PubAck, one released within the target's duplicate window of the first release was
+    // dropped as a duplicate, and cancelling one scheduled after a release reported `released`.
+    const id = 'again';
+    await t.bus.publish('dly.job', { id: 'again-1' }, { delay: '5s', jobId: id, msgId: 'again-a' });
+    expect((await t.bus.cancel(id)).outcome).toBe('cancelled');
+    const second = await t.bus.publish(
+      'dly.job',
+      { id: 'again-2' },
+      { delay: 300, jobId: id, msgId: 'again-b' },
+    );
+    expect(second.duplicate).toBe(false);
+    await waitFor('the job scheduled again after a cancel ran', () => runsOf('again-2').length > 0, 15_000);
+    const third = await t.bus.publish(
+      'dly.job',
+      { id: 'again-3' },
+      { delay: '2s', jobId: id, msgId: 'again-c' },
+    );
+    expect(await t.bus.cancel(id)).toMatchObject({ outcome: 'cancelled', job: { seq: third.seq } });
+    await t.bus.publish('dly.job', { id: 'again-4' }, { delay: 300, jobId: id, msgId: 'again-d' });
+    await waitFor('the job scheduled again after a release ran', () => runsOf('again-4').length > 0, 15_000);
+    await sleep(2_500); // past the cancelled third job's due time
+    expect(['again-1', 'again-2', 'again-3', 'again-4'].map((j) => runsOf(j).length)).toEqual([0, 1, 0, 1]);
+    expect(runsOf('again-4')[0].jobId).toBe(id);
+    expect((await t.bus.cancel(id)).outcome).toBe('released');
+  });
+
+  it('a job id scheduled twice and both waiting: one cancel cancels both', async () => {
+    const older = await t.bus.publish(
+      'dly.job',
+      { id: 'both-1' },
+      { delay: 1_500, jobId: 'both', msgId: 'both-a' },
+    );
+    const newer = await t.bus.publish(
+      'dly.job',
+      { id: 'both-2' },
+      { delay: 1_000, jobId: 'both', msgId: 'both-b' },
+    );
+    expect(newer.seq).toBeGreaterThan(older.seq);
+    expect(await t.bus.cancel('both')).toMatchObject({ outcome: 'cancelled', job: { seq: newer.seq } });
+    await sleep(2_500);
+    expect([runsOf('both-1').length, runsOf('both-2').length]).toEqual([0, 0]);
+    expect(
+      (await t.bus.listScheduled({ subject: 'dly.job' })).jobs.filter((j) => j.jobId === 'both'),
+    ).toEqual([]);
+  });
+
+  it('an outcome under the job id alone (an older jetbus) holds for the entries stored before it, not after', async () => {
+    const outcomes = await new Kvm(t.js).open(`${SCHEDULED_STREAM}_OUTCOMES`);
+    // Stored, then cancelled by an older jetbus whose call died before deleting the entry.
+    await t.bus.publish('dly.job', { id: 'legacy-1' }, { delay: 300, jobId: 'legacy', msgId: 'legacy-a' });
+    await outcomes.put('legacy', 'cancelled');
+    // Scheduled again after that outcome was written: a new job.
+    await sleep(20);
+    await t.bus.publish('dly.job', { id: 'legacy-2' }, { delay: 300, jobId: 'legacy', msgId: 'legacy-b' });
+    await waitFor('the job scheduled after the old outcome ran', () => runsOf('legacy-2').length > 0, 15_000);
+    await sleep(500);
+    expect(runsOf('legacy-1')).toHaveLength(0);
+    expect(
+      (await t.jsm.streams.info(SCHEDULED_STREAM, { subjects_filter: 'jetbus.scheduled.legacy.>' })).state
+        .messages,
+    ).toBe(0);
+  });
+
+  it('a second publish of a job id within the duplicate window: duplicate, the first seq, the first due time stands', async () => {
+    const first = await t.bus.publish('dly.job', { id: 'twice-1' }, { delay: 400, jobId: 'twice' });
+    const second = await t.bus.publish('dly.job', { id: 'twice-2' }, { delay: '1m', jobId: 'twice' });
+    expect(second).toMatchObject({ duplicate: true, seq: first.seq, jobId: 'twice' });
+    expect(second.deliverAt.getTime()).toBeGreaterThan(first.deliverAt.getTime() + 50_000); // as asked
+    await waitFor('the first job ran at its own time', () => runsOf('twice-1').length === 1, 15_000);
+    expect(runsOf('twice-2')).toHaveLength(0);
   });
 
   it('cancel racing the release: each job is either cancelled or run once, never both', async () => {

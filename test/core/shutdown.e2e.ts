@@ -15,6 +15,8 @@ const work = (ms: number, signal: AbortSignal) =>
   });
 
 const state = { workMs: 0, started: [] as string[], completed: [] as string[], trace: [] as string[] };
+/** `slow.late` jobs: held until the test lets them read their signal, and what they found then. */
+const late = { held: new Map<string, () => void>(), found: new Map<string, string>() };
 
 @Injectable()
 class SlowJobs {
@@ -24,6 +26,19 @@ class SlowJobs {
     state.trace.push(`${Date.now() % 100000} start ${job.id} attempt=${ctx.attempt}`);
     await work(state.workMs, ctx.signal);
     state.completed.push(job.id);
+  }
+
+  /** Takes its context but reads the signal only when the test says so (after the shutdown). */
+  @JobHandler('slow.late')
+  async late(@Payload() job: { id: string }, @Ctx() ctx: JetbusContext): Promise<void> {
+    state.started.push(job.id);
+    if (state.workMs === 0) {
+      state.completed.push(job.id);
+      return;
+    }
+    await new Promise<void>((r) => late.held.set(job.id, r));
+    const { signal } = ctx;
+    late.found.set(job.id, signal.aborted ? (signal.reason as Error).name : 'not aborted');
   }
 }
 
@@ -66,6 +81,25 @@ describe('shutdown during in-flight work', () => {
     expect(new Set(state.completed)).toEqual(new Set(ids));
     // Nothing ran twice: finished jobs were acked before the connection closed.
     expect(state.completed).toHaveLength(ids.length);
+    await t.jsm.streams.delete(stream);
+  });
+
+  it('a handler that reads ctx.signal only after the shutdown finds it aborted; its job runs again elsewhere', async () => {
+    const stream = uniqueName('SLOW');
+    state.workMs = 60_000;
+    const first = await start(stream, 200);
+    await first.get(JetbusClient).publish('slow.late', { id: 'late-1' });
+    await waitFor('the job is held', () => late.held.get('late-1'));
+    await first.close();
+    late.held.get('late-1')!();
+    await waitFor('the handler read its signal', () => late.found.get('late-1'));
+    expect(late.found.get('late-1')).toBe('ShutdownAbort');
+
+    state.workMs = 0;
+    const second = await start(stream, 10_000);
+    // Nak'ed at shutdown: back at once, not after ack_wait.
+    await waitFor('the job completed', () => state.completed.includes('late-1'), 15_000);
+    await second.close();
     await t.jsm.streams.delete(stream);
   });
 

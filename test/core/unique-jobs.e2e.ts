@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { Kvm } from '@nats-io/kv';
 import {
@@ -10,10 +13,12 @@ import {
   UNIQUE_BUCKET,
   UNIQUE_KEY_HEADER,
 } from '@jetbus/core';
+import { ADVISORY_STREAM, reaperDurable } from '@jetbus/core/wire';
 import { ChildWorker } from '../support/child-worker';
 import { readDeadLetters } from '../support/dead-letters';
 import { useJetbus } from '../support/use-jetbus';
 import { sleep, waitFor } from '../support/wait-for';
+import { WorkerFleet } from '../support/worker-fleet';
 
 /** Every run of a handler: which job, with which unique key header. */
 const runs: { subject: string; from: unknown; key: string | undefined }[] = [];
@@ -47,12 +52,17 @@ describe('unique jobs (real nats-server, 4 producer processes)', () => {
     {
       name: 'uq',
       // A 1 s duplicate window: the unique key must hold past it.
-      streams: [{ name: 'UQ', subjects: ['uq.>'], retention: 'limits', duplicateWindow: '1s' }],
+      streams: [
+        { name: 'UQ', subjects: ['uq.>'], retention: 'limits', duplicateWindow: '1s' },
+        // Worked by crash-worker processes (test/fixtures), which also run the reaper for it.
+        { name: 'CRASH', subjects: ['crash.>'], retention: 'workqueue' },
+      ],
     },
     [UniqueJobs],
   );
   const children: ChildWorker[] = [];
-  t.onStop(() => Promise.all(children.map((c) => c.crash())));
+  let fleet: WorkerFleet | undefined;
+  t.onStop(() => Promise.all([...children.map((c) => c.crash()), fleet?.stop()]));
 
   /** How many messages the UQ stream holds on `subject`. */
   async function stored(subject: string): Promise<number> {
@@ -137,6 +147,54 @@ describe('unique jobs (real nats-server, 4 producer processes)', () => {
         .acquired,
     ).toBe(false);
   });
+
+  it("until: 'completed' frees the key once the reaper dead-lettered the job (its worker died on every attempt)", async () => {
+    // Isolation off: every delivery ends its worker (SIGKILL mid-job), the server gives up after
+    // max_deliver 2, and only the reaper, reading the advisory, can dead-letter the job.
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'jetbus-uq-reaped-')), 'done.txt');
+    fleet = new WorkerFleet('crash-worker.ts', 1, {
+      NATS_URL: t.server.url,
+      OUT: out,
+      MAX_ATTEMPTS: '2',
+      CRASH_LIMIT: '0',
+    });
+    await fleet.start();
+    const kv = await new Kvm(t.js).open(UNIQUE_BUCKET);
+    const unique = { key: 'reaped-1', for: '10m', until: 'completed' as const };
+    const poison = await t.bus.publish('crash.job', { id: 'reaped-1', poison: true }, { unique });
+    expect(poison.unique.acquired).toBe(true);
+    expect((await t.bus.publish('crash.job', { id: 'refused' }, { unique })).unique.acquired).toBe(false);
+
+    await waitFor(
+      'the reaper dead-lettered the job',
+      async () => (await readDeadLetters(t.jsm)).find((d) => d.stream === 'CRASH' && d.seq === poison.seq),
+      60_000,
+      100,
+    );
+    // Long before `for` ends: the next publish takes the key (a refused publish stores nothing).
+    await waitFor(
+      'the key is free again',
+      async () =>
+        (await t.bus.publish('crash.job', { id: 'next' }, { unique: { key: unique.key, for: '10m' } })).unique
+          .acquired,
+      15_000,
+      100,
+    );
+    const taken = await kv.get(unique.key);
+    expect(taken?.operation).toBe('PUT');
+    await waitFor('the next job ran', () => existsSync(out) && readFileSync(out, 'utf8').includes('next '));
+    // The reaper is done with the advisory (so nothing of it can still run), then the workers stop.
+    await waitFor('the reaper acked the advisory', async () => {
+      const reaper = await t.jsm.consumers.info(ADVISORY_STREAM, reaperDurable('CRASH'));
+      return reaper.num_pending === 0 && reaper.num_ack_pending === 0;
+    });
+    await fleet.stop();
+    const dead = (await readDeadLetters(t.jsm)).filter((d) => d.stream === 'CRASH');
+    expect(dead.map((d) => [d.seq, d.reason])).toEqual([[poison.seq, 'max-deliveries']]);
+    // The key the reaper freed stays with the job that took it next.
+    const entry = await kv.get(unique.key);
+    expect([entry?.operation, entry?.revision]).toEqual(['PUT', taken!.revision]);
+  }, 90_000);
 
   it('a publish that fails after acquiring frees the key', async () => {
     const unique = { key: 'no-stream', for: '60s' };

@@ -1,11 +1,8 @@
-import { type INestApplicationContext } from '@nestjs/common';
-import { type NatsConnection, connect } from '@nats-io/transport-node';
-import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsServer } from '@jetbus/testing';
 import { RouteProxiedCluster } from '../support/route-proxied-cluster';
-import { type FaultRunContext, producerApp, runJobsThroughFault } from '../support/run-jobs-through-fault';
+import { runJobsThroughFault } from '../support/run-jobs-through-fault';
+import { useFaultCluster } from '../support/use-fault-cluster';
 import { waitFor } from '../support/wait-for';
-import { type WorkerFleet } from '../support/worker-fleet';
 
 /*
  * A network partition on a 3-node cluster: the run of the other cluster faults (an R3 work-queue
@@ -50,36 +47,17 @@ async function clientsOf(server: NatsServer): Promise<string[]> {
 }
 
 describe('an R3 work queue through a network partition (routes through proxies, 3 worker processes)', () => {
-  let cluster: RouteProxiedCluster;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
-  let producer: INestApplicationContext;
-  const fleets: WorkerFleet[] = [];
-
-  beforeAll(async () => {
-    cluster = await RouteProxiedCluster.start(3);
-    nc = await connect({ servers: cluster.urls, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-    jsm = await jetstreamManager(nc);
-    producer = await producerApp(cluster.urls);
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(fleets.map((f) => f.stop()));
-    await producer?.close();
-    await nc?.close();
-    await cluster?.stop();
-  });
-
-  const ctx = (): FaultRunContext => ({ cluster, jsm, producer, fleets });
+  const t = useFaultCluster(() => RouteProxiedCluster.start(3));
 
   it('every route runs through the proxies: gossip forms no direct route', async () => {
-    expect(await cluster.routesProblem()).toBeUndefined();
+    expect(await t.cluster.routesProblem()).toBeUndefined();
   });
 
   it('cutting the stream leader off from the other two nodes, then healing', async () => {
     // `2`: the acks in flight can be lost twice: to the leaders on the cut-off node when it is cut, and
     // to leaders an election after the heal may unseat.
-    await runJobsThroughFault(ctx(), 'partition', 2, async ({ stream, ran, runs }) => {
+    await runJobsThroughFault(t, 'partition', 2, async ({ stream, ran, runs }) => {
+      const { cluster, jsm } = t;
       const leaderName = (await jsm.streams.info(stream)).cluster?.leader;
       const i = cluster.servers.findIndex((s) => s.serverName === leaderName);
       expect(i).toBeGreaterThanOrEqual(0);

@@ -5,6 +5,8 @@ export interface RawMessage {
   subject: string;
   /** `Name: value` lines, written as given: a raw client can send what nats.js would refuse. */
   headerLines?: string[];
+  /** The whole header block as bytes (instead of `headerLines`): bytes that are not UTF-8, say. */
+  headerBlock?: Uint8Array;
   body: Uint8Array;
 }
 
@@ -18,8 +20,9 @@ export async function rawPublish(port: number, messages: RawMessage[]): Promise<
   try {
     socket.write('CONNECT {"verbose":false,"pedantic":false,"headers":true,"protocol":1}\r\n');
     for (const m of messages) {
-      if (m.headerLines) {
-        const block = Buffer.from(`NATS/1.0\r\n${m.headerLines.map((l) => `${l}\r\n`).join('')}\r\n`);
+      if (m.headerLines || m.headerBlock) {
+        const block =
+          m.headerBlock ?? Buffer.from(`NATS/1.0\r\n${m.headerLines!.map((l) => `${l}\r\n`).join('')}\r\n`);
         const total = block.length + m.body.length;
         socket.write(`HPUB ${m.subject} ${block.length} ${total}\r\n`);
         socket.write(block);

@@ -26,8 +26,15 @@ export const CONCURRENCY = 32;
 /** The cluster under test as the run needs it. */
 export interface FaultCluster {
   urls: string[];
-  waitUntilHealthy(): Promise<void>;
+  waitUntilHealthy(timeoutMs?: number): Promise<void>;
 }
+
+/**
+ * How long a case waits for the cluster to be healthy before it starts: on a loaded 2-core machine
+ * the previous case's restarted node can take longer than a node's start timeout to have every
+ * consumer led again, and a case that began before then failed on its stream's creation.
+ */
+const HEALTHY_BEFORE_CASE_MS = 90_000;
 
 /** What one run shares across the tests of a file: the cluster, a JetStream manager, a producer. */
 export interface FaultRunContext {
@@ -119,6 +126,7 @@ export async function runJobsThroughFault(
   const { cluster, jsm } = ctx;
   const stream = `JOBS_${label.toUpperCase()}`;
   const subject = `jobs.${label}`;
+  await cluster.waitUntilHealthy(HEALTHY_BEFORE_CASE_MS);
   await jsm.streams.add({
     name: stream,
     subjects: [subject],

@@ -42,7 +42,8 @@ export interface NatsFixtureOptions {
   server?: NatsServerOptions;
 }
 
-const ready = <T>(what: string, value: T | undefined): T => {
+/** `value`, or a clear error when a fixture's getter is read before its `beforeAll` set it. */
+export const ready = <T>(what: string, value: T | undefined): T => {
   if (value === undefined) throw new Error(`${what} is used before beforeAll ran (or after it failed)`);
   return value;
 };

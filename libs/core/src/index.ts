@@ -11,7 +11,11 @@ export { JetbusClient, JetbusClientProxy, type PublishOptions, type PublishReque
 export { JetbusServer } from './server/jetbus.server';
 export { JetbusContext } from './context/jetbus.context';
 export { JobHandler } from './handlers/job-handler.decorator';
-export { type JobHandlerOptions } from './handlers/job-handler.options';
+export {
+  type JobHandlerCommonOptions,
+  type JobHandlerLaneOptions,
+  type JobHandlerOptions,
+} from './handlers/job-handler.options';
 export { type RateLimitOptions } from './rate-limit';
 export {
   type BackoffFunction,
@@ -62,6 +66,7 @@ export {
   DeadLetterHeaders,
   DEAD_LETTER_HEADER_PREFIX,
   deadLetterMsgId,
+  deadLetterSubjectTail,
   replayMsgId,
   MAX_DELIVERIES_ADVISORY_SUBJECT,
   REAPER_MAX_ATTEMPTS,

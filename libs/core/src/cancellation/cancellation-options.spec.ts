@@ -1,20 +1,25 @@
 import { JetbusConfigError } from '../errors';
 import { checkCancellableJobId } from './cancel-job';
 import { CANCELLATION_TTL_MS } from './cancellation-store';
-import { resolveCancellation } from './cancellation-options';
+import { CANCELLATION_MAX_IN_MEMORY, resolveCancellation } from './cancellation-options';
 
 describe('resolveCancellation', () => {
   it('is off by default, on with {} or true, with a ttl of at least 1s', () => {
     expect(resolveCancellation(undefined)).toBe(false);
     expect(resolveCancellation(false)).toBe(false);
-    expect(resolveCancellation(true)).toEqual({ ttlMs: CANCELLATION_TTL_MS });
-    expect(resolveCancellation({})).toEqual({ ttlMs: CANCELLATION_TTL_MS });
-    expect(resolveCancellation({ ttl: '1h' })).toEqual({ ttlMs: 3_600_000 });
+    const defaults = { ttlMs: CANCELLATION_TTL_MS, maxInMemory: CANCELLATION_MAX_IN_MEMORY };
+    expect(resolveCancellation(true)).toEqual(defaults);
+    expect(resolveCancellation({})).toEqual(defaults);
+    expect(resolveCancellation({ ttl: '1h' })).toEqual({ ...defaults, ttlMs: 3_600_000 });
+    expect(resolveCancellation({ maxInMemory: 1 })).toEqual({ ...defaults, maxInMemory: 1 });
   });
 
   it.each([
     [{ ttl: '500ms' }, 'cancellation.ttl'],
     [{ ttl: 'never' }, 'cancellation.ttl'],
+    [{ maxInMemory: 0 }, 'cancellation.maxInMemory'],
+    [{ maxInMemory: 1.5 }, 'cancellation.maxInMemory'],
+    [{ maxInMemory: '10' }, 'cancellation.maxInMemory'],
     [{ tll: '1h' }, 'cancellation.tll'],
     ['yes', 'cancellation'],
   ])('%p fails naming %s', (value, option) => {

@@ -1,8 +1,9 @@
 import { type JetStreamClient } from '@nats-io/jetstream';
 import { type KV, type KvEntry } from '@nats-io/kv';
 import { JetStreamApiCode, jetStreamApiCode } from '../connection/jetstream-api-errors';
-import { kvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
+import { boundedKvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
 import { OpenOnce } from '../connection/open-once';
+import { PublishFailedError } from '../errors';
 import { CANCELLED_BUCKET } from '../wire/job-control-names';
 
 /** How long a cancellation (request or outcome) is kept when `cancellation.ttl` is not set. */
@@ -29,16 +30,33 @@ export interface JobCancellation {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** Rounds of `request` before it gives up: each lost one means a worker or a canceller wrote the key. */
+const MAX_REQUEST_ROUNDS = 8;
 
-/** A job id as a KV key of the bucket (`orders:42` → `orders=3a42`). */
-export const cancellationKey = (jobId: string): string => kvKeyPart(jobId);
+/**
+ * A job id as a KV key of the bucket (`orders:42` → `orders=3a42`). A job's id may come from a raw
+ * client's header, of any length: a long one is hashed (`boundedKvKeyPart`), so looking it up never
+ * sends a subject the server refuses with the connection.
+ */
+export const cancellationKey = (jobId: string): string => boundedKvKeyPart(jobId);
 
-/** Reads an entry of the bucket; undefined for a delete, a purge or a value jetbus did not write. */
+/**
+ * Reads an entry of the bucket; undefined for a delete, a purge or a value jetbus did not write. An
+ * entry speaks only for the job its key is made from: one under another key naming this job (written
+ * by hand) would otherwise cancel a job nobody cancelled, and its outcome would be written over the
+ * named job's own request.
+ */
 export function readCancellation(entry: KvEntry | null): JobCancellation | undefined {
   if (!entry || entry.operation !== 'PUT') return undefined;
   try {
-    const v = JSON.parse(decoder.decode(entry.value)) as Partial<JobCancellation>;
-    if ((v.state === 'requested' || v.state === 'cancelled') && typeof v.jobId === 'string') {
+    const v = JSON.parse(decoder.decode(entry.value)) as Partial<JobCancellation> | null;
+    if (
+      v !== null &&
+      (v.state === 'requested' || v.state === 'cancelled') &&
+      typeof v.jobId === 'string' &&
+      typeof v.requestedAt === 'string' &&
+      cancellationKey(v.jobId) === entry.key
+    ) {
       return v as JobCancellation;
     }
   } catch {
@@ -61,19 +79,37 @@ export class CancellationStore {
 
   /**
    * Records a cancel request unless the job has one (or its outcome) already: resolves with what
-   * holds, so repeating `cancel` never turns an outcome back into a request.
+   * holds, so repeating `cancel` never turns an outcome back into a request. A value under the key
+   * that is not jetbus's (`readCancellation`) holds nothing: it is replaced at its revision, a
+   * compare-and-set a concurrent request or outcome still wins. (Read as "nothing holds" and
+   * created again, it made `cancel` loop on KV requests forever.)
    */
   async request(jobId: string, now = new Date()): Promise<JobCancellation> {
     const kv = await this.kv();
+    const key = cancellationKey(jobId);
     const value: JobCancellation = { jobId, state: 'requested', requestedAt: now.toISOString() };
-    try {
-      await kv.create(cancellationKey(jobId), encoder.encode(JSON.stringify(value)));
-      return value;
-    } catch (e) {
-      const code = jetStreamApiCode(e);
-      if (code !== JetStreamApiCode.StreamWrongLastSequence) throw e;
+    const bytes = encoder.encode(JSON.stringify(value));
+    for (let round = 0; round < MAX_REQUEST_ROUNDS; round++) {
+      const entry = round === 0 ? null : await kv.get(key);
+      const held = readCancellation(entry);
+      if (held) return held;
+      try {
+        if (entry && entry.operation === 'PUT') await kv.update(key, bytes, entry.revision);
+        else await kv.create(key, bytes);
+        return value;
+      } catch (e) {
+        const code = jetStreamApiCode(e);
+        if (
+          code !== JetStreamApiCode.StreamWrongLastSequence &&
+          code !== JetStreamApiCode.StreamWrongLastSequenceUnknown
+        )
+          throw e;
+      }
     }
-    return (await this.get(jobId)) ?? this.request(jobId, now);
+    throw new PublishFailedError(
+      `$KV.${CANCELLED_BUCKET}.${key}`,
+      `the cancellation of job "${jobId}" is still contended after ${MAX_REQUEST_ROUNDS} rounds`,
+    );
   }
 
   /** Records how a worker settled the job (a put: the outcome replaces the request). */

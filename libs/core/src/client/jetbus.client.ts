@@ -1,5 +1,5 @@
 import { type Type } from '@nestjs/common';
-import { type JetStreamPublishOptions, type PubAck } from '@nats-io/jetstream';
+import { type PubAck, PubHeaders } from '@nats-io/jetstream';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Observable, from } from 'rxjs';
@@ -174,13 +174,8 @@ export class JetbusClient {
         throw new NotConnectedError(subject, Date.now() - started, this.connection.nc.isClosed());
       timeoutMs = Math.max(1, timeoutMs - (Date.now() - started));
     }
-    const opts: Partial<JetStreamPublishOptions> = { timeout: timeoutMs };
-    if (options.msgId !== undefined) opts.msgID = options.msgId;
-    // The job id dedups a retried scheduling publish when the caller gave no msgId.
-    else if (schedule) opts.msgID = schedule.jobId;
-    // nats.js adds Nats-Msg-Id and expectations to the headers object it is given, so each
-    // publish needs its own; a job that needs no header gets none (a header block costs the
-    // client and the server on every message: enqueue went from 0.89x to 0.94x of raw nats.js).
+    // A job that needs no header gets none: a header block costs the client and the server on
+    // every message. Each publish has its own headers object (they are not shared with the caller).
     let h = options.headers ? toHeaders(options.headers) : undefined;
     const headers = () => (h ??= natsHeaders());
     // No Content-Type means JSON (the wire contract); another codec names its type.
@@ -193,15 +188,18 @@ export class JetbusClient {
       headers().set(DELIVER_AT_HEADER, new Date(schedule.dueAt).toISOString());
     } else if (options.jobId !== undefined) headers().set(JOB_ID_HEADER, options.jobId);
     sealed?.apply(headers());
-    if (h) opts.headers = h;
-    if (options.expectStream) opts.expect = { streamName: options.expectStream };
+    // The job id dedups a retried scheduling publish when the caller gave no msgId.
+    const msgId = options.msgId ?? schedule?.jobId;
+    if (msgId) headers().set(PubHeaders.MsgIdHdr, msgId);
+    if (options.expectStream) headers().set(PubHeaders.ExpectedStreamHdr, options.expectStream);
     try {
       const ack = await publishUntilAcked(
-        this.connection.js,
+        this.connection.pubAcks,
         subject,
         body,
-        opts,
+        h,
         timeoutMs,
+        Boolean(msgId),
         this.connection.clustered,
       );
       this.metrics?.publishOutcome(ack.duplicate ? 'duplicate' : 'stored');
@@ -221,6 +219,7 @@ export class JetbusClient {
         maxPayload,
         timeoutMs,
         user: this.connection.user,
+        clustered: this.connection.clustered,
       });
     }
   }

@@ -1,5 +1,7 @@
-import { type JetStreamClient, type JetStreamPublishOptions, type PubAck } from '@nats-io/jetstream';
-import { isJetStreamElecting } from '../connection/jetstream-api-errors';
+import { type PubAck } from '@nats-io/jetstream';
+import { type MsgHdrs } from '@nats-io/transport-node';
+import { isJetStreamElecting, isNoResponders } from '../connection/jetstream-api-errors';
+import { type PubAckInbox } from '../connection/pub-ack-inbox';
 
 /**
  * The longest one attempt waits for its PubAck when the publish may be retried. A stream whose leader
@@ -10,43 +12,32 @@ const ATTEMPT_TIMEOUT_MS = 2_000;
 const RETRY_PAUSE_MS = 100;
 
 /**
- * "No responders": nobody listens on the subject. On a standalone server that means no stream
- * captures it; in a cluster it is also what a publish gets while the stream's new leader is being
- * elected (nats.js names it `JetStreamNotEnabled` on a publish).
- */
-const isNoResponders = (e: unknown): boolean =>
-  e instanceof Error &&
-  (e.name === 'JetStreamNotEnabled' || (e.name === 'RequestError' && /no responders/i.test(e.message)));
-
-/**
  * Publishes and resolves with the PubAck, retrying while the stream elects a leader until
  * `timeoutMs` is spent, then throws the last error. Retried: "no responders" when `clustered` (never
  * stored, so any message may be sent again; on a standalone server it means no stream, at once), and
- * no reply or 10008 for a message with a `Nats-Msg-Id`: the attempt that timed out may have been
- * stored, and the stream drops the copy as a duplicate (within its duplicate window). Without a msg
- * id a timeout is final, so jetbus never stores a message twice. Sets `opts.timeout` (the caller's
- * object, one per publish).
+ * no reply or 10008 for a message with a `Nats-Msg-Id` (`resend`): the attempt that timed out may
+ * have been stored, and the stream drops the copy as a duplicate (within its duplicate window).
+ * Without a msg id a timeout is final, so jetbus never stores a message twice.
  */
 export function publishUntilAcked(
-  js: JetStreamClient,
+  inbox: PubAckInbox,
   subject: string,
   body: Uint8Array,
-  opts: Partial<JetStreamPublishOptions>,
+  headers: MsgHdrs | undefined,
   timeoutMs: number,
+  resend: boolean,
   clustered: boolean,
 ): Promise<PubAck> {
-  opts.timeout = timeoutMs;
-  const resend = opts.msgID !== undefined;
-  // The common case is nats.js's own promise, without a frame of ours around it.
-  if (!resend && !clustered) return js.publish(subject, body, opts);
-  return untilAcked(js, subject, body, opts, timeoutMs, resend, clustered);
+  // The common case is the inbox's own promise, without a frame of ours around it.
+  if (!resend && !clustered) return inbox.publish(subject, body, headers, timeoutMs);
+  return untilAcked(inbox, subject, body, headers, timeoutMs, resend, clustered);
 }
 
 async function untilAcked(
-  js: JetStreamClient,
+  inbox: PubAckInbox,
   subject: string,
   body: Uint8Array,
-  opts: Partial<JetStreamPublishOptions>,
+  headers: MsgHdrs | undefined,
   timeoutMs: number,
   resend: boolean,
   clustered: boolean,
@@ -56,8 +47,8 @@ async function untilAcked(
     const left = deadline - Date.now();
     try {
       // Short attempts only when a lost reply may be resent; else one attempt waits it all out.
-      opts.timeout = resend ? Math.max(1, Math.min(left, ATTEMPT_TIMEOUT_MS)) : Math.max(1, left);
-      return await js.publish(subject, body, opts);
+      const attempt = resend ? Math.max(1, Math.min(left, ATTEMPT_TIMEOUT_MS)) : Math.max(1, left);
+      return await inbox.publish(subject, body, headers, attempt);
     } catch (e) {
       const retry = (clustered && isNoResponders(e)) || (resend && isJetStreamElecting(e));
       if (!retry || deadline - Date.now() <= RETRY_PAUSE_MS) throw e;

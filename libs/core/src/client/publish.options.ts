@@ -67,7 +67,10 @@ export interface PublishOptions {
 export interface ScheduledPubAck extends PubAck {
   /** What `cancel(jobId)` takes; the released job carries it as `Jetbus-Job-Id`. */
   jobId: string;
-  /** When it is due. */
+  /**
+   * When it is due. With `duplicate: true` (the same job id within the scheduling stream's duplicate
+   * window) it is the time this call asked for: the job stored first keeps its own.
+   */
   deliverAt: Date;
 }
 

@@ -17,6 +17,8 @@ export interface ReadHeaders {
 }
 
 const decodedOnce = new WeakMap<object, ReadHeaders>();
+/** The answer for a job without a header block (most jobs): one shared object, nothing allocated per job. */
+const NO_HEADERS: ReadHeaders = Object.freeze({ headers: undefined });
 const decoder = new TextDecoder();
 
 /**
@@ -28,7 +30,8 @@ const decoder = new TextDecoder();
 export function jobHeaders(msg: JsMsg): ReadHeaders {
   // The fast path is the getter itself; only a failure pays for the lenient parse (cached).
   try {
-    return { headers: msg.headers };
+    const headers = msg.headers;
+    return headers ? { headers } : NO_HEADERS;
   } catch {
     return lenient(msg, () => rawJobHeaderBlock(msg));
   }
@@ -86,9 +89,10 @@ export function escapeControl(text: string): string {
 
 /**
  * nats.js keeps the received bytes of a message (`_rdata`, header length `_msg.hdr`) but offers no
- * public way to them; reached here only after its own decoder has already failed.
+ * public way to them; read only after its own decoder failed, or when a dead letter must keep the
+ * block as it was sent (see `DeadLetterInput.headerBlock`).
  */
-function rawJobHeaderBlock(msg: JsMsg): Uint8Array | undefined {
+export function rawJobHeaderBlock(msg: JsMsg): Uint8Array | undefined {
   const inner = (msg as unknown as { msg?: { _rdata?: unknown; _msg?: { hdr?: unknown } } }).msg;
   const data = inner?._rdata;
   const hdr = inner?._msg?.hdr;
@@ -97,7 +101,7 @@ function rawJobHeaderBlock(msg: JsMsg): Uint8Array | undefined {
 }
 
 /** STREAM.MSG.GET returns headers base64-encoded (`message.hdrs`); see `rawJobHeaderBlock`. */
-function rawStoredHeaderBlock(msg: StoredMsg): Uint8Array | undefined {
+export function rawStoredHeaderBlock(msg: StoredMsg): Uint8Array | undefined {
   const hdrs = (msg as unknown as { smr?: { message?: { hdrs?: unknown } } }).smr?.message?.hdrs;
   return typeof hdrs === 'string' ? Buffer.from(hdrs, 'base64') : undefined;
 }

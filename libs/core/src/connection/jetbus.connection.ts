@@ -28,6 +28,7 @@ import {
 import { type ConnectionSettings } from './connection-settings';
 import { isJetStreamElecting } from './jetstream-api-errors';
 import { ELECTION_WAIT_MS, whileElecting } from './while-electing';
+import { PubAckInbox } from './pub-ack-inbox';
 
 /** How long close() waits for a drain before it closes hard: drain can hang when the server is gone. */
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -71,6 +72,8 @@ export class JetbusConnection {
   private connected = true;
   private reconnectWaiters: ((up: boolean) => void)[] = [];
   private failure?: AuthenticationError;
+  /** Where `JetbusClient` publishes jobs: every PubAck comes back on one subscription. */
+  readonly pubAcks: PubAckInbox;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -79,7 +82,9 @@ export class JetbusConnection {
     private readonly identity: ConnectionIdentity,
     private readonly servers: string[],
     private readonly logger: Logger,
+    inboxPrefix: string | undefined,
   ) {
+    this.pubAcks = new PubAckInbox(nc, inboxPrefix);
     void this.watchStatus();
     void this.watchClose();
   }
@@ -154,7 +159,15 @@ export class JetbusConnection {
         throw JetbusConnection.jetStreamUnavailable(e, options, identity.user);
       }
     }
-    return new JetbusConnection(nc, jetstream(api), jsm, identity, options.servers, logger);
+    return new JetbusConnection(
+      nc,
+      jetstream(api),
+      jsm,
+      identity,
+      options.servers,
+      logger,
+      options.inboxPrefix,
+    );
   }
 
   /**
@@ -305,6 +318,8 @@ export class JetbusConnection {
     }
     const denied = toPermissionDeniedError(error, this.identity.user);
     if (denied) {
+      // A refused job publish is waiting for its PubAck: it rejects with this refusal.
+      if (denied.operation === 'publish') this.pubAcks.refused(error as Error & { subject?: string });
       // The operation that was refused rejects with this error too; here it is one line, for the
       // record (a refusal is least privilege working, not a fault of this process).
       this.logger.warn(

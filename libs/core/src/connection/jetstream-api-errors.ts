@@ -1,4 +1,5 @@
 import { JetStreamApiCodes } from '@nats-io/jetstream';
+import { errorCauses } from '../wire/auth-errors';
 
 /**
  * The JetStream API error codes (`err_code`) jetbus tells apart. nats.js names a few
@@ -49,3 +50,21 @@ export const isMessageGone = (e: unknown): boolean => {
 export const isJetStreamElecting = (e: unknown): boolean =>
   (e instanceof Error && e.name === 'TimeoutError') ||
   jetStreamApiCode(e) === JetStreamApiCode.TemporarilyUnavailable;
+
+/**
+ * "No responders": nobody listens on the subject. For a JetStream API request that means JetStream is
+ * off for the account; for a publish or a direct get it also means no server of the stream is up, which
+ * in a cluster may be an election or a node restarting. nats.js wraps it (`JetStreamNotEnabled` around
+ * a `RequestError` around `NoResponders`), so the chain of causes is searched by name.
+ */
+export const isNoResponders = (e: unknown): boolean => {
+  for (const c of errorCauses(e)) if (c.name === 'NoResponders') return true;
+  return false;
+};
+
+/**
+ * JetStream answered with an API error that is its decision (a bad config, a limit, a conflict), not
+ * "temporarily unavailable": sending the same request again gets the same answer.
+ */
+export const isJetStreamRefusal = (e: unknown): boolean =>
+  jetStreamApiCode(e) !== undefined && !isJetStreamElecting(e);

@@ -28,4 +28,4 @@ export async function openOrCreateKv(
 export { bucketNamePart } from '../wire/names';
 
 /** KV keys allow `[-/_=.a-zA-Z0-9]`; anything else is hex-escaped as `=xx`. */
-export { kvKeyPart } from '../wire/names';
+export { boundedKvKeyPart, kvKeyPart } from '../wire/names';

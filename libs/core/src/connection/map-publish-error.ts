@@ -7,6 +7,7 @@ import {
   StreamLimitError,
 } from '../errors';
 import { toPermissionDeniedError } from './map-connection-error';
+import { isNoResponders } from './jetstream-api-errors';
 
 export interface PublishErrorContext {
   subject: string;
@@ -14,6 +15,8 @@ export interface PublishErrorContext {
   maxPayload: number;
   timeoutMs: number;
   user: string | undefined;
+  /** The server is in a cluster: "no responders" was retried for `timeoutMs` (an election, maybe). */
+  clustered?: boolean;
 }
 
 const nameOf = (e: unknown): string => (e as { name?: string })?.name ?? '';
@@ -29,9 +32,12 @@ export function mapPublishError(e: unknown, ctx: PublishErrorContext): JetbusErr
   const message = messageOf(e);
   const denied = toPermissionDeniedError(e, ctx.user, ctx.subject);
   if (denied) return denied;
-  // No stream listens, so the request had no responders; nats.js calls that "jetstream is not enabled".
-  if (name === 'JetStreamNotEnabled' || (name === 'RequestError' && /no responders/i.test(message))) {
-    return new NoStreamForSubjectError(ctx.subject, { cause: e });
+  // No stream listens, so the request had no responders (or, on a cluster, no leader yet).
+  if (isNoResponders(e)) {
+    return new NoStreamForSubjectError(ctx.subject, {
+      cause: e,
+      ...(ctx.clustered ? { waitedMs: ctx.timeoutMs } : {}),
+    });
   }
   if (/max_payload/i.test(message)) {
     return new PayloadTooLargeError(ctx.subject, ctx.size, ctx.maxPayload, { cause: e });

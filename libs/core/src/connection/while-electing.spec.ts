@@ -49,7 +49,7 @@ describe('whileElecting', () => {
           throw last;
         },
         logger,
-        1,
+        { waitMs: 1 },
       ),
     ).rejects.toBe(last);
   });

@@ -1,6 +1,7 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { type JsMsg } from '@nats-io/jetstream';
 import { jobHeaders } from '../codec/message-headers';
+import { headerMap } from '../codec/header-map';
 import { type TraceContext, traceFrom } from '../observability/trace-context';
 
 /**
@@ -71,10 +72,7 @@ export class JetbusContext extends BaseRpcContext<[JsMsg, AbortController]> {
 
   /** All headers, each with all its values. */
   get headers(): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
-    const h = jobHeaders(this.args[0]).headers;
-    if (h) for (const [k, v] of h) out[k] = [...v];
-    return out;
+    return headerMap(jobHeaders(this.args[0]).headers);
   }
 
   /**

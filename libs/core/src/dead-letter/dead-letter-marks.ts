@@ -42,8 +42,7 @@ export class DeadLetterMarks {
     try {
       const entry = await (await this.bucket(dlqStream)).get(key(stream, seq));
       if (!entry || entry.operation !== 'PUT') return undefined;
-      const [dlqSeq, kind] = decoder.decode(entry.value).split(' ');
-      return { dlqSeq: Number(dlqSeq), minimal: kind === 'minimal' };
+      return readMark(decoder.decode(entry.value));
     } catch (e) {
       this.warn(e);
       return undefined;
@@ -71,6 +70,16 @@ export class DeadLetterMarks {
       'dead-letter marks unavailable: re-sent advisories rely on the DLQ duplicate window',
     );
   }
+}
+
+/**
+ * A mark as `add` writes it, `<dlq seq>` or `<dlq seq> minimal`; anything else is none. A mark makes
+ * the reaper delete the job from its work queue without writing a dead letter, so a value it did
+ * not write (garbage put by hand) must not count as one: the job would be gone with no entry.
+ */
+export function readMark(value: string): DeadLetterMark | undefined {
+  const m = /^([1-9]\d{0,15})( minimal)?$/.exec(value);
+  return m ? { dlqSeq: Number(m[1]), minimal: m[2] !== undefined } : undefined;
 }
 
 const key = (stream: string, seq: number): string => `${kvKeyPart(stream)}.${seq}`;

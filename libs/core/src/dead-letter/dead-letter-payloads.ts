@@ -8,6 +8,9 @@ export { deadLetterPayloadBucket, deadLetterPayloadBucketPrefix };
 /** Object name of one job's payload in its source stream's bucket: its sequence. */
 export const deadLetterPayloadName = (seq: number): string => String(seq);
 
+/** Object name of a job's header block kept outside its dead letter, beside its payload's (`<seq>`). */
+export const deadLetterHeadersName = (seq: number): string => `${seq}.headers`;
+
 /** Where a payload kept outside its dead letter is: the `Jetbus-Dlq-Payload` header's `object` form. */
 export interface PayloadObjectRef {
   bucket: string;

@@ -9,6 +9,11 @@ export interface DeadLetterInput {
   headers: MsgHdrs | undefined;
   /** The job's header block, escaped, when nats.js could not decode it (see `jobHeaders`). */
   undecodableHeaders?: string;
+  /**
+   * The job's header block as received, kept when its headers cannot travel with the dead letter
+   * (see `DEAD_LETTER_HEADERS_MAX`); without it the decoded `headers` are encoded again.
+   */
+  headerBlock?: Uint8Array;
   stream: string;
   seq: number;
   consumer: string;

@@ -1,6 +1,6 @@
 import { type StoredMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { DeadLetterHeaders as H } from './dead-letter.headers';
+import { DeadLetterHeaders as H, deadLetterSubjectTail } from './dead-letter.headers';
 import { parseDeadLetter } from './dead-letter-record';
 
 const STORED_AT = new Date('2026-01-02T03:04:05.678Z');
@@ -122,6 +122,26 @@ describe('parseDeadLetter', () => {
       });
       expect(parseDeadLetter(storedMsg(7, FULL), 'dlq')).toMatchObject({ kind: 'dead-letter' });
       expect(parseDeadLetter(storedMsg(7, FULL), 'dead')).toMatchObject({ kind: 'malformed' });
+    });
+  });
+
+  describe('when the original subject is too long to be stored under as is', () => {
+    const long = `orders.any.${'a'.repeat(4_000)}`;
+    const withSubject = (subject: string) =>
+      FULL.map(([k, v]): [string, string] => (k === H.Subject ? [k, subject] : [k, v]));
+
+    it('agrees with the shortened subject the writer used, and only with it', () => {
+      const tail = deadLetterSubjectTail(long);
+      expect(tail).toMatch(/^orders\.any\.=h[0-9a-f]{32}$/);
+      const stored = storedMsg(7, withSubject(long), '{}', `dlq.${tail}`);
+      expect(parseDeadLetter(stored, 'dlq')).toMatchObject({ kind: 'dead-letter', subject: long });
+      expect(parseDeadLetter(stored)).toMatchObject({ kind: 'dead-letter', subject: long });
+      const other = storedMsg(7, withSubject(`${long}b`), '{}', `dlq.${tail}`);
+      expect(parseDeadLetter(other, 'dlq')).toMatchObject({ kind: 'malformed' });
+      // An entry an older jetbus wrote under the whole subject still reads.
+      expect(parseDeadLetter(storedMsg(7, withSubject(long), '{}', `dlq.${long}`), 'dlq')).toMatchObject({
+        kind: 'dead-letter',
+      });
     });
   });
 

@@ -1,8 +1,15 @@
 import { type StoredMsg } from '@nats-io/jetstream';
 import { storedHeaders } from '../codec/message-headers';
+import { setHeader } from '../codec/header-map';
 import { type DeadLetterReason } from '../retry';
-import { type PayloadObjectRef, parsePayloadRef } from './dead-letter-payloads';
-import { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders } from './dead-letter.headers';
+import {
+  type PayloadObjectRef,
+  deadLetterHeadersName,
+  deadLetterPayloadBucket,
+  deadLetterPayloadName,
+  parsePayloadRef,
+} from './dead-letter-payloads';
+import { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders, deadLetterSubjectTail } from './dead-letter.headers';
 
 /** Headers by name, each with all its values in order. */
 export type DeadLetterHeaderMap = Record<string, string[]>;
@@ -64,8 +71,17 @@ export interface DeadLetterRecord extends DeadLetterMessage {
   originalMsgId?: string;
   /** Where the payload is: the body (`inline`), an object store bucket, or only the source stream. */
   payload: DeadLetterPayload;
-  /** The job's header block, escaped, when it could not be decoded (reason `decode`). */
+  /**
+   * The job's header block, escaped and cut at 2 KiB: when it could not be decoded (reason
+   * `decode`), or when it is kept in an object store (`headersObject`).
+   */
   rawHeaders?: string;
+  /**
+   * Where the job's header block is when it did not fit beside the dead-letter headers (JetStream's
+   * 64 KiB header limit): then `headers` holds none of the job's own, and replay skips the entry
+   * (`DeadLetterStore.headerBlock(entry)` reads the block).
+   */
+  headersObject?: PayloadObjectRef;
   /** Names of `Jetbus-Dlq-*` headers the job itself carried, dropped when it was dead-lettered. */
   forgedHeaders?: string;
   /** The job had in fact completed (only its ack was lost): replay skips it unless forced. */
@@ -119,13 +135,13 @@ const decoder = new TextDecoder();
  * subject the dead letter is stored under (`<subjectPrefix>.<subject>`): that one the producer
  * cannot choose, so a header can never send replay anywhere else.
  */
-export function parseDeadLetter(msg: StoredMsg, subjectPrefix?: string): DeadLetterEntry {
+export function parseDeadLetter(msg: StoredMsg, subjectPrefix?: string, dlqStream?: string): DeadLetterEntry {
   const all: DeadLetterHeaderMap = {};
   const dlq = new Map<string, string>();
   const conflicts: string[] = [];
   const read = storedHeaders(msg);
   for (const [name, values] of read.headers ?? []) {
-    all[name] = [...values];
+    setHeader(all, name, [...values]);
     const lower = name.toLowerCase();
     if (!lower.startsWith(DEAD_LETTER_HEADER_PREFIX.toLowerCase())) continue;
     if (OWN_HEADERS.has(lower) && (!isCanonical(name) || values.length !== 1)) conflicts.push(name);
@@ -160,6 +176,27 @@ export function parseDeadLetter(msg: StoredMsg, subjectPrefix?: string): DeadLet
   const payload = parsePayload(field(DeadLetterHeaders.Payload), field(DeadLetterHeaders.PayloadSize));
   if (!payload)
     return malformed(`${DeadLetterHeaders.Payload} "${field(DeadLetterHeaders.Payload)}" is not understood`);
+  const headersValue = field(DeadLetterHeaders.Headers);
+  const headersObject = headersValue ? parsePayloadRef(headersValue) : undefined;
+  if (headersValue && !headersObject)
+    return malformed(`${DeadLetterHeaders.Headers} "${headersValue}" is not understood`);
+  const stream = field(DeadLetterHeaders.Stream);
+  const seq = count(field(DeadLetterHeaders.Seq));
+  if (dlqStream !== undefined) {
+    // Only the object the writer would have put there: a forged reference to another object store
+    // had replay publish that object to the entry's subject, and delete remove it.
+    const bucket = deadLetterPayloadBucket(dlqStream, stream);
+    const misplaced = (ref: PayloadObjectRef, name: string) => ref.bucket !== bucket || ref.name !== name;
+    // Before payload buckets were one per source stream: `<DLQ>_PAYLOADS`, object `<stream>.<seq>`.
+    const legacy = (ref: PayloadObjectRef) =>
+      ref.bucket === `${dlqStream}_PAYLOADS` && ref.name === `${stream}.${seq}`;
+    if (payload.kind === 'object' && misplaced(payload, deadLetterPayloadName(seq)) && !legacy(payload))
+      return malformed(
+        `${DeadLetterHeaders.Payload} "${field(DeadLetterHeaders.Payload)}" is not where jetbus keeps it`,
+      );
+    if (headersObject && misplaced(headersObject, deadLetterHeadersName(seq)))
+      return malformed(`${DeadLetterHeaders.Headers} "${headersValue}" is not where jetbus keeps it`);
+  }
 
   const failedAt = new Date(field(DeadLetterHeaders.FailedAt));
   const reason = field(DeadLetterHeaders.Reason);
@@ -171,8 +208,8 @@ export function parseDeadLetter(msg: StoredMsg, subjectPrefix?: string): DeadLet
     ...base,
     kind: 'dead-letter',
     subject,
-    stream: field(DeadLetterHeaders.Stream),
-    seq: count(field(DeadLetterHeaders.Seq)),
+    stream,
+    seq,
     consumer: field(DeadLetterHeaders.Consumer),
     attempts: count(field(DeadLetterHeaders.Attempts)),
     reason: isDeadLetterReason(reason) ? reason : 'unknown',
@@ -185,6 +222,7 @@ export function parseDeadLetter(msg: StoredMsg, subjectPrefix?: string): DeadLet
     payload,
     completed: field(DeadLetterHeaders.Completed) === 'true',
     ...(rawHeaders ? { rawHeaders } : {}),
+    ...(headersObject ? { headersObject } : {}),
     ...(forgedHeaders ? { forgedHeaders } : {}),
     headers: originalHeaders(all),
   };
@@ -198,19 +236,16 @@ function parsePayload(value: string, size: string): DeadLetterPayload | undefine
 }
 
 /**
- * Why a dead letter's original subject disagrees with where it is stored. Without the prefix (a
- * message parsed on its own) the stored subject must at least end with `.<subject>`.
+ * Why a dead letter's original subject disagrees with where it is stored: `<prefix>.<subject>`, or
+ * for a long subject `<prefix>.<deadLetterSubjectTail(subject)>`. Without the prefix (a message
+ * parsed on its own) the stored subject must at least end with `.<subject>` or `.<tail>`.
  */
 function placementProblem(dlqSubject: string, subject: string, subjectPrefix?: string): string | undefined {
-  const expected =
-    subjectPrefix === undefined
-      ? dlqSubject.endsWith(`.${subject}`)
-        ? subject
-        : undefined
-      : dlqSubject.startsWith(`${subjectPrefix}.`)
-        ? dlqSubject.slice(subjectPrefix.length + 1)
-        : undefined;
-  if (expected === subject) return undefined;
+  const tails = new Set([subject, deadLetterSubjectTail(subject)]);
+  const agrees = [...tails].some((tail) =>
+    subjectPrefix === undefined ? dlqSubject.endsWith(`.${tail}`) : dlqSubject === `${subjectPrefix}.${tail}`,
+  );
+  if (agrees) return undefined;
   return `${DeadLetterHeaders.Subject} "${subject}" disagrees with the subject it is stored under ("${dlqSubject}")`;
 }
 

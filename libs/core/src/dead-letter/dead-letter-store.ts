@@ -87,6 +87,24 @@ export class DeadLetterStore {
     return stored.data;
   }
 
+  /**
+   * The job's header block as it was received, when its headers were too large to travel with the
+   * dead letter (`entry.headersObject`); undefined when the dead letter carries them itself.
+   * `DeadLetterPayloadMissingError` when the object is no longer there.
+   */
+  async headerBlock(entry: DeadLetterRecord): Promise<Uint8Array | undefined> {
+    const ref = entry.headersObject;
+    if (!ref) return undefined;
+    const data = await this.payloads.get(ref).catch(() => null);
+    if (!data)
+      throw new DeadLetterPayloadMissingError(
+        entry.dlqSeq,
+        `object ${ref.name} in bucket ${ref.bucket}`,
+        'header block',
+      );
+    return data;
+  }
+
   /** The matching dead letters (malformed ones included), lowest DLQ sequence first, read lazily. */
   async *entries(filter: DeadLetterFilter = {}): AsyncGenerator<DeadLetterEntry, void, undefined> {
     const parsed = parseDeadLetterFilter(filter);
@@ -109,7 +127,7 @@ export class DeadLetterStore {
       const msg = await this.nextMessage(seq);
       if (!msg || msg.seq > state.last_seq) return;
       seq = msg.seq + 1;
-      const entry = parseDeadLetter(msg, prefix);
+      const entry = parseDeadLetter(msg, prefix, this.stream);
       if (matchesDeadLetterFilter(entry, parsed)) {
         found++;
         yield entry;
@@ -129,7 +147,7 @@ export class DeadLetterStore {
     assertSequence(dlqSeq);
     // getMessage() resolves null for a deleted or never-written sequence.
     const msg = await this.call(() => this.jsm.streams.getMessage(this.stream, { seq: dlqSeq }));
-    return msg ? parseDeadLetter(msg, await this.subjectPrefix()) : undefined;
+    return msg ? parseDeadLetter(msg, await this.subjectPrefix(), this.stream) : undefined;
   }
 
   /**
@@ -149,6 +167,7 @@ export class DeadLetterStore {
     // After the entry: an object without its entry is litter; an entry without its object is a loss.
     if (known?.kind === 'dead-letter' && known.payload.kind === 'object')
       await this.payloads.delete(known.payload);
+    if (known?.kind === 'dead-letter' && known.headersObject) await this.payloads.delete(known.headersObject);
     return deleted;
   }
 

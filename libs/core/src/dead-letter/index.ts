@@ -7,6 +7,7 @@ export {
   DeadLetterHeaders,
   DEAD_LETTER_HEADER_PREFIX,
   deadLetterMsgId,
+  deadLetterSubjectTail,
   replayMsgId,
 } from './dead-letter.headers';
 export {

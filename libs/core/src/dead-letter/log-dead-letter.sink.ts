@@ -1,4 +1,5 @@
 import { type Logger } from 'pino';
+import { type DeadLetterInput } from './dead-letter-record.input';
 import { type DeadLetter, DeadLetterSink } from './dead-letter.sink';
 
 /** Records a dead letter in the log only (subject, stream seq, attempts, reason, error). */
@@ -20,5 +21,11 @@ export class LogDeadLetterSink extends DeadLetterSink {
       },
       'job dead-lettered',
     );
+  }
+
+  override async writeRecord(input: DeadLetterInput): Promise<undefined> {
+    const { error: err, handler, subject, stream, seq, attempts, reason } = input;
+    this.logger.error({ err, handler, subject, stream, seq, attempts, reason }, 'job dead-lettered');
+    return undefined;
   }
 }

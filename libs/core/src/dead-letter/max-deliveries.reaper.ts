@@ -1,7 +1,7 @@
 import { type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { type MsgHdrs } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
-import { storedHeaders } from '../codec/message-headers';
+import { rawStoredHeaderBlock, storedHeaders } from '../codec/message-headers';
 import { isMessageGone, isStreamNotFound } from '../connection/jetstream-api-errors';
 import { NonRetryableError } from '../errors';
 import { type DeadLetterTarget } from './dead-letter.sink';
@@ -60,6 +60,11 @@ export interface MaxDeliveriesReaperOptions {
   ) => Promise<boolean>;
   /** Which messages were dead-lettered already, whatever the time since (re-sent advisories). */
   marks?: DeadLetterMarks;
+  /**
+   * Called once the job's dead letter is recorded, with the job's headers: its final outcome (frees
+   * its unique key, as the worker does when it dead-letters a job itself). Must not throw.
+   */
+  finished?: (headers: MsgHdrs | undefined) => Promise<void>;
 }
 
 export class MaxDeliveriesReaper {
@@ -85,7 +90,7 @@ export class MaxDeliveriesReaper {
       throw new NonRetryableError(`not a max-deliveries advisory: ${JSON.stringify(advisory)}`);
     }
     const { stream, stream_seq: seq, consumer, deliveries } = advisory;
-    const { ignoreStreams, targetFor, onMinimal, completed: isCompleted, marks } = this.options;
+    const { ignoreStreams, targetFor, onMinimal, completed: isCompleted, marks, finished } = this.options;
     if (ignoreStreams.includes(stream)) return;
     let stored: StoredMsg | null;
     try {
@@ -109,6 +114,9 @@ export class MaxDeliveriesReaper {
         { stream, seq, consumer, dlqSeq: mark.dlqSeq },
         'max-deliveries advisory for a job already dead-lettered',
       );
+      // Finished again: the reap that copied it may have died before. Freeing a unique key is a
+      // compare-and-delete at the job's revision, so a repeat never frees a key taken since.
+      await finished?.(storedHeaders(stored).headers);
       if (!mark.minimal) await this.deleteFromWorkQueue(stream, seq);
       return;
     }
@@ -123,6 +131,7 @@ export class MaxDeliveriesReaper {
       data: stored.data,
       headers: read.headers,
       undecodableHeaders: read.undecodable,
+      headerBlock: rawStoredHeaderBlock(stored),
       minimal,
       stream,
       seq,
@@ -135,6 +144,9 @@ export class MaxDeliveriesReaper {
       ),
     });
     await marks?.add(dlqStream, stream, seq, { dlqSeq, minimal });
+    // Only once the dead letter is recorded; a crash before this point brings the advisory back,
+    // and the branch for a marked job above finishes it.
+    await finished?.(read.headers);
     if (minimal) {
       onMinimal?.(stream);
       this.logger.error(

@@ -32,6 +32,8 @@ describe('parseReplayOptions', () => {
     [{ ratePerSecond: Number.POSITIVE_INFINITY }, 'ratePerSecond'],
     [{ ratePerSecond: Number.NaN }, 'ratePerSecond'],
     [{ timeout: 0 }, 'timeout'],
+    [{ maxPayload: 0 }, 'maxPayload'],
+    [{ maxPayload: 1.5 }, 'maxPayload'],
     [{ timeout: 'soon' }, 'timeout'],
   ])('rejects %p naming %s', (options, option) => {
     expect(() => parseReplayOptions(options)).toThrow(JetbusConfigError);

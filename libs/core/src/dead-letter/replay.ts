@@ -1,6 +1,7 @@
 import { type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { mapPublishError } from '../connection/map-publish-error';
+import { fitsProtocolLine } from '../connection/protocol-line';
 import {
   JetbusConfigError,
   type JetbusError,
@@ -11,8 +12,10 @@ import {
   ReplayTargetError,
 } from '../errors';
 import { type Duration, parseDuration } from '../retry';
+import { headerBytes } from '../codec/header-bytes';
 import { JOB_ID_HEADER } from '../codec/job-id';
 import { isStreamNotFound } from '../connection/jetstream-api-errors';
+import { AUDIT_STREAM } from '../wire/names';
 import { replayMsgId } from './dead-letter.headers';
 import {
   type DeadLetterFilter,
@@ -58,6 +61,24 @@ export interface ReplayOptions {
    * in the source stream) can be replayed this way. @default the stored payload
    */
   payload?: Uint8Array;
+  /**
+   * Streams replay must never publish into, beside the dead-letter stream itself and `AUDIT_STREAM`
+   * (always refused): a dead letter's subject is data from the wire, and replay runs with the rights
+   * of whoever replays, which may include appending to an append-only trail (the admin app passes
+   * its `auditStream`). @default []
+   */
+  protectedStreams?: readonly string[];
+  /**
+   * Who `js` is connected as (the creds' user name), named by the `PermissionDeniedError` of a
+   * publish the server refuses. @default unknown: the error says `(unknown)`
+   */
+  user?: string;
+  /**
+   * The server's max_payload (the connection's `info.max_payload`). A job that would exceed it with
+   * its headers (a dead letter whose payload went to the object store, an edit) then fails with a
+   * `PayloadTooLargeError` giving both sizes. @default unknown: such a failure is a `PublishFailedError`
+   */
+  maxPayload?: number;
 }
 
 export type ReplayOutcome = 'replayed' | 'would-replay' | 'skipped' | 'failed';
@@ -122,6 +143,8 @@ interface ParsedReplayOptions {
   ratePerSecond: number;
   dryRun: boolean;
   timeoutMs: number;
+  user: string | undefined;
+  maxPayload: number | undefined;
 }
 
 /** Applies the defaults and validates, throwing `JetbusConfigError` with the option's name. */
@@ -132,7 +155,21 @@ export function parseReplayOptions(options: ReplayOptions = {}): ParsedReplayOpt
   const timeoutMs =
     options.timeout === undefined ? REPLAY_DEFAULT_TIMEOUT_MS : parseDuration(options.timeout, 'timeout');
   if (timeoutMs <= 0) throw new JetbusConfigError('timeout', 'must be more than 0');
-  return { ratePerSecond, dryRun: options.dryRun ?? false, timeoutMs };
+  if (
+    options.maxPayload !== undefined &&
+    !(Number.isSafeInteger(options.maxPayload) && options.maxPayload > 0)
+  )
+    throw new JetbusConfigError(
+      'maxPayload',
+      `must be a whole number of bytes above 0, not ${options.maxPayload}`,
+    );
+  return {
+    ratePerSecond,
+    dryRun: options.dryRun ?? false,
+    timeoutMs,
+    user: options.user,
+    maxPayload: options.maxPayload,
+  };
 }
 
 /** A replacement payload replaces one dead letter's: anything else would publish it many times. */
@@ -176,7 +213,7 @@ export async function replayDeadLetters(
     failed: [],
   };
   const pacer = new Pacer(settings.ratePerSecond);
-  const targets = new ReplayTargets(store);
+  const targets = new ReplayTargets(store, options.protectedStreams ?? []);
   const done = (dlqSeq: number, outcome: ReplayOutcome) =>
     onProgress?.({
       dlqSeq,
@@ -219,6 +256,16 @@ export async function replayDeadLetters(
       done(entry.dlqSeq, 'skipped');
       continue;
     }
+    if (entry.headersObject) {
+      // Its headers (a job id, a Jetbus-Enc key id...) could not travel with the dead letter, and
+      // a republish without them would be another job; a block that large may not publish at all.
+      report.skipped.push({
+        dlqSeq: entry.dlqSeq,
+        reason: `its headers are too large to travel with it: kept in object ${entry.headersObject.name} of bucket ${entry.headersObject.bucket}`,
+      });
+      done(entry.dlqSeq, 'skipped');
+      continue;
+    }
     // The same checks for a dry run and a real one: what a dry run lists is what a replay would do.
     const target = await targets.find(entry.subject);
     if (typeof target !== 'string') {
@@ -236,7 +283,7 @@ export async function replayDeadLetters(
       report.aborted = true;
       break;
     }
-    const outcome = await replayOne(store, js, entry, target, settings.timeoutMs, replacement);
+    const outcome = await replayOne(store, js, entry, target, settings, replacement);
     if ('error' in outcome) report.failed.push(outcome);
     else report.replayed.push(outcome);
     done(entry.dlqSeq, 'error' in outcome ? 'failed' : 'replayed');
@@ -255,7 +302,7 @@ async function replayOne(
   js: JetStreamClient,
   record: DeadLetterRecord,
   stream: string,
-  timeoutMs: number,
+  settings: Pick<ParsedReplayOptions, 'timeoutMs' | 'user' | 'maxPayload'>,
   replacement: Uint8Array | undefined,
 ): Promise<ReplayedDeadLetter | FailedReplay> {
   const { dlqSeq, subject } = record;
@@ -277,11 +324,12 @@ async function replayOne(
     ack = await js.publish(subject, data, {
       msgID: msgId,
       headers,
-      timeout: timeoutMs,
+      timeout: settings.timeoutMs,
       expect: { streamName: stream },
     });
   } catch (e) {
-    return { dlqSeq, subject, error: publishError(e, subject, data.byteLength, timeoutMs) };
+    const size = data.byteLength + headerBytes(headers);
+    return { dlqSeq, subject, error: publishError(e, subject, size, settings) };
   }
   if (ack.stream !== stream || !Number.isSafeInteger(ack.seq) || ack.seq <= 0) {
     const got = JSON.stringify({ stream: ack.stream, seq: ack.seq });
@@ -322,10 +370,15 @@ async function storedIsAnother(
   return !!stored && (stored.subject !== record.subject || !sameBytes(stored.data, data));
 }
 
-function publishError(e: unknown, subject: string, size: number, timeoutMs: number): JetbusError {
-  // The connection's max_payload is not known here; a replayed job is smaller than its dead letter.
-  const error = mapPublishError(e, { subject, size, maxPayload: Number.NaN, timeoutMs, user: undefined });
-  return error instanceof PayloadTooLargeError
+/** The publish's failure, typed; too large is a `PayloadTooLargeError` when max_payload is known. */
+function publishError(
+  e: unknown,
+  subject: string,
+  size: number,
+  { timeoutMs, user, maxPayload }: Pick<ParsedReplayOptions, 'timeoutMs' | 'user' | 'maxPayload'>,
+): JetbusError {
+  const error = mapPublishError(e, { subject, size, maxPayload: maxPayload ?? Number.NaN, timeoutMs, user });
+  return error instanceof PayloadTooLargeError && maxPayload === undefined
     ? new PublishFailedError(subject, (e as Error).message, { cause: e })
     : error;
 }
@@ -358,12 +411,19 @@ async function* select(store: DeadLetterStore, filter: ParsedDeadLetterFilter): 
  * Where replay may publish: the stream that captures a subject, checked once per subject. A dead
  * letter's subject is data from the wire, so replay (run with an operator's rights) refuses system
  * subjects (`$JS.API.…`, `$SYS.…`, any `$…`), inboxes, subjects no stream captures (a core request
- * subject could still answer) and subjects the dead-letter stream captures itself.
+ * subject could still answer), subjects the dead-letter stream captures itself and subjects of the
+ * audit stream or another protected one (a replay there would forge an audit entry).
  */
 class ReplayTargets {
   private readonly found = new Map<string, Promise<string | Error>>();
+  private readonly protectedStreams: ReadonlySet<string>;
 
-  constructor(private readonly store: DeadLetterStore) {}
+  constructor(
+    private readonly store: DeadLetterStore,
+    protectedStreams: readonly string[],
+  ) {
+    this.protectedStreams = new Set([AUDIT_STREAM, ...protectedStreams]);
+  }
 
   /** The stream's name, or why replay must not publish there. */
   find(subject: string): Promise<string | Error> {
@@ -377,6 +437,11 @@ class ReplayTargets {
 
   private async check(subject: string): Promise<string | Error> {
     if (subject.startsWith('$')) return new ReplayTargetError(subject, 'a system subject');
+    if (!fitsProtocolLine(subject))
+      return new ReplayTargetError(
+        subject,
+        `${Buffer.byteLength(subject)} bytes, too long to publish with a reply (the server would close the connection)`,
+      );
     if (subject.split('.')[0].toUpperCase().startsWith('_INBOX'))
       return new ReplayTargetError(subject, 'an inbox (replies go there, not jobs)');
     let stream: string;
@@ -387,6 +452,8 @@ class ReplayTargets {
     }
     if (stream === this.store.stream)
       return new ReplayTargetError(subject, `the dead-letter stream ${stream} captures it`);
+    if (this.protectedStreams.has(stream))
+      return new ReplayTargetError(subject, `the protected stream ${stream} (an audit trail) captures it`);
     return stream;
   }
 }

@@ -2,18 +2,25 @@ import { type JetStreamClient } from '@nats-io/jetstream';
 import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { mapPublishError } from '../connection/map-publish-error';
-import { escapeControl, jobHeaders } from '../codec/message-headers';
+import { JETSTREAM_HEADERS_MAX, headerBytes } from '../codec/header-bytes';
+import { escapeControl, jobHeaders, rawJobHeaderBlock } from '../codec/message-headers';
 import { traceFrom } from '../observability/trace-context';
 import { nonRetryableReason } from '../retry';
 import { type DeadLetterInput } from './dead-letter-record.input';
 import {
   DeadLetterPayloads,
+  deadLetterHeadersName,
   deadLetterPayloadBucket,
   deadLetterPayloadName,
   formatPayloadRef,
 } from './dead-letter-payloads';
-import { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders as H, deadLetterMsgId } from './dead-letter.headers';
-import { type DeadLetter, DeadLetterSink } from './dead-letter.sink';
+import {
+  DEAD_LETTER_HEADER_PREFIX,
+  DeadLetterHeaders as H,
+  deadLetterMsgId,
+  deadLetterSubjectTail,
+} from './dead-letter.headers';
+import { type DeadLetter, DeadLetterSink, type DeadLetterTarget } from './dead-letter.sink';
 
 export interface StreamDeadLetterSettings {
   stream: string;
@@ -25,6 +32,14 @@ export interface StreamDeadLetterSettings {
 }
 
 const MAX_MESSAGE = 1000;
+/**
+ * The largest header block a dead letter is given: JetStream refuses a message whose header block
+ * passes 64 KiB, and the publish adds `Nats-Msg-Id` and `Nats-Expected-Stream`
+ * (up to ~600 bytes with 255-character stream names) to what is measured here.
+ */
+export const DEAD_LETTER_HEADERS_MAX = JETSTREAM_HEADERS_MAX - 1_024;
+/** How much of a header block kept in an object store the dead letter shows, escaped. */
+const RAW_HEADERS_SHOWN = 2_048;
 const STACK_FRAMES = 6;
 /** Room kept below max_payload for the protocol line and anything the estimate misses. */
 const SIZE_MARGIN = 256;
@@ -40,13 +55,6 @@ function describe(error: unknown): { name: string; message: string; stack: strin
     return { name: error.name, message: error.message, stack: frames.join(' | ') };
   }
   return { name: typeof error, message: String(error), stack: '' };
-}
-
-/** Bytes the header block takes on the wire (`NATS/1.0\r\n`, `k: v\r\n` each, `\r\n`). */
-function headerBytes(h: MsgHdrs): number {
-  let n = 12;
-  for (const [k, values] of h) for (const v of values) n += Buffer.byteLength(k) + Buffer.byteLength(v) + 4;
-  return n;
 }
 
 /**
@@ -84,6 +92,7 @@ export class StreamDeadLetterSink extends DeadLetterSink {
       data: msg.data,
       headers: read.headers,
       undecodableHeaders: read.undecodable,
+      headerBlock: rawJobHeaderBlock(msg),
       stream: msg.info.stream,
       seq: msg.info.streamSequence,
       consumer: msg.info.consumer,
@@ -93,6 +102,8 @@ export class StreamDeadLetterSink extends DeadLetterSink {
       handler,
       target,
     });
+    // Before the hook, which may take long (or end the process): the job's term is still to come.
+    await deadLetter.stored?.(dlqSeq);
     if (this.settings.onDeadLetter) {
       try {
         await this.settings.onDeadLetter(deadLetter, dlqSeq);
@@ -102,11 +113,42 @@ export class StreamDeadLetterSink extends DeadLetterSink {
     }
   }
 
+  override async holds(
+    dlqSeq: number,
+    target: DeadLetterTarget | undefined,
+    stream: string,
+    seq: number,
+  ): Promise<boolean> {
+    try {
+      const jsm = await this.js.jetstreamManager(false);
+      const m = await jsm.streams.getMessage((target ?? this.settings).stream, { seq: dlqSeq });
+      return !!m && m.header?.get(H.Stream) === stream && m.header.get(H.Seq) === String(seq);
+    } catch {
+      return false; // gone (purged, replayed) or unreachable: the job runs as any redelivery does
+    }
+  }
+
   /** Stores one dead letter and returns its DLQ sequence. */
-  async writeRecord(input: DeadLetterInput): Promise<number> {
+  override async writeRecord(input: DeadLetterInput): Promise<number> {
     const { stream, subjectPrefix } = input.target ?? this.settings;
-    const subject = `${subjectPrefix}.${input.subject}`;
-    const h = this.headersFor(input);
+    // A subject long enough to push the publish past one protocol line is stored shortened.
+    const subject = `${subjectPrefix}.${deadLetterSubjectTail(input.subject)}`;
+    let h = this.headersFor(input, true);
+    if (!input.minimal && headerBytes(h) > DEAD_LETTER_HEADERS_MAX) {
+      // The job's headers fit its stream alone, not with the dead-letter headers (or they grew when
+      // decoded: each byte that is not UTF-8 became a 3-byte U+FFFD). Refused, the write would fail
+      // on every delivery, for good. The block, as received, goes to the object store instead.
+      const block = input.headerBlock ?? encodeHeaderBlock(input.headers);
+      const ref = await this.payloads.put(
+        deadLetterPayloadBucket(stream, input.stream),
+        deadLetterHeadersName(input.seq),
+        block,
+      );
+      h = this.headersFor(input, false);
+      h.set(H.Headers, formatPayloadRef(ref));
+      if (!h.has(H.RawHeaders))
+        h.set(H.RawHeaders, escapeControl(decoder.decode(block)).slice(0, RAW_HEADERS_SHOWN));
+    }
     let data = input.minimal ? new Uint8Array(0) : input.data;
     if (input.minimal) {
       h.set(H.Payload, 'source');
@@ -165,7 +207,8 @@ export class StreamDeadLetterSink extends DeadLetterSink {
     return ack.seq;
   }
 
-  private headersFor(input: DeadLetterInput): MsgHdrs {
+  /** The dead letter's headers: the job's own (unless `withJobHeaders` is false) and `Jetbus-Dlq-*`. */
+  private headersFor(input: DeadLetterInput, withJobHeaders: boolean): MsgHdrs {
     const h = natsHeaders();
     const forged: string[] = [];
     if (input.headers && !input.minimal) {
@@ -175,6 +218,7 @@ export class StreamDeadLetterSink extends DeadLetterSink {
           forged.push(key);
           continue;
         }
+        if (!withJobHeaders) continue;
         // Nats-* headers steer the server (dedup, expectations); carried over they would break the write.
         if (lower.startsWith('nats-')) continue;
         for (const v of values) h.append(key, v);
@@ -198,10 +242,12 @@ export class StreamDeadLetterSink extends DeadLetterSink {
     if (input.undecodableHeaders && !input.minimal) h.set(H.RawHeaders, input.undecodableHeaders);
     if (forged.length > 0) {
       h.set(H.ForgedHeaders, oneLine(forged.join(', '), MAX_MESSAGE));
-      this.logger.warn(
-        { subject: input.subject, stream: input.stream, seq: input.seq, forged: forged.length },
-        'job carried Jetbus-Dlq-* headers; dropped from its dead letter',
-      );
+      // Once per dead letter: a second call only leaves the job's headers out.
+      if (withJobHeaders)
+        this.logger.warn(
+          { subject: input.subject, stream: input.stream, seq: input.seq, forged: forged.length },
+          'job carried Jetbus-Dlq-* headers; dropped from its dead letter',
+        );
     }
     return h;
   }
@@ -210,6 +256,16 @@ export class StreamDeadLetterSink extends DeadLetterSink {
     const max = this.settings.maxPayload;
     return Number.isFinite(max) && max > 0 && headerBytes(h) + data.byteLength + SIZE_MARGIN > max;
   }
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** A header block in the wire format (`NATS/1.0`, `Name: value` lines), from decoded headers. */
+function encodeHeaderBlock(headers: MsgHdrs | undefined): Uint8Array {
+  let text = 'NATS/1.0\r\n';
+  for (const [k, values] of headers ?? []) for (const v of values) text += `${k}: ${v}\r\n`;
+  return encoder.encode(`${text}\r\n`);
 }
 
 /** Ended by the payload or by the handler's own decision, as the retry policy classifies it. */

@@ -15,7 +15,6 @@ export const JetbusErrorCodes = {
   NonRetryable: 'NON_RETRYABLE',
   JobTimeout: 'JOB_TIMEOUT',
   ConsumerDrift: 'CONSUMER_DRIFT',
-  UnsupportedServerFeature: 'UNSUPPORTED_SERVER_FEATURE',
   DeadLetterNotFound: 'DEAD_LETTER_NOT_FOUND',
   DeadLetterStreamNotFound: 'DEAD_LETTER_STREAM_NOT_FOUND',
   ReplayConflict: 'REPLAY_CONFLICT',
@@ -28,6 +27,8 @@ export const JetbusErrorCodes = {
   CleartextRefused: 'CLEARTEXT_REFUSED',
   EncryptionKey: 'ENCRYPTION_KEY',
   JobCancelled: 'JOB_CANCELLED',
+  UnreleasableJob: 'UNRELEASABLE_JOB',
+  Startup: 'STARTUP',
 } as const;
 
 export type JetbusErrorCode = (typeof JetbusErrorCodes)[keyof typeof JetbusErrorCodes];

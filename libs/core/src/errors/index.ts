@@ -2,6 +2,7 @@ export { JetbusErrorCodes, type JetbusErrorCode } from './error-codes';
 export { JetbusError } from './jetbus.error';
 export { JetbusConfigError } from './jetbus-config.error';
 export { ConnectionError } from './connection.error';
+export { StartupError } from './startup.error';
 export {
   AuthenticationError,
   AuthenticationFailures,
@@ -21,7 +22,6 @@ export { DecodeError } from './decode.error';
 export { NonRetryableError } from './non-retryable.error';
 export { JobTimeoutError } from './job-timeout.error';
 export { ConsumerDriftError } from './consumer-drift.error';
-export { UnsupportedServerFeatureError } from './unsupported-server-feature.error';
 export { DeadLetterNotFoundError } from './dead-letter-not-found.error';
 export { DeadLetterStreamNotFoundError } from './dead-letter-stream-not-found.error';
 export { ReplayConflictError } from './replay-conflict.error';
@@ -34,3 +34,4 @@ export { DecryptError, type DecryptFailure } from './decrypt.error';
 export { CleartextRefusedError } from './cleartext-refused.error';
 export { EncryptionKeyError } from './encryption-key.error';
 export { JobCancelledError } from './job-cancelled.error';
+export { UnreleasableJobError } from './unreleasable-job.error';

@@ -6,7 +6,8 @@ export class JetbusConfigError extends JetbusError {
   constructor(
     readonly option: string,
     problem: string,
+    options?: { cause?: unknown },
   ) {
-    super(JetbusErrorCodes.Config, `jetbus: invalid option "${option}": ${problem}`);
+    super(JetbusErrorCodes.Config, `jetbus: invalid option "${option}": ${problem}`, options);
   }
 }

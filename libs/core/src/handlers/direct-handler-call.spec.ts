@@ -6,6 +6,7 @@ import { PARAM_ARGS_METADATA } from '@nestjs/microservices/constants.js';
 import { RpcParamsFactory } from '@nestjs/microservices/factories/rpc-params-factory.js';
 import { Test } from '@nestjs/testing';
 import { EMPTY, of } from 'rxjs';
+import { type ContextSource } from '../context/context-source';
 import { type JetbusContext } from '../context/jetbus.context';
 import { directHandlerCall } from './direct-handler-call';
 
@@ -110,6 +111,14 @@ describe('directHandlerCall', () => {
 
   const payloads: unknown[] = [{ order: { id: 'o-1' }, n: 3 }, { n: 0 }, null, undefined, 'text', 42, [1, 2]];
   const ctx = { subject: 'orders.created' } as unknown as JetbusContext;
+  /** The runner's job: hands out its context, and counts how often it was asked to. */
+  let built = 0;
+  const job: ContextSource = {
+    context: () => {
+      built++;
+      return ctx;
+    },
+  };
 
   it.each<Method>(['none', 'payloadOnly', 'ctxFirst', 'scoped', 'gap'])(
     '%s: the same argument list as Nest builds, for every kind of payload',
@@ -117,7 +126,7 @@ describe('directHandlerCall', () => {
       for (const payload of payloads) {
         received.length = 0;
         await nest(name)(payload, ctx);
-        await direct(name)(payload, ctx);
+        await direct(name)(payload, job);
         expect(received).toHaveLength(2);
         expect(received[1]).toStrictEqual(received[0]);
         expect(received[1]).toHaveLength(received[0].length);
@@ -129,15 +138,42 @@ describe('directHandlerCall', () => {
     '%s: the same result as Nest resolves',
     async (name) => {
       const payload = { n: 21 };
-      expect(await direct(name)(payload, ctx)).toStrictEqual(await nest(name)(payload, ctx));
+      expect(await direct(name)(payload, job)).toStrictEqual(await nest(name)(payload, ctx));
     },
   );
 
   it('rejects an empty Observable and a synchronous throw as Nest does', async () => {
     const emptyNest = await nest('empty')(undefined, ctx).catch((e: Error) => e.name);
-    expect(await direct('empty')(undefined, ctx).catch((e: Error) => e.name)).toBe(emptyNest);
+    expect(await direct('empty')(undefined, job).catch((e: Error) => e.name)).toBe(emptyNest);
     expect(emptyNest).toBe('EmptyError');
-    await expect(direct('throws')(undefined, ctx)).rejects.toThrow('sync failure');
+    await expect(direct('throws')(undefined, job)).rejects.toThrow('sync failure');
+  });
+
+  it('rejects, never throws at the caller, when building the arguments throws', async () => {
+    const hostile = {
+      get order(): unknown {
+        throw new Error('getter failure');
+      },
+    };
+    const failing: ContextSource = {
+      context: () => {
+        throw new Error('context failure');
+      },
+    };
+    await expect(direct('scoped')(hostile, job)).rejects.toThrow('getter failure');
+    await expect(direct('none')(undefined, failing)).rejects.toThrow('context failure');
+  });
+
+  it.each<[Method, number]>([
+    ['payloadOnly', 0],
+    ['asyncValue', 0],
+    ['ctxFirst', 1],
+    ['scoped', 1],
+    ['none', 1],
+  ])('%s: builds the job context only for a handler that takes it (%i)', async (name, contexts) => {
+    built = 0;
+    await direct(name)({ order: {}, n: 1 }, job);
+    expect(built).toBe(contexts);
   });
 
   it('declines a parameter with a pipe and a custom parameter decorator', () => {

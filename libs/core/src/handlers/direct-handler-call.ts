@@ -1,7 +1,7 @@
 import { PARAM_ARGS_METADATA } from '@nestjs/microservices/constants.js';
 import { RpcParamtype } from '@nestjs/microservices/enums/rpc-paramtype.enum.js';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { type JetbusContext } from '../context/jetbus.context';
+import { type ContextSource } from '../context/context-source';
 
 /** One `@Payload()` / `@Payload('field')` / `@Ctx()` parameter, as Nest records it. */
 interface ParamSlot {
@@ -17,7 +17,7 @@ interface RouteArg {
   pipes?: unknown[];
 }
 
-export type DirectCall = (payload: unknown, ctx: JetbusContext) => Promise<unknown>;
+export type DirectCall = (payload: unknown, job: ContextSource) => Promise<unknown>;
 
 /**
  * The handler method called the way Nest's `ExternalContextCreator` calls it when no guard,
@@ -42,7 +42,13 @@ export function directHandlerCall(
   );
   const keys = Object.keys(metadata ?? {});
   if (!metadata || keys.length === 0) {
-    return async (payload, ctx) => settle(await method.call(instance, payload, ctx));
+    return (payload, job) => {
+      try {
+        return settled(method.call(instance, payload, job.context()));
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+    };
   }
   const slots: ParamSlot[] = [];
   for (const key of keys) {
@@ -57,18 +63,29 @@ export function directHandlerCall(
     slots.push({ index, field, isContext });
   }
   const length = Math.max(...slots.map((s) => s.index)) + 1;
-  return async (payload, ctx) => {
-    const args: unknown[] = new Array(length).fill(undefined);
-    for (const slot of slots) {
-      args[slot.index] = slot.isContext
-        ? ctx
-        : slot.field === undefined
-          ? payload
-          : (payload as Record<string, unknown> | null | undefined)?.[slot.field];
+  // The context is built only for a handler that takes it (`@Ctx()`).
+  return (payload, job) => {
+    try {
+      const args: unknown[] = new Array(length).fill(undefined);
+      for (const slot of slots) {
+        args[slot.index] = slot.isContext
+          ? job.context()
+          : slot.field === undefined
+            ? payload
+            : (payload as Record<string, unknown> | null | undefined)?.[slot.field];
+      }
+      return settled(method.apply(instance, args));
+    } catch (e) {
+      return Promise.reject(e as Error);
     }
-    return settle(await method.apply(instance, args));
   };
 }
+
+/**
+ * What `async (…) => settle(await method(…))` returns, without an async function per job (its frame
+ * and the promise of its await); the callers turn a synchronous throw into a rejection, as there.
+ */
+const settled = (result: unknown): Promise<unknown> => Promise.resolve(result).then(settle);
 
 /** Nest's `transformToResult`: an Observable's last value, an empty one being an error as there. */
 const settle = (result: unknown): unknown => (isObservable(result) ? lastValueFrom(result) : result);

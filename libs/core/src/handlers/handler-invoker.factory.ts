@@ -6,12 +6,13 @@ import { RpcParamsFactory } from '@nestjs/microservices/factories/rpc-params-fac
 import { type Logger } from 'pino';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { JETBUS_LOGGER } from '../constants';
-import { type JetbusContext } from '../context/jetbus.context';
+import { type ContextSource } from '../context/context-source';
 import { directHandlerCall } from './direct-handler-call';
 import { type DiscoveredJobHandler } from './job-handler.explorer';
 import { probeEnhancers } from './nest-enhancer-probe';
 
-export type HandlerInvoker = (payload: unknown, ctx: JetbusContext) => Promise<unknown>;
+/** Runs the handler on one job; its `JetbusContext` is taken from `job` only when the handler uses it. */
+export type HandlerInvoker = (payload: unknown, job: ContextSource) => Promise<unknown>;
 
 /**
  * Wraps a handler method so Nest guards, interceptors and pipes apply, with the
@@ -73,8 +74,8 @@ export class HandlerInvokerFactory {
     // The direct call already resolves an Observable result as Nest does: no wrapper, one
     // promise less per job.
     if (direct) return direct;
-    return async (payload, ctx) => {
-      const result: unknown = await pipeline(payload, ctx);
+    return async (payload, job) => {
+      const result: unknown = await pipeline(payload, job.context());
       return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
     };
   }

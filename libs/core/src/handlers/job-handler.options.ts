@@ -7,8 +7,12 @@ import { type BackoffOptions, type Duration } from '../retry';
 /**
  * Options of one `@JobHandler`; unset ones come from `handlerDefaults`, then from these defaults.
  * Checked at startup: an unknown key or a wrong type fails naming the handler and the option.
+ * `priorities` and `fairness` exclude each other, here in the type and at startup.
  */
-export interface JobHandlerOptions {
+export type JobHandlerOptions = JobHandlerCommonOptions & JobHandlerLaneOptions;
+
+/** Every `@JobHandler` option but its lanes (`priorities` or `fairness`). */
+export interface JobHandlerCommonOptions {
   /** Durable consumer name. @default `<service name>_<subject with . * > replaced>` */
   durable?: string;
   /** Stream holding the subject. @default the declared or existing stream whose subjects match */
@@ -64,18 +68,6 @@ export interface JobHandlerOptions {
    */
   idempotency?: IdempotencyOptions;
   /**
-   * Priority lanes: jobs published with `{ priority: 'high' | 'low' }` go to `<subject>._prio.<priority>`
-   * (normal stays on `<subject>`), one durable each, pulled by weight. `true` for the default
-   * weights. The stream must capture `<subject>._prio.*`. Not with `fairness`. @default off
-   */
-  priorities?: PrioritiesOption;
-  /**
-   * Fairness by group key: jobs published with `{ group }` go to `<subject>._group.<group>`, one
-   * durable per group with jobs, pulled in turn so every group progresses. Needs a work-queue stream
-   * capturing `<subject>._group.*`. Not with `priorities`. @default off
-   */
-  fairness?: true | FairnessOptions;
-  /**
    * At most `max` handler starts in any window of length `per`, across every instance, per `key`
    * (a header name or a function of the validated payload) when given. A job over the limit waits
    * for its slot and is not failed; the wait is not an attempt (see README, Rate limits). @default none
@@ -87,6 +79,35 @@ export interface JobHandlerOptions {
    */
   deadLetterCancelled?: boolean;
 }
+
+/**
+ * A handler's lanes: `priorities` or `fairness`, not both. A lane is a subject token after the
+ * handler's subject, either a priority or a group, and a publish names one or the other; combining
+ * them (a group's jobs in priority lanes) would need lanes of both, which jetbus does not have. A
+ * handler that inherits one from `handlerDefaults` and wants the other sets the inherited one to
+ * `undefined`.
+ */
+export type JobHandlerLaneOptions =
+  | {
+      /**
+       * Priority lanes: jobs published with `{ priority: 'high' | 'low' }` go to `<subject>._prio.<priority>`
+       * (normal stays on `<subject>`), one durable each, pulled by weight. `true` for the default
+       * weights. The stream must capture `<subject>._prio.*`. Not with `fairness`. @default off
+       */
+      priorities?: PrioritiesOption;
+      /** Not with `priorities`. */
+      fairness?: undefined;
+    }
+  | {
+      /** Not with `fairness`. */
+      priorities?: undefined;
+      /**
+       * Fairness by group key: jobs published with `{ group }` go to `<subject>._group.<group>`, one
+       * durable per group with jobs, pulled in turn so every group progresses. Needs a work-queue stream
+       * capturing `<subject>._group.*`. Not with `priorities`. @default off
+       */
+      fairness?: true | FairnessOptions;
+    };
 
 export interface IdempotencyOptions {
   /**

@@ -13,7 +13,7 @@ import {
 import { type DeadLetterTarget } from '../dead-letter/dead-letter.sink';
 import { type ResolvedLanes } from '../lanes/lane-options';
 import { JetbusConfigError } from '../errors';
-import { parseFairness, parsePriorities, resolveLanes } from '../lanes/lane-options';
+import { lanesCombined, parseFairness, parsePriorities, resolveLanes } from '../lanes/lane-options';
 import { parseRateLimit } from '../rate-limit/rate-limit.options';
 import { type BackoffOptions, createBackoff } from '../retry';
 import { parseDurationAtLeast } from '../retry/duration';
@@ -131,6 +131,8 @@ export function parseJobHandlerOptions(value: unknown, path: string): ParsedJobH
   if (given('idempotency')) parsed.idempotency = parseIdempotency(o.idempotency, at('idempotency'));
   if (given('priorities')) parsed.priorities = parsePriorities(o.priorities, at('priorities'));
   if (given('fairness')) parsed.fairness = parseFairness(o.fairness, at('fairness'));
+  // Here too, not only once merged: `handlerDefaults` with both fails before anything connects.
+  if (parsed.priorities && parsed.fairness) throw lanesCombined(at('fairness'));
   if (given('rateLimit')) parsed.rateLimit = parseRateLimit(o.rateLimit, at('rateLimit'));
   if (given('deadLetterCancelled'))
     parsed.deadLetterCancelled = booleanOption(o.deadLetterCancelled, at('deadLetterCancelled'));
@@ -212,7 +214,10 @@ export function resolveJobHandlerOptions(
     confirmAck: o.confirmAck ?? BUILT_IN.confirmAck,
     deadLetter: o.deadLetter,
     idempotency: o.idempotency,
-    lanes: resolveLanes(subject, o.priorities, o.fairness, at),
+    lanes: resolveLanes(subject, o.priorities, o.fairness, at, {
+      priorities: origin('priorities'),
+      fairness: origin('fairness'),
+    }),
     rateLimit: o.rateLimit,
     deadLetterCancelled: o.deadLetterCancelled ?? BUILT_IN.deadLetterCancelled,
   };

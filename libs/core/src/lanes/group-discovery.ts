@@ -1,6 +1,7 @@
-import { type Consumer, type JetStreamManager } from '@nats-io/jetstream';
+import { type Consumer } from '@nats-io/jetstream';
 import { type Logger } from 'pino';
-import { groupFilter, groupOfSubject } from '../wire/lane-names';
+import { groupOfSubject } from '../wire/lane-names';
+import { type UnknownLaneSweeper, unknownLaneProblem } from './unknown-lanes';
 import { type LanePuller } from './lane-puller';
 
 export interface GroupDiscoverySettings {
@@ -26,7 +27,7 @@ export const groupLaneKey = (group: string): string => `group:${group}`;
 
 /**
  * Finds the groups with stored jobs and keeps one lane (durable) per group in the puller: asks the
- * stream which `<subject>._group.*` subjects hold messages (STREAM.INFO with `subjects_filter`, on
+ * stream which `<subject>._group.>` subjects hold messages (STREAM.INFO with `subjects_filter`, on
  * nats-server 2.9 and later) every `discoverEveryMs`. A group lane idle for `idleAfterMs` is removed
  * and its durable deleted once the server shows nothing waiting or unacked on it; the work-queue
  * stream keeps any job stored meanwhile, and the next discovery opens the lane again.
@@ -38,11 +39,12 @@ export class GroupDiscovery {
   private warnedFull = false;
 
   constructor(
-    private readonly jsm: JetStreamManager,
     private readonly puller: LanePuller,
     private readonly consumers: GroupConsumers,
     private readonly settings: GroupDiscoverySettings,
     private readonly log: Logger,
+    /** Reads the stored group subjects and dead-letters those that are no group. */
+    private readonly unknown: UnknownLaneSweeper,
   ) {}
 
   /** Runs the first discovery before returning, so a backlog is pulled fairly from the start. */
@@ -67,14 +69,20 @@ export class GroupDiscovery {
     await this.running;
   }
 
-  /** One round: open lanes for groups with jobs (up to `maxGroups`), hint known ones, close idle ones. */
+  /**
+   * One round: open lanes for groups with jobs (up to `maxGroups`), hint known ones, close idle ones,
+   * and dead-letter what is stored under `<subject>._group.` but is no group (`a*b`, `x.y`, a
+   * 3,000-character token): no lane would ever take it, and opening one would fail the round for
+   * every group.
+   */
   async discover(): Promise<void> {
-    const { stream, subject, maxGroups, idleAfterMs } = this.settings;
-    const info = await this.jsm.streams.info(stream, { subjects_filter: groupFilter(subject) });
+    const { stream, maxGroups, idleAfterMs } = this.settings;
+    const lanes = await this.unknown.stored();
     const stored = new Map<string, number>();
-    for (const [s, n] of Object.entries(info.state.subjects ?? {})) {
+    for (const { subject: s, count } of lanes) {
+      if (unknownLaneProblem(this.settings.subject, s, 'fairness')) continue;
       const group = groupOfSubject(s);
-      stored.set(group, (stored.get(group) ?? 0) + n);
+      stored.set(group, (stored.get(group) ?? 0) + count);
     }
     let open = this.puller.keys().filter((k) => k.startsWith('group:')).length;
     for (const [group, n] of stored) {
@@ -95,7 +103,14 @@ export class GroupDiscovery {
         }
         continue;
       }
-      const consumer = await this.consumers.open(group);
+      let consumer: Consumer;
+      try {
+        consumer = await this.consumers.open(group);
+      } catch (e) {
+        // This group's lane only (a consumer limit, say): the other groups still get theirs.
+        this.log.warn({ err: e, group, stream }, 'could not open a group lane; trying again next round');
+        continue;
+      }
       this.puller.add(
         {
           key,
@@ -117,5 +132,6 @@ export class GroupDiscovery {
       this.puller.remove(key);
       if (await this.consumers.close(group)) this.log.info({ group }, 'idle group lane removed');
     }
+    if (!this.stopped) await this.unknown.sweep(lanes);
   }
 }

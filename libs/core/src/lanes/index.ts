@@ -27,3 +27,9 @@ export { captures, capturedByAny } from './subject-capture';
 export { WeightedPicker } from './weighted-picker';
 export { LanePuller, type LanePullerHooks, type LaneSource, type PullWindow } from './lane-puller';
 export { GroupDiscovery, type GroupConsumers, groupLaneKey } from './group-discovery';
+export {
+  type StoredLane,
+  UnknownLaneSweeper,
+  type UnknownLaneSettings,
+  unknownLaneProblem,
+} from './unknown-lanes';

@@ -83,22 +83,38 @@ export function parseFairness(value: unknown, path: string): ResolvedLanes | und
 }
 
 /**
+ * `priorities` and `fairness` on one handler: a lane is either a priority or a group (a subject token
+ * after the handler's subject, and a publish names one or the other), so there are no lanes of both.
+ * `origin` says where each came from when one was inherited from `handlerDefaults`.
+ */
+export function lanesCombined(
+  option: string,
+  origin: { priorities: string; fairness: string } = { priorities: '', fairness: '' },
+): JetbusConfigError {
+  const hint =
+    origin.priorities || origin.fairness
+      ? ' (or set the one from handlerDefaults to undefined on this handler)'
+      : '';
+  return new JetbusConfigError(
+    option,
+    `fairness${origin.fairness} cannot be combined with priorities${origin.priorities} on one handler: ` +
+      `a lane is a priority or a group, not both; choose one${hint}`,
+  );
+}
+
+/**
  * The handler's lanes from its merged options. Lanes are subject tokens appended to the handler's
  * subject, which a subject ending in `>` already swallows; priorities and fairness are one or the
- * other (a lane is either a priority or a group).
+ * other (`lanesCombined`).
  */
 export function resolveLanes(
   subject: string,
   priorities: ResolvedLanes | undefined,
   fairness: ResolvedLanes | undefined,
   at: (name: 'priorities' | 'fairness') => string,
+  origin?: { priorities: string; fairness: string },
 ): ResolvedLanes | undefined {
-  if (priorities && fairness) {
-    throw new JetbusConfigError(
-      at('fairness'),
-      'cannot be combined with priorities on one handler; choose one',
-    );
-  }
+  if (priorities && fairness) throw lanesCombined(at('fairness'), origin);
   const lanes = priorities ?? fairness;
   if (lanes && subject.endsWith('>')) {
     throw new JetbusConfigError(

@@ -45,8 +45,11 @@ export interface PullWindow {
 }
 
 export interface LanePullerHooks {
-  /** Takes one pulled message: counts it in the window, waits for a handler slot and runs it, or releases it when stopping. */
-  accept(msg: JsMsg): Promise<void>;
+  /**
+   * Takes one pulled message: counts it in the window, waits for a handler slot and runs it, or
+   * releases it when stopping. A promise only when it waits for a slot.
+   */
+  accept(msg: JsMsg): Promise<void> | undefined;
   stopping(): boolean;
   /** Called with each pulled message's lane. */
   pulled?(lane: string): void;
@@ -191,7 +194,11 @@ export class LanePuller {
         lane.pending = msg.info.pending;
         lane.lastJobAt = Date.now();
         this.hooks.pulled?.(lane.source.key);
-        await this.hooks.accept(msg);
+        const waiting = this.hooks.accept(msg);
+        // A probe's one job is awaited, so the lane sends no new probe while it waits for a slot (at
+        // most one job per lane beyond the window). A grant's jobs fit the window: taken at once, so
+        // none waits inside the batch's iterator, where it would get no heartbeat.
+        if (waiting && !counted) await waiting;
       }
       // Fewer than asked: the lane ran dry, or another instance took its jobs.
       if (received < n) lane.pending = 0;

@@ -11,6 +11,7 @@ import { parseFairness, parsePriorities, resolveLanes } from './lane-options';
 import { publishLaneSubject } from './publish-lane';
 import { captures } from './subject-capture';
 import { WeightedPicker } from './weighted-picker';
+import { unknownLaneProblem } from './unknown-lanes';
 
 const configError = (fn: () => unknown): JetbusConfigError => {
   try {
@@ -137,5 +138,32 @@ describe('lane options', () => {
       'h.priorities',
     );
     expect(resolveLanes('a.*', undefined, parseFairness(true, 'f'), at)).toMatchObject({ kind: 'fairness' });
+  });
+});
+
+describe('unknownLaneProblem', () => {
+  it('accepts the lanes a handler has', () => {
+    expect(unknownLaneProblem('emails.send', 'emails.send._prio.high', 'priorities')).toBeUndefined();
+    expect(unknownLaneProblem('emails.send', 'emails.send._prio.low', 'priorities')).toBeUndefined();
+    expect(unknownLaneProblem('reports.build', 'reports.build._group.acme-1_x', 'fairness')).toBeUndefined();
+  });
+
+  it('names what a raw client can store under the lane prefix that no lane takes', () => {
+    for (const lane of [
+      '_prio.urgent',
+      '_prio.HIGH',
+      '_prio.high.x',
+      '_prio.normal',
+      `_prio.${'u'.repeat(3_000)}`,
+    ])
+      expect(unknownLaneProblem('emails.send', `emails.send.${lane}`, 'priorities')).toMatch(
+        /is not a priority lane/,
+      );
+    for (const lane of ['_group.a*b', '_group.é', '_group.x.y', `_group.${'g'.repeat(65)}`])
+      expect(unknownLaneProblem('reports.build', `reports.build.${lane}`, 'fairness')).toMatch(
+        /is not a group lane/,
+      );
+    // Quoted in the dead letter's error, at most 100 characters of it.
+    expect(unknownLaneProblem('e', `e._prio.${'u'.repeat(3_000)}`, 'priorities')!.length).toBeLessThan(200);
   });
 });

@@ -1,4 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ScrapedCounter } from './scraped-counter';
+import { ScrapedGauge } from './scraped-gauge';
+import { type Series } from './series-table';
 
 /**
  * A Prometheus counter of one handler that also knows its own count: the one place an outcome is
@@ -27,6 +30,7 @@ export interface HandlerMetrics {
   /** Term'ed because it was cancelled (`cancel(jobId)`), before or while it ran. */
   cancelled: OutcomeCounter;
   inFlight: InFlightGauge;
+  /** Bound to its label once; prom-client has no way to hand it bucket counts at scrape time. */
   duration: Histogram.Internal<'handler'>;
   /** With `priorities` or `fairness`: one job pulled from a lane (`high`, `normal`, `low`, `ungrouped`, `group`). */
   lanePulled?: (lane: string) => void;
@@ -34,12 +38,14 @@ export interface HandlerMetrics {
   rateLimited: { waited(seconds: number): void };
 }
 
-function outcomeCounter(child: Counter.Internal): OutcomeCounter {
+type JobLabel = 'handler' | 'subject' | 'outcome';
+
+function outcomeCounter(jobs: ScrapedCounter<JobLabel>, series: Series<JobLabel>): OutcomeCounter {
   let count = 0;
   return {
     inc() {
       count++;
-      child.inc();
+      jobs.add(series);
     },
     get count() {
       return count;
@@ -47,16 +53,16 @@ function outcomeCounter(child: Counter.Internal): OutcomeCounter {
   };
 }
 
-function inFlightGauge(child: Gauge.Internal<'handler'>): InFlightGauge {
+function inFlightGauge(gauge: ScrapedGauge<'handler'>, series: Series<'handler'>): InFlightGauge {
   let count = 0;
   return {
     inc() {
       count++;
-      child.inc();
+      gauge.add(series, 1);
     },
     dec() {
       count--;
-      child.dec();
+      gauge.add(series, -1);
     },
     get count() {
       return count;
@@ -81,6 +87,9 @@ export interface PeriodicMetrics {
   ticks(schedule: string, outcome: PeriodicTickOutcome, count: number): void;
 }
 
+/** What became of a message published through JetbusClient (`jetbus_published_total`). */
+export type PublishOutcome = 'stored' | 'duplicate' | 'failed' | 'unique_refused';
+
 export type ConsumerStatsSource = () => Promise<
   { stream: string; consumer: string; pending: number; ackPending: number }[]
 >;
@@ -91,12 +100,14 @@ export type ConsumerStatsSource = () => Promise<
  * registry in `metricsRegistry`.
  */
 export class JetbusMetrics {
-  private readonly jobs: Counter<'handler' | 'subject' | 'outcome'>;
-  private readonly inFlight: Gauge<'handler'>;
+  // Updated per job or per publish: counted in plain numbers, handed to prom-client when scraped.
+  private readonly jobs: ScrapedCounter<JobLabel>;
+  private readonly inFlight: ScrapedGauge<'handler'>;
+  private readonly published: ScrapedCounter<'outcome'>;
+  private readonly publishedSeries: Record<PublishOutcome, Series<'outcome'>>;
+  private readonly lanes: ScrapedCounter<'handler' | 'lane'>;
+  private readonly rateLimitedWaits: ScrapedCounter<'handler'>;
   private readonly duration: Histogram<'handler'>;
-  private readonly published: Counter<'outcome'>;
-  private readonly lanes: Counter<'handler' | 'lane'>;
-  private readonly rateLimitedWaits: Counter<'handler'>;
   private readonly rateLimitedWait: Histogram<'handler'>;
   private readonly minimal: Counter<'stream'>;
   private readonly sources: ConsumerStatsSource[] = [];
@@ -106,13 +117,13 @@ export class JetbusMetrics {
   readonly periodic: PeriodicMetrics;
 
   constructor(readonly registry: Registry = new Registry()) {
-    this.jobs = new Counter({
+    this.jobs = new ScrapedCounter({
       name: 'jetbus_jobs_total',
       help: 'Jobs settled, by handler, subject and outcome (acked, retried, dead_lettered, skipped_completed, cancelled)',
       labelNames: ['handler', 'subject', 'outcome'],
       registers: [registry],
     });
-    this.inFlight = new Gauge({
+    this.inFlight = new ScrapedGauge({
       name: 'jetbus_jobs_in_flight',
       help: 'Handlers running now, by handler',
       labelNames: ['handler'],
@@ -125,13 +136,13 @@ export class JetbusMetrics {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
       registers: [registry],
     });
-    this.lanes = new Counter({
+    this.lanes = new ScrapedCounter({
       name: 'jetbus_lane_jobs_pulled_total',
       help: 'Jobs pulled by handlers with priorities or fairness, by handler and lane (high, normal, low; ungrouped or group: all groups together, to bound the label values)',
       labelNames: ['handler', 'lane'],
       registers: [registry],
     });
-    this.rateLimitedWaits = new Counter({
+    this.rateLimitedWaits = new ScrapedCounter({
       name: 'jetbus_rate_limited_waits_total',
       help: 'Jobs that waited for a rateLimit slot (held in process or nak-ed until it), by handler',
       labelNames: ['handler'],
@@ -144,12 +155,18 @@ export class JetbusMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
       registers: [registry],
     });
-    this.published = new Counter({
+    this.published = new ScrapedCounter({
       name: 'jetbus_published_total',
       help: 'Messages published through JetbusClient, by outcome (stored, duplicate, failed, unique_refused)',
       labelNames: ['outcome'],
       registers: [registry],
     });
+    this.publishedSeries = {
+      stored: this.published.series({ outcome: 'stored' }),
+      duplicate: this.published.series({ outcome: 'duplicate' }),
+      failed: this.published.series({ outcome: 'failed' }),
+      unique_refused: this.published.series({ outcome: 'unique_refused' }),
+    };
     this.minimal = new Counter({
       name: 'jetbus_dead_letters_minimal_total',
       help: 'Max-delivered jobs the reaper could not copy into the DLQ and recorded without payload, by source stream',
@@ -222,26 +239,37 @@ export class JetbusMetrics {
    * the `count`s are this call's own, from 0, so they cover one runner since it started.
    */
   forHandler(handler: string, subject: string): HandlerMetrics {
+    const outcome = (name: string) =>
+      outcomeCounter(this.jobs, this.jobs.series({ handler, subject, outcome: name }));
+    // Few lanes per handler (high, normal, low, ungrouped, group): each series is bound on first use.
+    const lanes = new Map<string, Series<'handler' | 'lane'>>();
+    const waits = this.rateLimitedWaits.series({ handler });
+    const waited = this.rateLimitedWait.labels(handler);
     return {
-      acked: outcomeCounter(this.jobs.labels(handler, subject, 'acked')),
-      retried: outcomeCounter(this.jobs.labels(handler, subject, 'retried')),
-      deadLettered: outcomeCounter(this.jobs.labels(handler, subject, 'dead_lettered')),
-      skipped: outcomeCounter(this.jobs.labels(handler, subject, 'skipped_completed')),
-      cancelled: outcomeCounter(this.jobs.labels(handler, subject, 'cancelled')),
-      inFlight: inFlightGauge(this.inFlight.labels(handler)),
+      acked: outcome('acked'),
+      retried: outcome('retried'),
+      deadLettered: outcome('dead_lettered'),
+      skipped: outcome('skipped_completed'),
+      cancelled: outcome('cancelled'),
+      inFlight: inFlightGauge(this.inFlight, this.inFlight.series({ handler })),
       duration: this.duration.labels(handler),
-      lanePulled: (lane) => this.lanes.inc({ handler, lane: lane.startsWith('group:') ? 'group' : lane }),
+      lanePulled: (pulled) => {
+        const lane = pulled.startsWith('group:') ? 'group' : pulled;
+        let series = lanes.get(lane);
+        if (!series) lanes.set(lane, (series = this.lanes.series({ handler, lane })));
+        this.lanes.add(series);
+      },
       rateLimited: {
         waited: (seconds) => {
-          this.rateLimitedWaits.inc({ handler });
-          this.rateLimitedWait.observe({ handler }, seconds);
+          this.rateLimitedWaits.add(waits);
+          waited.observe(seconds);
         },
       },
     };
   }
 
-  publishOutcome(outcome: 'stored' | 'duplicate' | 'failed' | 'unique_refused'): void {
-    this.published.inc({ outcome });
+  publishOutcome(outcome: PublishOutcome): void {
+    this.published.add(this.publishedSeries[outcome]);
   }
 
   /** A minimal dead letter was written: the job's payload stayed in its source stream. Alert on it. */

@@ -1,4 +1,5 @@
 import { JetbusConfigError } from '../errors';
+import { type JobHandlerOptions } from '../handlers/job-handler.options';
 import { resolveJobHandlerOptions } from '../handlers/resolve-job-handler-options';
 import { resolveModuleOptions } from './resolve-module-options';
 
@@ -377,6 +378,33 @@ const rows: [string, () => unknown, string, string?][] = [
     'did you mean "key"?',
   ],
   ['handlerDefaults in a handler', handler({}, { maxAttempts: 0 }), 'handlerDefaults.maxAttempts'],
+
+  // priorities and fairness exclude each other (the type says so too): one object, or merged
+  [
+    'priorities and fairness on one handler',
+    handler({ priorities: true, fairness: true }),
+    `${WHERE}.fairness`,
+    'cannot be combined with priorities on one handler: a lane is a priority or a group, not both',
+  ],
+  [
+    'priorities and fairness in handlerDefaults',
+    defaults({ priorities: { high: 5 }, fairness: { maxGroups: 5 } }),
+    'handlerDefaults.fairness',
+    'cannot be combined with priorities on one handler',
+  ],
+  [
+    'fairness on a handler, priorities from handlerDefaults',
+    handler({ fairness: true }, { priorities: true }),
+    `${WHERE}.fairness`,
+    'fairness cannot be combined with priorities (from handlerDefaults) on one handler: a lane is a ' +
+      'priority or a group, not both; choose one (or set the one from handlerDefaults to undefined on this handler)',
+  ],
+  [
+    'priorities on a handler, fairness from handlerDefaults',
+    handler({ priorities: true }, { fairness: true }),
+    `${WHERE}.fairness`,
+    'fairness (from handlerDefaults) cannot be combined with priorities on one handler',
+  ],
 ];
 
 describe('bad options', () => {
@@ -434,6 +462,10 @@ describe('valid edge cases', () => {
       'handler deadLetter false over a default target',
       handler({ deadLetter: false }, { deadLetter: { stream: 'DLQ', subjectPrefix: 'dlq' } }),
     ],
+    [
+      'fairness on a handler, priorities from handlerDefaults set to undefined',
+      handler({ fairness: true, priorities: undefined }, { priorities: true }),
+    ],
   ])('%s', (_what, attempt) => {
     expect(thrown(attempt)).toBeUndefined();
   });
@@ -444,6 +476,14 @@ describe('valid edge cases', () => {
     ).toBe(30_000);
     const dl = resolveModuleOptions({ ...base, deadLetter: { maxAge: '10m' } }).deadLetter;
     expect(dl && dl.stream.duplicateWindowMs).toBe(600_000);
+  });
+
+  it('refuses priorities and fairness together in the type too', () => {
+    // @ts-expect-error `priorities` and `fairness` exclude each other (`npm run typecheck` proves it)
+    const both: JobHandlerOptions = { priorities: true, fairness: true };
+    const either: JobHandlerOptions[] = [{ priorities: true }, { fairness: { maxGroups: 5 } }, {}];
+    expect(thrown(handler(both))).toBeInstanceOf(JetbusConfigError);
+    for (const options of either) expect(thrown(handler(options))).toBeUndefined();
   });
 
   it('lets a handler option given as undefined override a module default, as a spread would', () => {

@@ -1,7 +1,8 @@
 import { AckPolicy, type ConsumerConfig, DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
-import { isConsumerNotFound, isStreamNotFound } from '../connection/jetstream-api-errors';
+import { isConsumerNotFound, isJetStreamRefusal, isStreamNotFound } from '../connection/jetstream-api-errors';
+import { mapStartupError } from '../connection/map-startup-error';
 import { whileElecting } from '../connection/while-electing';
 import { ConsumerDriftError, JetbusConfigError, NoStreamForSubjectError } from '../errors';
 import { type ResolvedJobHandlerOptions } from '../handlers/job-handler.options';
@@ -34,13 +35,17 @@ export function toConsumerConfig(subject: string, o: ResolvedJobHandlerOptions):
 export async function resolveStream(
   jsm: JetStreamManager,
   subject: string,
-  declared?: string,
+  declared: string | undefined,
+  logger: Logger,
 ): Promise<string> {
   if (declared) return declared;
+  const step = `find the stream of subject ${subject}`;
   try {
-    return await jsm.streams.find(subject);
+    return await whileElecting(step, () => jsm.streams.find(subject), logger);
   } catch (e) {
-    throw new NoStreamForSubjectError(subject, { cause: e });
+    // Only an answer saying no stream matches means that; no answer at all is not an answer.
+    if (isStreamNotFound(e)) throw new NoStreamForSubjectError(subject, { cause: e });
+    throw mapStartupError(e, step);
   }
 }
 
@@ -60,27 +65,26 @@ export async function ensureConsumer(
   const { stream, durable, config } = target;
   // Instances starting together in a cluster, or during a leader election, may see a request go
   // unanswered: info and an identical create are idempotent, so they are retried until answered.
-  const live = await whileElecting(
-    `consumer info ${stream}/${durable}`,
-    () => jsm.consumers.info(stream, durable),
-    logger,
-  ).then(
+  const info = `consumer info ${stream}/${durable}`;
+  const live = await whileElecting(info, () => jsm.consumers.info(stream, durable), logger).then(
     (i) => i.config,
-    (e: Error) => {
+    (e: unknown) => {
       if (isConsumerNotFound(e)) return undefined;
       if (isStreamNotFound(e)) {
         throw new JetbusConfigError(`${where}.stream`, `stream "${stream}" does not exist`);
       }
-      throw e;
+      throw mapStartupError(e, info);
     },
   );
   if (!live) {
-    await whileElecting(
-      `create consumer ${stream}/${durable}`,
-      () => jsm.consumers.add(stream, config),
-      logger,
-    ).catch((e: Error) => {
-      throw new JetbusConfigError(where, `cannot create consumer ${stream}/${durable}: ${e.message}`);
+    const create = `create consumer ${stream}/${durable}`;
+    await whileElecting(create, () => jsm.consumers.add(stream, config), logger).catch((e: Error) => {
+      // JetStream's answer is about the declaration; no answer or a lost connection is not.
+      throw isJetStreamRefusal(e)
+        ? new JetbusConfigError(where, `cannot create consumer ${stream}/${durable}: ${e.message}`, {
+            cause: e,
+          })
+        : mapStartupError(e, create);
     });
     logger.info({ stream, durable, filter: config.filter_subject }, 'consumer created');
     return;
@@ -97,10 +101,13 @@ export async function ensureConsumer(
   }
   const changed = UPDATABLE.filter((k) => live[k] !== config[k]);
   if (changed.length === 0) return;
+  const update = `update consumer ${stream}/${durable}`;
   try {
-    await jsm.consumers.update(stream, durable, pick(config, UPDATABLE));
+    // The same update again is idempotent: it is retried while the cluster elects a leader.
+    await whileElecting(update, () => jsm.consumers.update(stream, durable, pick(config, UPDATABLE)), logger);
     logger.info({ stream, durable, changed }, 'consumer updated');
   } catch (e) {
+    if (!isJetStreamRefusal(e)) throw mapStartupError(e, update);
     throw new ConsumerDriftError(stream, durable, pick(config, changed), pick(live, changed), { cause: e });
   }
 }

@@ -1,5 +1,6 @@
 import { type JetStreamManager, RetentionPolicy } from '@nats-io/jetstream';
 import { type Logger } from 'pino';
+import { startupRequest } from '../connection/startup-request';
 import { JetbusConfigError } from '../errors';
 import { type ResolvedJobHandlerOptions } from '../handlers/job-handler.options';
 import { capturedByAny, groupFilter, priorityDurable, prioritySubject } from '../lanes';
@@ -28,7 +29,8 @@ export async function provisionLanes(
   const lanes = o.lanes;
   if (!lanes) return;
   const at = `${where}.${lanes.kind}`;
-  const { config } = await jsm.streams.info(stream);
+  const step = `stream info ${stream}`;
+  const { config } = await startupRequest(step, () => jsm.streams.info(stream), logger);
   const needed =
     lanes.kind === 'priorities'
       ? [prioritySubject(subject, 'high'), prioritySubject(subject, 'low')]

@@ -7,7 +7,8 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
-import { isStreamNotFound } from '../connection/jetstream-api-errors';
+import { isJetStreamRefusal, isStreamNotFound } from '../connection/jetstream-api-errors';
+import { mapStartupError } from '../connection/map-startup-error';
 import { whileElecting } from '../connection/while-electing';
 import { JetbusConfigError } from '../errors';
 import { type ResolvedStreamOptions } from '../options/resolve-module-options';
@@ -69,19 +70,22 @@ export async function ensureStreams(
   for (const [i, s] of streams.entries()) {
     const where = optionPath === 'streams' ? `streams[${i}]` : optionPath;
     const desired = toStreamConfig(s);
-    const live = await whileElecting(`stream info ${s.name}`, () => jsm.streams.info(s.name), logger).then(
-      (info) => info.config,
-      (e: Error) => {
+    const info = `stream info ${s.name}`;
+    const live = await whileElecting(info, () => jsm.streams.info(s.name), logger).then(
+      (i) => i.config,
+      (e: unknown) => {
         if (isStreamNotFound(e)) return undefined;
-        throw e;
+        throw mapStartupError(e, info);
       },
     );
     if (!live) {
-      await whileElecting(`create stream ${s.name}`, () => jsm.streams.add(desired), logger).catch(
-        (e: Error) => {
-          throw new JetbusConfigError(where, `cannot create stream ${s.name}: ${e.message}`);
-        },
-      );
+      const create = `create stream ${s.name}`;
+      await whileElecting(create, () => jsm.streams.add(desired), logger).catch((e: Error) => {
+        // JetStream's answer is about the declaration; no answer or a lost connection is not.
+        throw isJetStreamRefusal(e)
+          ? new JetbusConfigError(where, `cannot create stream ${s.name}: ${e.message}`, { cause: e })
+          : mapStartupError(e, create);
+      });
       logger.info({ stream: s.name, subjects: s.subjects, retention: s.retention }, 'stream created');
       continue;
     }
@@ -96,12 +100,19 @@ export async function ensureStreams(
     }
     const changed = UPDATABLE.filter((k) => !same(live[k], desired[k as keyof typeof desired]));
     if (changed.length > 0) {
-      await jsm.streams.update(s.name, { ...live, ...desired }).catch((e: Error) => {
-        throw new JetbusConfigError(
-          `streams[${i}]`,
-          `cannot update stream ${s.name} (${changed.join(', ')}): ${e.message}`,
-        );
-      });
+      const update = `update stream ${s.name}`;
+      // The same update again is idempotent: it is retried while the cluster elects a leader.
+      await whileElecting(update, () => jsm.streams.update(s.name, { ...live, ...desired }), logger).catch(
+        (e: Error) => {
+          throw isJetStreamRefusal(e)
+            ? new JetbusConfigError(
+                `streams[${i}]`,
+                `cannot update stream ${s.name} (${changed.join(', ')}): ${e.message}`,
+                { cause: e },
+              )
+            : mapStartupError(e, update);
+        },
+      );
       logger.info({ stream: s.name, changed }, 'stream updated');
     }
   }

@@ -46,7 +46,9 @@ describe('RateLimitStore on nats-server', () => {
       expect(admitted[i + limit.max] - admitted[i]).toBeGreaterThanOrEqual(limit.perMs + limit.guardMs);
     }
     expect(waits).toBeGreaterThan(0);
-  });
+    // 30 admissions at 5 per 330 ms take 1.7 s at best; the compare-and-set retries of 30 racing
+    // callers add to it on a loaded machine (it outlasted jest's 5 s default under a load of 10).
+  }, 30_000);
 
   it('reserves a slot ahead when asked to, and says how long to wait when not', async () => {
     const limit = { max: 1, perMs: 500, guardMs: 50 };

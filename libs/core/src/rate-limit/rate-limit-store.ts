@@ -6,7 +6,7 @@ import { kvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
 import { OpenOnce } from '../connection/open-once';
 import { RATE_LIMIT_BUCKET } from '../wire/names';
 import { RATE_LIMIT_PER_MAX_MS } from './rate-limit.options';
-import { type SlidingLogLimit, appendAdmission, decodeLog, nextSlot } from './sliding-log';
+import { LOG_FUTURE_MAX_MS, type SlidingLogLimit, appendAdmission, decodeLog, nextSlot } from './sliding-log';
 
 /**
  * An entry is rewritten at every admission and holds nothing older than `per` (at most 24h) plus
@@ -61,9 +61,9 @@ export class RateLimitStore {
     for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
       const entry = await kv.get(key);
       const stored = entry && entry.operation === 'PUT' && entry.length > 0 ? entry : undefined;
-      const log = stored ? decodeLog(decoder.decode(stored.value)) : [];
       // Read after the entry: an admission recorded before it can never be later than this.
       const now = Date.now();
+      const log = stored ? decodeLog(decoder.decode(stored.value), now + LOG_FUTURE_MAX_MS) : [];
       const at = nextSlot(log, now, limit);
       if (at - now > reserveWithinMs) return { waitMs: at - now };
       const value = encoder.encode(JSON.stringify(appendAdmission(log, at, limit)));

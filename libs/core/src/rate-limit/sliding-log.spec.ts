@@ -48,4 +48,9 @@ describe('sliding log', () => {
     expect(decodeLog('{"a":1}')).toEqual([]);
     expect(decodeLog('not json')).toEqual([]);
   });
+
+  it('counts a log with an admission past notAfter as empty: no worker wrote it, and it would hold the key forever', () => {
+    expect(decodeLog('[1000, 9000000000000000]', 5000)).toEqual([]);
+    expect(decodeLog('[1000, 5000]', 5000)).toEqual([1000, 5000]);
+  });
 });

@@ -32,12 +32,25 @@ export function appendAdmission(log: readonly number[], at: number, limit: Slidi
   return kept;
 }
 
-/** Reads a stored log; anything that is not an ascending list of numbers counts as empty. */
-export function decodeLog(text: string): number[] {
+/**
+ * How far past the reader's clock a log's admissions may be and still be jetbus's: a reservation is
+ * at most a second ahead of its writer's clock, plus the skew between two hosts' clocks that the
+ * limit is still meant to survive.
+ */
+export const LOG_FUTURE_MAX_MS = 60_000;
+
+/**
+ * Reads a stored log; anything that is not an ascending list of numbers counts as empty, and so does
+ * one with an admission later than `notAfter` (`now + LOG_FUTURE_MAX_MS`). No jetbus worker writes
+ * such a log, and taken as is it would hold every job of the key back until that time (a value
+ * written by hand, `[9e15]`, is 285,000 years).
+ */
+export function decodeLog(text: string, notAfter = Number.POSITIVE_INFINITY): number[] {
   try {
     const value: unknown = JSON.parse(text);
     if (!Array.isArray(value)) return [];
     const log = value.filter((t): t is number => typeof t === 'number' && Number.isFinite(t));
+    if (log.length > 0 && log[log.length - 1] > notAfter) return [];
     return log.every((t, i) => i === 0 || t >= log[i - 1]) ? log : [];
   } catch {
     return [];

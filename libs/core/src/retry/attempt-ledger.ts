@@ -25,6 +25,11 @@ export interface AttemptRecord {
   isolatedAt: number;
   /** Deliveries nak-ed by `rateLimit` to wait for a slot: not attempts. */
   deferrals: number;
+  /**
+   * The DLQ sequence of the job's dead letter, written once it is stored and before the job is
+   * terminated, 0 when none: a worker killed in between leaves a job that must not run again.
+   */
+  deadLetterSeq: number;
 }
 
 /** The record of a job nothing was recorded for yet. */
@@ -34,9 +39,31 @@ export const NO_ATTEMPTS: AttemptRecord = Object.freeze({
   isolatedCrashes: 0,
   isolatedAt: 0,
   deferrals: 0,
+  deadLetterSeq: 0,
 });
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/**
+ * A stored record as jetbus uses it: each count a whole number of at least 0, else 0. The bucket is
+ * writable by whoever has the rights; a count that is not a number (`"x"`) would never reach
+ * `maxAttempts` or `crashLimit` (`"x" + 1` is `"x1"`), and the job would be retried forever.
+ */
+export function readAttemptRecord(value: unknown): AttemptRecord {
+  const v = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const count = (name: keyof AttemptRecord): number => {
+    const n = v[name];
+    return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0;
+  };
+  return {
+    settledAt: count('settledAt'),
+    failures: count('failures'),
+    isolatedCrashes: count('isolatedCrashes'),
+    isolatedAt: count('isolatedAt'),
+    deferrals: count('deferrals'),
+    deadLetterSeq: count('deadLetterSeq'),
+  };
+}
 
 export const attemptKey = (stream: string, consumer: string, seq: number): string =>
   `${kvKeyPart(stream)}.${kvKeyPart(consumer)}.${seq}`;
@@ -64,7 +91,7 @@ export class AttemptLedger {
     try {
       const entry = await (await this.open()).get(key);
       if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
-      return { ...NO_ATTEMPTS, ...(JSON.parse(decoder.decode(entry.value)) as Partial<AttemptRecord>) };
+      return readAttemptRecord(JSON.parse(decoder.decode(entry.value)));
     } catch (e) {
       this.warn(e);
       return undefined;

@@ -1,4 +1,4 @@
-import { type JetStreamClient } from '@nats-io/jetstream';
+import { type JetStreamClient, type MsgRequest, type NextMsgRequest } from '@nats-io/jetstream';
 import { isMessageGone, isStreamNotFound } from '../connection/jetstream-api-errors';
 import { shown } from '../config';
 import { JetbusConfigError, StreamNotFoundError } from '../errors';
@@ -28,9 +28,13 @@ export interface CancelScheduledOptions {
 }
 
 /**
- * Cancels a scheduled job by id, race-free against its release: both record the job's outcome with
- * a KV create, and only the first succeeds (see `ScheduleOutcomes`). The entry is deleted after a
- * cancel; a cancel repeated after a crash finishes that deletion.
+ * Cancels a scheduled job by id, race-free against its release: both record the entry's outcome
+ * with a KV create, and only the first succeeds (see `ScheduleOutcomes`). The entry is deleted after
+ * a cancel; a cancel repeated after a crash finishes that deletion. When the id was scheduled more
+ * than once (another `msgId`, or after the stream's duplicate window), every entry of it still
+ * waiting is cancelled, and the newest one is reported. The entries are found oldest first with
+ * `next_by_subj`: nats-server 2.9 answers `last_by_subj` with nothing once the newest message of a
+ * subject is deleted, though older ones remain.
  */
 export async function cancelScheduled(
   js: JetStreamClient,
@@ -43,22 +47,31 @@ export async function cancelScheduled(
   }
   const stream = options.stream ?? SCHEDULED_STREAM;
   const jsm = await js.jetstreamManager();
-  const stored = await jsm.streams
-    .getMessage(stream, { last_by_subj: scheduledJobFilter(jobId) })
-    .catch((e: unknown) => {
-      if (isStreamNotFound(e)) throw new StreamNotFoundError(stream, { cause: e });
-      throw e;
+  let result: CancelResult | undefined;
+  for (let from = 1; ;) {
+    // nats.js types getMessage() without next_by_subj; nats-server has taken it since 2.9.0.
+    const query: NextMsgRequest = { seq: from, next_by_subj: scheduledJobFilter(jobId) };
+    const stored = await jsm.streams
+      .getMessage(stream, query as unknown as MsgRequest)
+      .catch((e: unknown) => {
+        if (isStreamNotFound(e)) throw new StreamNotFoundError(stream, { cause: e });
+        throw e;
+      });
+    // No (other) entry: released or cancelled earlier, or never scheduled.
+    if (!stored) break;
+    from = stored.seq + 1;
+    const job = toScheduledJob(stored);
+    if (!job) continue;
+    const decided = await outcomes.decide(jobId, 'cancelled', { seq: stored.seq, storedAt: stored.time });
+    if (decided.outcome === 'released') {
+      result = { jobId, outcome: 'released', job };
+      continue;
+    }
+    await jsm.streams.deleteMessage(stream, stored.seq, false).catch((e: unknown) => {
+      if (!isMessageGone(e)) throw e;
     });
-  const job = stored ? toScheduledJob(stored) : undefined;
-  if (!stored || !job) {
-    // Gone from the stream: released (or cancelled) earlier, or never scheduled.
-    return { jobId, outcome: (await outcomes.get(jobId)) ?? 'not-found' };
+    if (decided.won) options.onCancelled?.(job);
+    result = { jobId, outcome: 'cancelled', job };
   }
-  const decided = await outcomes.decide(jobId, 'cancelled');
-  if (decided.outcome === 'released') return { jobId, outcome: 'released', job };
-  await jsm.streams.deleteMessage(stream, stored.seq, false).catch((e: unknown) => {
-    if (!isMessageGone(e)) throw e;
-  });
-  if (decided.won) options.onCancelled?.(job);
-  return { jobId, outcome: 'cancelled', job };
+  return result ?? { jobId, outcome: (await outcomes.get(jobId)) ?? 'not-found' };
 }

@@ -9,10 +9,22 @@ import {
 } from '@nats-io/jetstream';
 import { type MsgHdrs, headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
-import { jobHeaders } from '../codec/message-headers';
+import { jobHeaders, rawJobHeaderBlock } from '../codec/message-headers';
+import { JETSTREAM_HEADERS_MAX, headerBytes } from '../codec/header-bytes';
+import { type DeadLetterSink } from '../dead-letter/dead-letter.sink';
 import { JOB_ID_HEADER } from '../codec/job-id';
-import { isConsumerNotFound, isMessageGone, isStreamNotFound } from '../connection/jetstream-api-errors';
-import { JetbusConfigError } from '../errors';
+import {
+  isConsumerNotFound,
+  isJetStreamRefusal,
+  isMessageGone,
+  isStreamNotFound,
+} from '../connection/jetstream-api-errors';
+import { mapStartupError } from '../connection/map-startup-error';
+import { startupRequest } from '../connection/startup-request';
+import { whileElecting } from '../connection/while-electing';
+import { JetbusConfigError, UnreleasableJobError } from '../errors';
+import { NAK_DELAY_MAX_MS, nakDelay } from '../retry/nak-delay';
+import { fitsProtocolLine } from '../connection/protocol-line';
 import { type SchedulingMetrics } from '../observability/jetbus-metrics';
 import { parseDueTime } from './scheduled-job';
 import { type ScheduleOutcomes } from './schedule-outcomes';
@@ -61,6 +73,13 @@ export interface ReleaseRunnerDeps {
   outcomes: ScheduleOutcomes;
   metrics: SchedulingMetrics;
   publishTimeoutMs: number;
+  /** The server's max_payload: a release larger than it can never be published. @default no check */
+  maxPayload?: number;
+  /**
+   * Where a job that can never be released goes (`UnreleasableJobError`). Without it such a job is
+   * kept, asked back after the longest nak delay, and logged.
+   */
+  deadLetters?: DeadLetterSink;
   logger: Logger;
 }
 
@@ -83,9 +102,9 @@ export function releaseConsumerConfig(subject: string): Partial<ConsumerConfig> 
  * of the scheduling stream shared by every worker process with a handler on that subject (no
  * leader). An entry not yet due is nak-ed with the time left, so JetStream itself holds it and
  * delivers it again when it is due; a due entry is released:
- * 1. its outcome is recorded as `released` (a KV create: a concurrent `cancel` loses, or wins and
- *    the entry is dropped);
- * 2. it is published to its subject with `Nats-Msg-Id: jetbus-release:<job id>`;
+ * 1. its outcome is recorded as `released` (a KV create under the entry's own key, so a job id
+ *    scheduled again is decided anew: a concurrent `cancel` loses, or wins and the entry is dropped);
+ * 2. it is published to its subject with `Nats-Msg-Id: jetbus-release:<job id>:<entry seq>`;
  * 3. the entry is deleted from the scheduling stream, then acked.
  * A worker killed anywhere in between leaves the entry to be redelivered after `ack_wait`; the
  * next release finds the outcome recorded and publishes again, which the target stream drops as
@@ -112,16 +131,24 @@ export class ReleaseRunner {
 
   /** Creates (or brings in line) the release consumer; pulling runs in the background. */
   async start(): Promise<void> {
+    const { js, stream } = this.deps;
     await this.ensureConsumer();
-    this.consumer = await this.deps.js.consumers.get(this.deps.stream, this.durable);
+    this.consumer = await startupRequest(
+      `bind consumer ${stream}/${this.durable}`,
+      () => js.consumers.get(stream, this.durable),
+      this.log,
+    );
     this.loopDone = this.loop();
   }
 
+  /** Info, create and update are idempotent: each is retried while the cluster elects a leader. */
   private async ensureConsumer(): Promise<void> {
     const { jsm, stream } = this.deps;
     const config = releaseConsumerConfig(this.subject);
     const where = `scheduling (release of ${this.subject})`;
-    const live = await jsm.consumers.info(stream, this.durable).then(
+    const consumer = `${stream}/${this.durable}`;
+    const info = `consumer info ${consumer}`;
+    const live = await whileElecting(info, () => jsm.consumers.info(stream, this.durable), this.log).then(
       (i) => i.config,
       (e: unknown) => {
         if (isConsumerNotFound(e)) return undefined;
@@ -131,21 +158,26 @@ export class ReleaseRunner {
             `stream "${stream}" does not exist; a module with \`scheduling\` creates it at startup`,
           );
         }
-        throw e;
+        throw mapStartupError(e, info);
       },
     );
     if (!live) {
-      await jsm.consumers.add(stream, config).catch((e: Error) => {
-        throw new JetbusConfigError(where, `cannot create consumer ${stream}/${this.durable}: ${e.message}`);
+      const create = `create consumer ${consumer}`;
+      await whileElecting(create, () => jsm.consumers.add(stream, config), this.log).catch((e: Error) => {
+        throw isJetStreamRefusal(e)
+          ? new JetbusConfigError(where, `cannot create consumer ${consumer}: ${e.message}`, { cause: e })
+          : mapStartupError(e, create);
       });
       this.log.info({ stream, filter: config.filter_subject }, 'release consumer created');
       return;
     }
     if (live.ack_wait !== config.ack_wait || live.max_ack_pending !== config.max_ack_pending) {
-      await jsm.consumers.update(stream, this.durable, {
-        ack_wait: config.ack_wait,
-        max_ack_pending: config.max_ack_pending,
-      });
+      const update = { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending };
+      await startupRequest(
+        `update consumer ${consumer}`,
+        () => jsm.consumers.update(stream, this.durable, update),
+        this.log,
+      );
     }
   }
 
@@ -191,6 +223,16 @@ export class ReleaseRunner {
       msg.nak(60_000);
       return undefined;
     }
+    if (!fitsProtocolLine(target.subject)) {
+      // A raw client's entry for a wildcard handler: publishing it would get this connection closed
+      // by the server. Kept (listed, cancellable by its job id), asked back after the longest delay.
+      msg.nak(NAK_DELAY_MAX_MS);
+      this.log.error(
+        { jobId: target.jobId.slice(0, 128), subjectBytes: Buffer.byteLength(target.subject), seq: msg.seq },
+        'scheduled job not released: its subject is too long to publish; cancel it by its job id',
+      );
+      return undefined;
+    }
     const { headers } = jobHeaders(msg);
     const raw = headers?.get(DELIVER_AT_HEADER);
     const due = parseDueTime(raw) ?? msg.info.timestampNanos / 1e6;
@@ -199,7 +241,8 @@ export class ReleaseRunner {
     }
     const left = Math.ceil(due - Date.now());
     if (left > RELEASE_HOLD_MS) {
-      msg.nak(left - RELEASE_EARLY_MS);
+      // Bounded: a due time in the far future (9999-12-31) would overflow the server's delay.
+      msg.nak(nakDelay(left - RELEASE_EARLY_MS));
       return undefined;
     }
     if (left > 0) {
@@ -227,7 +270,14 @@ export class ReleaseRunner {
     const early = due - Date.now();
     if (early > 0) await new Promise((r) => setTimeout(r, early));
     try {
-      const decided = await outcomes.decide(jobId, 'released');
+      const released = releaseHeaders(headers, jobId);
+      const msgID = releaseMsgId(jobId, msg.seq);
+      const why = unreleasable(released, msgID, msg.data, this.deps.maxPayload ?? Number.POSITIVE_INFINITY);
+      if (why) return await this.deadLetter(msg, new UnreleasableJobError(jobId, subject, why), released);
+      const decided = await outcomes.decide(jobId, 'released', {
+        seq: msg.seq,
+        storedAt: new Date(msg.info.timestampNanos / 1e6),
+      });
       if (decided.outcome === 'cancelled') {
         // A cancel won (its call may have died before deleting the entry): drop it.
         await this.deleteEntry(msg.seq);
@@ -235,8 +285,8 @@ export class ReleaseRunner {
         return;
       }
       const ack = await js.publish(subject, msg.data, {
-        msgID: releaseMsgId(jobId),
-        headers: releaseHeaders(headers, jobId),
+        msgID,
+        headers: released,
         timeout: this.deps.publishTimeoutMs,
       });
       // Labelled by the handler's subject (a bounded set, as in jetbus_jobs_total), not the job's.
@@ -255,6 +305,39 @@ export class ReleaseRunner {
     }
   }
 
+  /**
+   * A job its stream can never take as it stands: dead-lettered under its subject (with the headers
+   * its release would carry; the entry's block, as received, where they do not fit the dead letter),
+   * then removed from the scheduling stream. Before, the release was refused on every delivery, for
+   * good. A failed dead-letter write throws: the entry stays and comes back, as a failed release does.
+   */
+  private async deadLetter(msg: JsMsg, error: UnreleasableJobError, headers: MsgHdrs): Promise<void> {
+    const { deadLetters } = this.deps;
+    if (!deadLetters) {
+      msg.nak(NAK_DELAY_MAX_MS);
+      this.log.error({ err: error, seq: msg.seq }, 'scheduled job not released; cancel it by its job id');
+      return;
+    }
+    const dlqSeq = await deadLetters.writeRecord({
+      subject: error.subject,
+      data: msg.data,
+      headers,
+      headerBlock: rawJobHeaderBlock(msg),
+      stream: this.deps.stream,
+      seq: msg.seq,
+      consumer: this.durable,
+      attempts: msg.info.deliveryCount,
+      reason: 'error',
+      error,
+    });
+    await this.deleteEntry(msg.seq);
+    msg.ack();
+    this.log.warn(
+      { jobId: error.jobId, seq: msg.seq, dlqSeq },
+      'scheduled job cannot be released; dead-lettered',
+    );
+  }
+
   private async deleteEntry(seq: number): Promise<void> {
     await this.deps.jsm.streams.deleteMessage(this.deps.stream, seq, false).catch((e: unknown) => {
       if (!isMessageGone(e)) throw e;
@@ -265,7 +348,7 @@ export class ReleaseRunner {
   private giveBack(msg: JsMsg): void {
     const due = parseDueTime(jobHeaders(msg).headers?.get(DELIVER_AT_HEADER));
     const left = due === undefined ? 0 : Math.ceil(due - Date.now());
-    if (left > 0) msg.nak(left);
+    if (left > 0) msg.nak(nakDelay(left));
     else msg.nak();
   }
 
@@ -291,6 +374,22 @@ export class ReleaseRunner {
     })();
     return this.stopped;
   }
+}
+
+/** Why a release with these headers and body can never be stored, or undefined when it can. */
+function unreleasable(
+  headers: MsgHdrs,
+  msgId: string,
+  data: Uint8Array,
+  maxPayload: number,
+): string | undefined {
+  // With the `Nats-Msg-Id: <releaseMsgId>` line the publish adds: what the server measures.
+  const headerSize = headerBytes(headers) + Buffer.byteLength(`Nats-Msg-Id: ${msgId}\r\n`);
+  if (headerSize > JETSTREAM_HEADERS_MAX)
+    return `its header block would be ${headerSize} bytes, past JetStream's limit of ${JETSTREAM_HEADERS_MAX}`;
+  if (headerSize + data.byteLength > maxPayload)
+    return `it would be ${headerSize + data.byteLength} bytes, past the server's max_payload of ${maxPayload}`;
+  return undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type StoredMsg } from '@nats-io/jetstream';
 import { storedHeaders } from '../codec/message-headers';
+import { headerMap } from '../codec/header-map';
 import { DELIVER_AT_HEADER, parseScheduledSubject } from './scheduling-names';
 
 /** A job waiting in the scheduling stream, as `listScheduled` and `cancel` report it. */
@@ -20,10 +21,18 @@ export interface ScheduledJob {
   data: Uint8Array;
 }
 
-/** The due time of an entry's header value: ISO 8601 or epoch milliseconds; undefined if unreadable. */
+/** The latest time a `Date` holds (year 275760). */
+const LATEST_DATE_MS = 8.64e15;
+
+/**
+ * The due time of an entry's header value: ISO 8601 or epoch milliseconds; undefined if unreadable.
+ * Epoch milliseconds past the latest `Date` (`99999999999999999999` from a raw client) mean "later
+ * than any date" and are read as that date: taken as they are, `new Date(ms)` would be invalid and
+ * throw wherever the entry is shown (`jetbus jobs scheduled`, the admin app's Scheduled page).
+ */
 export function parseDueTime(value: string | undefined): number | undefined {
   if (!value) return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  const ms = /^\d+$/.test(value) ? Math.min(Number(value), LATEST_DATE_MS) : Date.parse(value);
   return Number.isFinite(ms) ? ms : undefined;
 }
 
@@ -32,8 +41,7 @@ export function toScheduledJob(stored: StoredMsg): ScheduledJob | undefined {
   const parsed = parseScheduledSubject(stored.subject);
   if (!parsed) return undefined;
   const h = storedHeaders(stored).headers;
-  const headers: Record<string, string[]> = {};
-  for (const k of h?.keys() ?? []) headers[k] = h!.values(k);
+  const headers = headerMap(h);
   const due = parseDueTime(h?.get(DELIVER_AT_HEADER));
   return {
     jobId: parsed.jobId,

@@ -51,10 +51,12 @@ export const releaseDurable = (subject: string): string =>
     .join('-')}`;
 
 /**
- * The release's `Nats-Msg-Id`: a release retried after a crash or by a second releaser is stored
- * once by the target stream, within its duplicate window.
+ * The release's `Nats-Msg-Id`, `jetbus-release:<job id>:<scheduling stream seq>`: a release of one
+ * entry retried after a crash or by a second releaser is stored once by the target stream, within
+ * its duplicate window, while a job scheduled again under the same id (a new entry) is a new
+ * message (with the id alone, the target stream dropped it as a duplicate of the first release).
  */
-export const releaseMsgId = (jobId: string): string => `jetbus-release:${jobId}`;
+export const releaseMsgId = (jobId: string, seq: number): string => `jetbus-release:${jobId}:${seq}`;
 
 /**
  * The KV bucket deciding each scheduled job's one outcome (`released` or `cancelled`): whoever

@@ -12,6 +12,7 @@ import { completedJobsBucket } from '../wire/names';
 export { completedJobsBucket };
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 /** Tries of a completed-job write: one lost to a dropped connection is retried after a pause. */
 const ADD_TRIES = 3;
 const ADD_RETRY_MS = 500;
@@ -51,10 +52,14 @@ export class CompletedJobs {
     this.buckets = new OpenOnce((name) => openOrCreateKv(js, name, { history: 1, ttl: ttlMs }));
   }
 
-  /** Whether `id` completed within the TTL. Throws when the bucket cannot be read: the job is retried. */
+  /**
+   * Whether `id` completed within the TTL: its key holds the time it completed, as `add` writes it.
+   * A value that is no time (garbage put by hand) is no record: taken for one, the job would be
+   * acked without ever running. Throws when the bucket cannot be read: the job is retried.
+   */
   async has(id: string): Promise<boolean> {
     const entry = await (await this.open()).get(hash(id));
-    return !!entry && entry.operation === 'PUT';
+    return !!entry && entry.operation === 'PUT' && isCompletionTime(decoder.decode(entry.value));
   }
 
   /**
@@ -86,3 +91,7 @@ export class CompletedJobs {
 }
 
 const hash = (id: string): string => createHash('sha256').update(id).digest('hex');
+
+/** What `add` writes: an ISO 8601 time (`2026-11-30T08:00:00.000Z`). */
+export const isCompletionTime = (value: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) && !Number.isNaN(Date.parse(value));

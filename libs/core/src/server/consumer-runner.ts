@@ -1,6 +1,8 @@
 import { type Consumer, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { type MsgHdrs } from '@nats-io/transport-node';
 import { type Logger } from 'pino';
 import { type Codec } from '../codec';
+import { startupRequest } from '../connection/startup-request';
 import { jobHeaders } from '../codec/message-headers';
 import { type DeadLetterSink } from '../dead-letter';
 import { DecodeError, JobTimeoutError } from '../errors';
@@ -12,11 +14,11 @@ import { defaultJobId } from '../codec/job-id';
 import { jobIdFromHeaders } from './completed-jobs';
 import { DeliveryTriage, type Lane } from './delivery-triage';
 import { type IsolationGate } from './isolation-gate';
-import { JetbusContext } from '../context/jetbus.context';
 import { JobSettler } from './job-settler';
 import { AckBatch } from './ack-batch';
 import { type PreparedHandler } from './prepared-handler';
 import { MessageWindow } from './message-window';
+import { RunningJob } from './running-job';
 import { RateLimiter } from '../rate-limit';
 import { Semaphore } from './semaphore';
 import { type LanePullerHooks } from '../lanes';
@@ -34,20 +36,6 @@ const RESUBSCRIBE_DELAY_MS = 1_000;
  * pull to end, and costs one request per idle handler per period.
  */
 const FETCH_EXPIRES_MS = 2_000;
-
-interface InFlight {
-  msg: JsMsg;
-  startedAt: number;
-  controller: AbortController;
-  /** Set once ack/nak/term was sent, so shutdown and the handler never both settle a message. */
-  settled: boolean;
-  /** Known once triage decided; shutdown records the release against it. */
-  lane?: Lane;
-  /** With `idempotency`: the job's key, recorded as completed before the ack. */
-  jobId?: string;
-  /** `rateLimit` decided the job waits for its slot: nak-ed with this delay, not an attempt. */
-  deferMs?: number;
-}
 
 /** What `run` did: ran the handler, or found the job already completed (`idempotency`). */
 type RunOutcome = 'ran' | 'completed-before' | 'deferred';
@@ -78,23 +66,31 @@ export interface ConsumerRunnerDeps {
 /**
  * Runs one handler on its durable pull consumer: pulls at most `prefetch` ahead, runs at most
  * `concurrency` at once, keeps long jobs alive with `working()`, and settles every message exactly
- * once. Backpressure comes from nats.js itself: its next pull request is queued behind the
- * messages already delivered, so a loop that waits for a free slot also delays the next pull.
+ * once. Backpressure comes from the window: the next pull is sent only once fewer than half of
+ * `prefetch` jobs are outstanding (running or waiting for a slot, both kept alive by heartbeats).
  */
 export class ConsumerRunner {
   private readonly semaphore: Semaphore;
-  private readonly inFlight = new Set<InFlight>();
+  private readonly inFlight = new Set<RunningJob>();
+  /**
+   * Delivered jobs waiting for a handler slot (a lane's pull beyond `prefetch`, `prefetch` above
+   * `concurrency`), with the heartbeat count at their arrival: their `ack_wait` runs too, so they
+   * get `working()` like running jobs, or the server would hand them out again meanwhile.
+   */
+  private readonly queued = new Map<JsMsg, number>();
   private readonly log: Logger;
   private consumer?: Consumer;
   private readonly window: MessageWindow;
   private heartbeat?: NodeJS.Timeout;
+  /** Heartbeats sent so far: a job's age in periods, without reading the clock per job. */
+  private beats = 0;
   private stopping = false;
   private loopDone?: Promise<void>;
   private idleWaiters: (() => void)[] = [];
   private stopped?: Promise<void>;
   private readonly triage: DeliveryTriage;
   private readonly settler: JobSettler;
-  /** Acks of one event-loop turn in one socket write; flushed before `stop()` resolves. */
+  /** Acks of jobs that finish together in one socket write; flushed before `stop()` resolves. */
   private readonly acks: AckBatch;
   /** Ledger writes for naks sent at shutdown, awaited before the connection may close. */
   private readonly releases = new Set<Promise<void>>();
@@ -112,6 +108,13 @@ export class ConsumerRunner {
       handler.options.crashLimit,
       handler.options.maxAttempts,
       handler.options.rateLimit !== undefined,
+      (msg, dlqSeq) =>
+        deps.deadLetters.holds(
+          dlqSeq,
+          handler.options.deadLetter || undefined,
+          msg.info.stream,
+          msg.info.streamSequence,
+        ),
     );
     this.limiter = RateLimiter.create(handler.options, handler.stream, deps.js, handler.metrics, this.log);
     const { uniqueKeys } = deps;
@@ -130,11 +133,25 @@ export class ConsumerRunner {
   async start(): Promise<void> {
     const { stream, options } = this.handler;
     const lanes = options.lanes
-      ? await startLanePulling(this.handler, this.deps.js, this.window, this.laneHooks(), this.log)
+      ? await startLanePulling(
+          this.handler,
+          this.deps.js,
+          this.window,
+          this.laneHooks(),
+          this.log,
+          this.deps.deadLetters,
+        )
       : undefined;
-    if (!lanes) this.consumer = await this.deps.js.consumers.get(stream, options.durable);
+    if (!lanes) {
+      const { js } = this.deps;
+      this.consumer = await startupRequest(
+        `bind consumer ${stream}/${options.durable}`,
+        () => js.consumers.get(stream, options.durable),
+        this.log,
+      );
+    }
     const beatEvery = Math.max(250, Math.floor(options.ackWaitMs / 3));
-    this.heartbeat = setInterval(() => this.beat(beatEvery), beatEvery).unref();
+    this.heartbeat = setInterval(() => this.beat(), beatEvery).unref();
     this.loopDone = lanes ? lanes.run() : this.loop();
   }
 
@@ -164,7 +181,10 @@ export class ConsumerRunner {
           max_messages: prefetch - this.window.used,
           expires: FETCH_EXPIRES_MS,
         });
-        for await (const msg of batch) await this.accept(msg);
+        // Not awaited: every job of the batch is taken at once, and those waiting for a slot are
+        // kept alive (`queued`); one left inside the batch's iterator would get no heartbeat. The
+        // window bounds what is pulled.
+        for await (const msg of batch) void this.accept(msg);
       } catch (e) {
         if (this.stopping) break;
         this.log.error({ err: e }, 'pull failed; retrying');
@@ -180,27 +200,38 @@ export class ConsumerRunner {
 
   /**
    * Takes one pulled message: waits for a handler slot and runs it, or, once stopping began,
-   * releases it (a nak) so another instance takes it at once.
+   * releases it (a nak) so another instance takes it at once. A promise only when it has to wait
+   * for a slot: a free slot costs no await per message.
    */
-  private async accept(msg: JsMsg): Promise<void> {
+  private accept(msg: JsMsg): Promise<void> | undefined {
     if (this.stopping) {
       this.release(msg, undefined);
-      return;
+      return undefined;
     }
     this.window.take();
     const wait = this.semaphore.acquire();
-    if (wait) await wait;
+    if (wait) return this.acceptWhenFree(msg, wait);
+    void this.process(msg);
+    return undefined;
+  }
+
+  private async acceptWhenFree(msg: JsMsg, wait: Promise<void>): Promise<void> {
+    const arrived = this.beats;
+    this.queued.set(msg, arrived);
+    await wait;
+    this.queued.delete(msg);
     if (this.stopping) {
       this.semaphore.release();
       this.window.give();
       this.release(msg, undefined);
       return;
     }
-    void this.process(msg);
+    // Its heartbeats go on from its arrival, not from now.
+    void this.process(msg, arrived);
   }
 
-  private async process(msg: JsMsg): Promise<void> {
-    const entry: InFlight = { msg, startedAt: Date.now(), controller: new AbortController(), settled: false };
+  private async process(msg: JsMsg, arrived = this.beats): Promise<void> {
+    const entry = new RunningJob(msg, arrived);
     const { metrics } = this.handler;
     const { gate } = this.deps;
     this.inFlight.add(entry);
@@ -254,15 +285,17 @@ export class ConsumerRunner {
     }
   }
 
-  private async runAndSettle(entry: InFlight, lane: Extract<Lane, { attempt: number }>): Promise<void> {
+  private async runAndSettle(entry: RunningJob, lane: Extract<Lane, { attempt: number }>): Promise<void> {
     const { msg } = entry;
     const started = performance.now();
     let failed = false;
     let error: unknown;
     let outcome: RunOutcome = 'ran';
-    const cancel = this.deps.cancellation?.arm(msg, entry.controller);
+    // No await unless the watch's memory cannot tell (see RunnerCancellation).
+    const armed = this.deps.cancellation?.arm(msg, entry);
+    const cancel = armed instanceof Promise ? await armed : armed;
     try {
-      if (!cancel?.cancelled) outcome = await this.run(entry, lane.attempt, lane, cancel);
+      if (!cancel?.cancelled) outcome = await this.run(entry, lane, cancel);
     } catch (e) {
       failed = true;
       error = e;
@@ -276,16 +309,14 @@ export class ConsumerRunner {
     else if (outcome === 'deferred') await this.settler.defer(msg, lane, entry.deferMs!);
     else if (outcome === 'completed-before') this.settler.alreadyCompleted(msg, lane, entry.jobId!);
     else if (failed) await this.settler.failed(msg, lane, error);
-    else await this.settler.succeeded(msg, lane, entry.jobId);
+    else {
+      const acking = this.settler.succeeded(msg, lane, entry.jobId);
+      if (acking) await acking;
+    }
   }
 
-  private async run(
-    entry: InFlight,
-    attempt: number,
-    lane?: Lane,
-    cancel?: CancelGuard,
-  ): Promise<RunOutcome> {
-    const { msg, controller } = entry;
+  private async run(entry: RunningJob, lane: Lane, cancel?: CancelGuard): Promise<RunOutcome> {
+    const { msg } = entry;
     const { codec } = this.deps;
     // A header block nats.js cannot decode (a raw HPUB with `Bad Key: v`) is the producer's fault,
     // like a body that is not JSON: dead-letter it at once, the block kept escaped.
@@ -304,47 +335,48 @@ export class ConsumerRunner {
     if (this.handler.validator) payload = await this.handler.validator.validate(msg.subject, payload);
     const { completed } = this.handler;
     if (completed) {
-      entry.jobId = this.jobId(msg, payload);
+      entry.jobId = this.jobId(msg, headers, payload);
       if (await completed.has(entry.jobId)) return 'completed-before';
     }
     // Last step before the handler: an admission is a start time, which must be kept.
     const admitted =
-      this.limiter && (await this.limiter.admit(msg, payload, lane?.kind !== 'exclusive', controller.signal));
+      this.limiter &&
+      (await this.limiter.admit(msg, payload, lane.kind !== 'exclusive', entry.controller.signal));
     if (admitted && !admitted.start) {
       entry.deferMs = admitted.deferMs;
       return 'deferred';
     }
-    const ctx = new JetbusContext(msg, controller, attempt || undefined);
-    // A cancel settles the job at once, as a timeout does, whatever the handler does with its signal.
-    const invoke = () =>
-      cancel
-        ? Promise.race([this.handler.invoke(payload, ctx), cancel.aborted])
-        : this.handler.invoke(payload, ctx);
     const timeoutMs = this.handler.options.timeoutMs;
     if (timeoutMs === undefined) {
-      await invoke();
+      await this.invoke(payload, entry, cancel);
       return 'ran';
     }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const err = new JobTimeoutError(msg.subject, timeoutMs);
-        controller.abort(err);
+        entry.abort(err);
         reject(err);
       }, timeoutMs);
     });
     try {
-      await Promise.race([invoke(), timedOut]);
+      await Promise.race([this.invoke(payload, entry, cancel), timedOut]);
     } finally {
       clearTimeout(timer);
     }
     return 'ran';
   }
 
+  /** The job is its own context source: a context is built only if the handler takes one. */
+  private invoke(payload: unknown, entry: RunningJob, cancel: CancelGuard | undefined): Promise<unknown> {
+    const handled = this.handler.invoke(payload, entry);
+    // A cancel settles the job at once, as a timeout does, whatever the handler does with its signal.
+    return cancel ? Promise.race([handled, cancel.aborted]) : handled;
+  }
+
   /** The `idempotency` key of a job: the configured header or function, else `defaultJobId`. */
-  private jobId(msg: JsMsg, payload: unknown): string {
+  private jobId(msg: JsMsg, headers: MsgHdrs | undefined, payload: unknown): string {
     const idempotency = this.handler.options.idempotency!;
-    const headers = jobHeaders(msg).headers;
     const { stream, streamSequence } = msg.info;
     const fromPayload = typeof idempotency.key === 'function' ? idempotency.key(payload) : undefined;
     return (
@@ -363,11 +395,16 @@ export class ConsumerRunner {
     this.releases.add(released);
   }
 
-  private beat(olderThanMs: number): void {
-    const now = Date.now();
+  /**
+   * Every `ackWait / 3`: `working()` for each job that arrived before the previous beat, i.e. has
+   * run at least one whole period (a job is never more than two periods without one).
+   */
+  private beat(): void {
+    const previous = this.beats++;
     for (const entry of this.inFlight) {
-      if (!entry.settled && now - entry.startedAt >= olderThanMs) entry.msg.working();
+      if (!entry.settled && entry.beatsBefore < previous) entry.msg.working();
     }
+    for (const [msg, beatsBefore] of this.queued) if (beatsBefore < previous) msg.working();
   }
 
   /**
@@ -390,7 +427,7 @@ export class ConsumerRunner {
       for (const entry of this.inFlight) {
         if (entry.settled) continue;
         entry.settled = true;
-        entry.controller.abort(new ShutdownAbort('worker shutting down'));
+        entry.abort(new ShutdownAbort('worker shutting down'));
         this.release(entry.msg, entry.lane);
         this.log.warn(
           { subject: entry.msg.subject, seq: entry.msg.seq },

@@ -82,3 +82,33 @@ describe('DeliveryTriage with rateLimit deferrals', () => {
     expect(ledger.records.has(KEY)).toBe(false);
   });
 });
+
+describe('DeliveryTriage after a dead letter whose term was lost', () => {
+  const withDlq = (holds: boolean) => {
+    const ledger = new MemoryLedger();
+    const asked: number[] = [];
+    const t = new DeliveryTriage(ledger as unknown as AttemptLedger, 2, 3, false, (_msg, dlqSeq) => {
+      asked.push(dlqSeq);
+      return Promise.resolve(holds);
+    });
+    return { t, ledger, asked };
+  };
+
+  it('a redelivery whose dead letter the DLQ holds is terminated without running (culprit lane with its dlq seq)', async () => {
+    const { t, ledger, asked } = withDlq(true);
+    const first = await t.lane(delivery(1));
+    await t.recordDeadLetter(delivery(1), first, 42);
+    expect(ledger.records.get(KEY)).toEqual({ ...NO_ATTEMPTS, deadLetterSeq: 42 });
+    expect(await t.lane(delivery(2))).toEqual({ kind: 'culprit', key: KEY, crashes: 0, deadLetterSeq: 42 });
+    expect(asked).toEqual([42]);
+    t.forget(first); // with the term: the record goes
+    await new Promise((r) => setImmediate(r));
+    expect(ledger.records.has(KEY)).toBe(false);
+  });
+
+  it('a recorded sequence the DLQ does not hold (forged, or the entry is gone) changes nothing: a suspect', async () => {
+    const { t, ledger } = withDlq(false);
+    ledger.records.set(KEY, { ...NO_ATTEMPTS, deadLetterSeq: 42 });
+    expect(await t.lane(delivery(2))).toMatchObject({ kind: 'exclusive', attempt: 1 });
+  });
+});

@@ -1,4 +1,5 @@
 import { type JsMsg } from '@nats-io/jetstream';
+import { deliveryCount } from '../codec/delivery-count';
 import { type AttemptLedger, type AttemptRecord, NO_ATTEMPTS, attemptKey } from '../retry/attempt-ledger';
 
 /**
@@ -9,12 +10,13 @@ import { type AttemptLedger, type AttemptRecord, NO_ATTEMPTS, attemptKey } from 
  * - `exclusive`: a suspect, whose previous delivery ended with no settlement (its worker died or
  *   hung). It runs alone in its process, so a crash is blamed on it alone.
  * - `culprit`: it crashed (or hung) its process `crashLimit` times while running alone: dead-letter
- *   it (reason `max-deliveries`) without running it again.
+ *   it (reason `max-deliveries`) without running it again. With `deadLetterSeq`, its dead letter is
+ *   stored already (its worker died before the term): terminate it without running it again.
  */
 export type Lane =
   | { kind: 'shared'; attempt: number; key?: string; record?: AttemptRecord }
   | { kind: 'exclusive'; attempt: number; key: string; record: AttemptRecord }
-  | { kind: 'culprit'; key: string; crashes: number; why?: string };
+  | { kind: 'culprit'; key: string; crashes: number; why?: string; deadLetterSeq?: number };
 
 /** Without a reachable ledger, a job still stops after this many deliveries beyond its budget. */
 const LEDGERLESS_EXTRA_DELIVERIES = 50;
@@ -32,6 +34,8 @@ export class DeliveryTriage {
     private readonly maxAttempts: number,
     /** `rateLimit`: deliveries nak-ed to wait for a slot are recorded and never counted as attempts. */
     private readonly defers = false,
+    /** Whether the DLQ holds the job's dead letter at a recorded sequence (not just the ledger's say-so). */
+    private readonly deadLettered?: (msg: JsMsg, dlqSeq: number) => Promise<boolean>,
   ) {}
 
   get isolating(): boolean {
@@ -46,10 +50,11 @@ export class DeliveryTriage {
   lane(msg: JsMsg): Lane | Promise<Lane> {
     if (!this.isolating) {
       if (!this.counting) return { kind: 'shared', attempt: 0 };
-      const delivery = msg.info.deliveryCount;
+      const delivery = deliveryCount(msg);
       return delivery === 1 ? { kind: 'shared', attempt: 1 } : this.redeliveredDeferring(msg, delivery);
     }
-    const delivery = msg.info.deliveryCount;
+    // Every job passes here: the count alone, not the whole delivery info (`deliveryCount`).
+    const delivery = deliveryCount(msg);
     if (delivery === 1) return { kind: 'shared', attempt: 1 };
     return this.redelivered(msg, delivery);
   }
@@ -57,6 +62,8 @@ export class DeliveryTriage {
   private async redelivered(msg: JsMsg, delivery: number): Promise<Lane> {
     const key = keyOf(msg);
     const record = await this.ledger!.get(key);
+    const stored = await this.storedDeadLetter(msg, key, record);
+    if (stored) return stored;
     if (record && record.settledAt === delivery - 1)
       return { kind: 'shared', attempt: record.failures + 1, key, record };
     const crashes = record?.isolatedCrashes ?? 0;
@@ -73,6 +80,8 @@ export class DeliveryTriage {
   private async redeliveredDeferring(msg: JsMsg, delivery: number): Promise<Lane> {
     const key = keyOf(msg);
     const record = await this.ledger!.get(key);
+    const stored = await this.storedDeadLetter(msg, key, record);
+    if (stored) return stored;
     const attempt = delivery - (record?.deferrals ?? 0);
     if (attempt > this.maxAttempts) {
       return {
@@ -85,6 +94,20 @@ export class DeliveryTriage {
       };
     }
     return { kind: 'shared', attempt, key, record: record ?? NO_ATTEMPTS };
+  }
+
+  /**
+   * A job whose dead letter was stored before its worker died (the term lost): the DLQ is asked
+   * whether it holds that entry, so a record alone never ends a job without a dead letter.
+   */
+  private async storedDeadLetter(
+    msg: JsMsg,
+    key: string,
+    record: AttemptRecord | undefined,
+  ): Promise<Lane | undefined> {
+    const dlqSeq = record?.deadLetterSeq ?? 0;
+    if (dlqSeq === 0 || !(await this.deadLettered?.(msg, dlqSeq).catch(() => false))) return undefined;
+    return { kind: 'culprit', key, crashes: record!.isolatedCrashes, deadLetterSeq: dlqSeq };
   }
 
   private budget(): number {
@@ -156,6 +179,19 @@ export class DeliveryTriage {
       deferrals: prior.deferrals + 1,
       isolatedCrashes: Math.max(0, crashes),
     });
+  }
+
+  /**
+   * Once the job's dead letter is stored and before its term: a redelivery (its worker died in
+   * between) finds it and terminates the job without running it again. The record is deleted
+   * with the term (`forget`).
+   */
+  async recordDeadLetter(msg: JsMsg, lane: Lane, dlqSeq: number): Promise<void> {
+    if (!this.counting) return;
+    const key = lane.key ?? keyOf(msg);
+    lane.key = key;
+    const prior = lane.kind === 'culprit' ? NO_ATTEMPTS : (lane.record ?? NO_ATTEMPTS);
+    await this.ledger!.put(key, { ...prior, deadLetterSeq: dlqSeq });
   }
 
   /** The job is gone (acked, terminated): its record is no longer needed. */

@@ -66,7 +66,7 @@ export class HandlerRegistrar {
 
   async provision({ spec, options: o }: ResolvedSpec): Promise<PreparedHandler> {
     const { where, subject } = spec;
-    const stream = await resolveStream(this.connection.jsm, subject, o.stream);
+    const stream = await resolveStream(this.connection.jsm, subject, o.stream, this.log);
     const key = `${stream}/${o.durable}`;
     const other = this.durables.get(key);
     if (other) {

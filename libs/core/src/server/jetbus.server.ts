@@ -5,6 +5,7 @@ import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type Logger } from 'pino';
 import { JETBUS_LOGGER, JETBUS_MODULE_OPTIONS } from '../constants';
 import { JetbusConnection } from '../connection/jetbus.connection';
+import { mapStartupError } from '../connection/map-startup-error';
 import { DeadLetterSink, LogDeadLetterSink, StreamDeadLetterSink } from '../dead-letter';
 import { HandlerInvokerFactory } from '../handlers/handler-invoker.factory';
 import { JobHandlerExplorer } from '../handlers/job-handler.explorer';
@@ -60,9 +61,16 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     );
   }
 
-  /** Provisions every handler's consumer and starts consuming. Idempotent. */
+  /**
+   * Provisions every handler's consumer and starts consuming. Idempotent. Each JetStream request on
+   * the way rides out a leader election; a failure rejects with a `JetbusError` (`StartupError`
+   * naming the request, `JetbusConfigError`, `PermissionDeniedError`…), never a bare nats.js error.
+   */
   start(): Promise<void> {
-    this.starting ??= this.startRunners();
+    this.starting ??= this.startRunners().catch((e: unknown) => {
+      // Every request is named where it is made; this only keeps one that was missed typed.
+      throw mapStartupError(e, 'start the workers', 0);
+    });
     return this.starting;
   }
 
@@ -106,7 +114,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     this.runners = prepared.map(
       (h) => new ConsumerRunner(h, { ...(h.options.deadLetter === false ? logOnly : base), ...isolation }),
     );
-    const reapers = await this.prepareReapers(registrar, prepared);
+    const reapers = await this.prepareReapers(registrar, prepared, isolation.uniqueKeys);
     this.runners.push(...reapers.map((r) => new ConsumerRunner(r, logOnly)));
     await Promise.all(this.runners.map((r) => r.start()));
     await this.startReleasers(prepared);
@@ -138,7 +146,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
     const settings = this.options.cancellation;
     if (!settings) return undefined;
     const store = new CancellationStore(this.connection.js, settings.ttlMs);
-    this.cancelWatch = new CancelWatch(store, settings.ttlMs, this.log);
+    this.cancelWatch = new CancelWatch(store, settings.ttlMs, this.log, settings.maxInMemory);
     await this.cancelWatch.start();
     return new RunnerCancellation(this.cancelWatch, store, this.log);
   }
@@ -176,6 +184,8 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       outcomes: new ScheduleOutcomes(this.connection.js, stream),
       metrics: this.metrics.scheduling,
       publishTimeoutMs: this.options.publishTimeoutMs,
+      maxPayload: this.connection.maxPayload,
+      deadLetters: this.deadLetters,
       logger: this.log,
     };
     const subjects = handlers.flatMap((h) => [h.subject, ...laneSubjects(h.subject, h.options.lanes)]);
@@ -206,6 +216,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
   private async prepareReapers(
     registrar: HandlerRegistrar,
     handlers: PreparedHandler[],
+    uniqueKeys: UniqueKeys,
   ): Promise<PreparedHandler[]> {
     const dl = this.options.deadLetter;
     if (!dl || !dl.reaper || !(this.deadLetters instanceof StreamDeadLetterSink)) return [];
@@ -213,7 +224,7 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       handlers,
       { deadLetterStream: dl.stream.name, advisoryStream: dl.reaper.stream.name, durable: reaperDurable },
       this.deadLetters,
-      { connection: this.connection, metrics: this.metrics, log: this.log },
+      { connection: this.connection, metrics: this.metrics, log: this.log, uniqueKeys },
     ).map((spec) => registrar.resolve(spec));
     const prepared: PreparedHandler[] = [];
     for (const spec of specs) prepared.push(await registrar.provision(spec));
@@ -232,7 +243,8 @@ export class JetbusServer extends Server implements CustomTransportStrategy, Bef
       await Promise.allSettled([...this.runners, ...this.releasers].map((r) => r.stop(grace)));
       await this.cancelWatch?.stop().catch(() => undefined);
       await this.heartbeat?.stop().catch(() => undefined);
-      this.log.info('jetbus workers stopped');
+      // An application that only publishes never started workers: nothing to say it stopped.
+      if (this.starting) this.log.info('jetbus workers stopped');
     })();
     return this.closing;
   }

@@ -9,6 +9,7 @@ import { type CompletedJobs } from './completed-jobs';
 import { DeliveryTriage, type Lane } from './delivery-triage';
 import { DEAD_LETTER_RETRY_MS, JobSettler } from './job-settler';
 import { type PreparedHandler } from './prepared-handler';
+import { AckBatch } from './ack-batch';
 
 /** A delivered message that records what was done to it: the settlement unit's whole interface. */
 function fakeMsg(deliveryCount = 1) {
@@ -37,7 +38,7 @@ class RecordingSink extends DeadLetterSink {
   }
 }
 
-function setup(options: object = {}, completed?: Partial<CompletedJobs>) {
+function setup(options: object = {}, completed?: Partial<CompletedJobs>, acks?: AckBatch) {
   const o = resolveJobHandlerOptions('orders.created', 'svc', { maxAttempts: 3, ...options }, {}, 'Jobs.run');
   const metrics = new JetbusMetrics();
   const handler: PreparedHandler = {
@@ -58,6 +59,8 @@ function setup(options: object = {}, completed?: Partial<CompletedJobs>) {
     new DeliveryTriage(undefined, 0, o.maxAttempts),
     sink,
     pino({ level: 'silent' }),
+    undefined,
+    acks,
   );
   const count = async (outcome: string) =>
     (await metrics.registry.getSingleMetric('jetbus_jobs_total')!.get()).values.find(
@@ -172,6 +175,30 @@ describe('JobSettler', () => {
     settler.alreadyCompleted(msg, shared(1), 'job-1');
     expect(calls).toEqual(['ack']);
     expect(await count('skipped_completed')).toBe(1);
+  });
+
+  describe('with an AckBatch', () => {
+    it('alreadyCompleted acks with the jobs that finish with it, and before any other callback runs', async () => {
+      const { settler } = setup({ idempotency: {} }, undefined, new AckBatch(pino({ level: 'silent' })));
+      const skipped = fakeMsg(2);
+      const ran = fakeMsg();
+      const sent = () => skipped.calls.length + ran.calls.length;
+      const events: string[] = [];
+      // Two timers due in the same turn: the first finishes two jobs, the second could kill the process.
+      await new Promise<void>((done) => {
+        setTimeout(() => {
+          settler.alreadyCompleted(skipped.msg, shared(1), 'job-1');
+          void settler.succeeded(ran.msg, shared(1), undefined);
+          events.push(`acks sent at once: ${sent()}`);
+        }, 1);
+        setTimeout(() => {
+          events.push(`acks sent before the next timer: ${sent()}`);
+          done();
+        }, 1);
+      });
+      expect(events).toEqual(['acks sent at once: 0', 'acks sent before the next timer: 2']);
+      expect([skipped.calls, ran.calls]).toEqual([['ack'], ['ack']]);
+    });
   });
 
   it('release naks for another instance to take it at once', async () => {

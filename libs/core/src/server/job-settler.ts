@@ -6,6 +6,7 @@ import { type DeadLetterSink } from '../dead-letter';
 import { MaxDeliveriesExceeded } from '../dead-letter/max-deliveries.reaper';
 import { traceFrom } from '../observability/trace-context';
 import { type DeadLetterReason, decideSettlement } from '../retry';
+import { nakDelay } from '../retry/nak-delay';
 import { jobIdFromHeaders } from './completed-jobs';
 import { type DeliveryTriage, type Lane } from './delivery-triage';
 import { type PreparedHandler } from './prepared-handler';
@@ -28,18 +29,31 @@ export class JobSettler {
     private readonly log: Logger,
     /** Called once a job reached a final outcome (acked, dead-lettered, cancelled): frees its unique key. */
     private readonly finished?: (msg: JsMsg) => void,
-    /** Acks sent together at the end of the event-loop turn; without it each ack goes out at once. */
+    /** Acks of jobs that finish together, sent in one write; without it each ack goes out at once. */
     private readonly acks?: AckBatch,
   ) {}
 
-  /** The handler returned: record the completion (`idempotency`), then ack. */
-  async succeeded(msg: JsMsg, lane: Lane, jobId: string | undefined): Promise<void> {
+  /**
+   * The handler returned: record the completion (`idempotency`), then ack. A promise only when
+   * there is something to wait for (that record, or `confirmAck`): most jobs settle without one.
+   */
+  succeeded(msg: JsMsg, lane: Lane, jobId: string | undefined): Promise<void> | undefined {
+    if (jobId !== undefined || this.handler.options.confirmAck)
+      return this.succeededInOrder(msg, lane, jobId);
+    this.ack(msg);
+    this.acked(msg, lane);
+    return undefined;
+  }
+
+  private async succeededInOrder(msg: JsMsg, lane: Lane, jobId: string | undefined): Promise<void> {
     // Recorded before the ack: a crash between the two leaves a job that is known to be done.
     if (jobId !== undefined) await this.handler.completed!.add(jobId);
-    // With the others of this event-loop turn (AckBatch): one socket write for all of them.
     if (this.handler.options.confirmAck) await msg.ackAck();
-    else if (this.acks) this.acks.ack(msg);
-    else msg.ack();
+    else this.ack(msg);
+    this.acked(msg, lane);
+  }
+
+  private acked(msg: JsMsg, lane: Lane): void {
     this.handler.metrics.acked.inc();
     this.triage.forget(lane);
     this.finished?.(msg);
@@ -47,7 +61,7 @@ export class JobSettler {
 
   /** `idempotency` found the job completed before: ack without running it. */
   alreadyCompleted(msg: JsMsg, lane: Lane, jobId: string): void {
-    msg.ack();
+    this.ack(msg);
     this.handler.metrics.skipped.inc();
     this.triage.forget(lane);
     this.finished?.(msg);
@@ -72,7 +86,8 @@ export class JobSettler {
     if (decision.kind === 'dead-letter') return this.deadLetter(msg, lane, decision.reason, error);
     // Recorded first, so the redelivery (after the backoff) finds this delivery settled.
     await this.triage.recordNak(msg, lane, attempt);
-    msg.nak(decision.delayMs);
+    // Bounded: a custom backoff's huge delay would overflow the server's and redeliver at once.
+    msg.nak(nakDelay(decision.delayMs));
     this.handler.metrics.retried.inc();
     this.log.warn(
       {
@@ -93,6 +108,7 @@ export class JobSettler {
    * finished and only the ack was lost): then it is acked, like any redelivery of a completed job.
    */
   async culprit(msg: JsMsg, lane: Extract<Lane, { kind: 'culprit' }>): Promise<void> {
+    if (lane.deadLetterSeq !== undefined) return this.deadLetteredBefore(msg, lane, lane.deadLetterSeq);
     const { completed, options } = this.handler;
     const id =
       completed && options.idempotency
@@ -116,11 +132,29 @@ export class JobSettler {
   }
 
   /**
+   * Its dead letter is stored (the DLQ holds it at `dlqSeq`) but its worker died before the term:
+   * terminate it now, without running it again nor writing a second dead letter.
+   */
+  private deadLetteredBefore(msg: JsMsg, lane: Lane, dlqSeq: number): void {
+    msg.term();
+    this.triage.forget(lane);
+    this.finished?.(msg);
+    this.log.info(
+      { subject: msg.subject, seq: msg.seq, dlqSeq },
+      'job dead-lettered before its worker died; terminated without running it again',
+    );
+  }
+
+  /**
    * It was cancelled (before or while it ran): term it, not retried, and record the outcome; with
    * `deadLetterCancelled` dead-letter it instead (the term follows the dead letter).
    */
   async cancelled(msg: JsMsg, lane: Lane, cancel: CancelGuard): Promise<void> {
     const deadLettered = this.handler.options.deadLetterCancelled;
+    // The outcome first: a worker killed after the term but before this write left the request
+    // open for good (until the bucket's TTL), cancelling the next job published under the id. Killed
+    // after this write instead, the job is redelivered, found settled as cancelled, and termed.
+    await cancel.record({ handler: this.handler.name, deadLettered });
     if (deadLettered) await this.deadLetter(msg, lane, 'error', cancel.error);
     else {
       msg.term();
@@ -128,7 +162,6 @@ export class JobSettler {
       this.finished?.(msg);
     }
     this.handler.metrics.cancelled.inc();
-    await cancel.record({ handler: this.handler.name, deadLettered });
   }
 
   /** A nak that is not a failure (shutdown), recorded so the job does not come back a suspect. */
@@ -140,7 +173,16 @@ export class JobSettler {
   /** `rateLimit`: back to the stream until its slot, recorded first so it is not an attempt. */
   async defer(msg: JsMsg, lane: Lane, delayMs: number): Promise<void> {
     await this.triage.recordDeferral(msg, lane).catch(() => false);
-    msg.nak(delayMs);
+    msg.nak(nakDelay(delayMs));
+  }
+
+  /**
+   * With the acks of the other jobs that finish together (`AckBatch`): still on the socket within
+   * the microtask checkpoint this job finished in, so a crash right after cannot lose it.
+   */
+  private ack(msg: JsMsg): void {
+    if (this.acks) this.acks.ack(msg);
+    else msg.ack();
   }
 
   private async deadLetter(msg: JsMsg, lane: Lane, reason: DeadLetterReason, error: unknown): Promise<void> {
@@ -151,6 +193,9 @@ export class JobSettler {
         error,
         handler: this.handler.name,
         target: this.handler.options.deadLetter || undefined,
+        // Before the term (and the onDeadLetter hook): a worker killed in between leaves a job that
+        // is dead-lettered already, and its redelivery must not run it again.
+        stored: (dlqSeq) => this.triage.recordDeadLetter(msg, lane, dlqSeq).catch(() => undefined),
       });
     } catch (e) {
       // Recorded as settled, so it does not come back a suspect; a culprit stays a culprit.

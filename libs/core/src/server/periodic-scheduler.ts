@@ -1,12 +1,17 @@
 import { type Logger } from 'pino';
 import { type Codec } from '../codec';
 import { type JetbusConnection } from '../connection/jetbus.connection';
+import { startupRequest } from '../connection/startup-request';
 import { JetbusConfigError } from '../errors';
 import { type DiscoveredJobHandler } from '../handlers/job-handler.explorer';
 import { type PeriodicMetrics } from '../observability/jetbus-metrics';
 import { type ResolvedStreamOptions } from '../options/resolve-module-options';
 import { ensureStreams } from '../provisioning';
-import { PERIODIC_STREAM, PERIODIC_SUBJECT_PREFIX } from '../scheduling/periodic/periodic-names';
+import {
+  PERIODIC_BUCKET,
+  PERIODIC_STREAM,
+  PERIODIC_SUBJECT_PREFIX,
+} from '../scheduling/periodic/periodic-names';
 import { PERIODIC_METADATA, type PeriodicMetadata } from '../scheduling/periodic/periodic.decorator';
 import { type ResolvedPeriodic } from '../scheduling/periodic/periodic.options';
 import { PeriodicRunner, type TickConsumer } from '../scheduling/periodic/periodic-runner';
@@ -94,12 +99,17 @@ export class PeriodicScheduler {
     if (schedules.some((s) => s.subject.startsWith(`${PERIODIC_SUBJECT_PREFIX}.`))) {
       await ensureStreams(deps.connection.jsm, [periodicStream], deps.logger, 'periodic');
     }
-    const store = await PeriodicStore.create(deps.connection.js);
+    const store = await startupRequest(
+      `open KV bucket ${PERIODIC_BUCKET}`,
+      () => PeriodicStore.create(deps.connection.js),
+      deps.logger,
+    );
     return new PeriodicScheduler(schedules, store, deps);
   }
 
   async start(prepared: PreparedTickHandler[]): Promise<void> {
     const { connection, codec, metrics, publishTimeoutMs, logger, service } = this.deps;
+    const clustered = connection.clustered;
     const runnerDeps = {
       js: connection.js,
       jsm: connection.jsm,
@@ -108,11 +118,20 @@ export class PeriodicScheduler {
       metrics,
       publishTimeoutMs,
       logger,
+      clustered,
     };
     this.runners = this.schedules.map(
       (s) => new PeriodicRunner(s, runnerDeps, s.overlap ? undefined : tickConsumer(s, prepared)),
     );
-    for (const s of this.schedules) await this.store.putDefinition(s, service);
+    for (const s of this.schedules) {
+      // A put of the same record again is harmless: it is retried while the bucket's stream elects.
+      await startupRequest(
+        `record periodic schedule ${s.name} in ${PERIODIC_BUCKET}`,
+        () => this.store.putDefinition(s, service),
+        logger,
+        { clustered },
+      );
+    }
     await Promise.all(this.runners.map((r) => r.start()));
     logger.info(
       {

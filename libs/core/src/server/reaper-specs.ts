@@ -9,6 +9,7 @@ import {
   maxDeliveriesAdvisorySubject,
 } from '../dead-letter';
 import { type JetbusMetrics } from '../observability/jetbus-metrics';
+import { type UniqueKeys, releaseUniqueKey } from '../unique';
 import { laneOwnerCandidates } from '../wire/lane-names';
 import { jobIdFromHeaders } from './completed-jobs';
 import { type HandlerSpec } from './handler-registrar';
@@ -33,7 +34,7 @@ export function reaperSpecs(
   handlers: PreparedHandler[],
   settings: ReaperSettings,
   sink: StreamDeadLetterSink,
-  deps: { connection: JetbusConnection; metrics: JetbusMetrics; log: Logger },
+  deps: { connection: JetbusConnection; metrics: JetbusMetrics; log: Logger; uniqueKeys: UniqueKeys },
 ): HandlerSpec[] {
   const byDurable = new Map(handlers.map((h) => [`${h.stream}/${h.options.durable}`, h]));
   // A lane durable's jobs belong to the handler whose lanes it is (its DLQ, its completed keys).
@@ -59,6 +60,8 @@ export function reaperSpecs(
       return id !== undefined && h.completed.has(id);
     },
     marks: new DeadLetterMarks(deps.connection.js, deps.log),
+    // A job dead-lettered here reached its final outcome as surely as one its worker dead-lettered.
+    finished: (headers) => releaseUniqueKey(deps.uniqueKeys, headers, deps.log),
   });
   const sources = new Set(handlers.map((h) => h.stream));
   sources.delete(settings.deadLetterStream);
@@ -78,6 +81,6 @@ export function reaperSpecs(
       backoff: { type: 'exponential', delay: '1s', maxDelay: '1m' },
       validate: false,
     },
-    invoke: (payload, ctx) => reaper.reap(payload as MaxDeliveriesAdvisory, ctx.attempt),
+    invoke: (payload, job) => reaper.reap(payload as MaxDeliveriesAdvisory, job.context().attempt),
   }));
 }

@@ -1,7 +1,7 @@
 import { type JetStreamClient } from '@nats-io/jetstream';
 import { type KV, type KvEntry } from '@nats-io/kv';
 import { JetStreamApiCode, jetStreamApiCode } from '../connection/jetstream-api-errors';
-import { kvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
+import { boundedKvKeyPart, openOrCreateKv } from '../connection/kv-bucket';
 import { OpenOnce } from '../connection/open-once';
 import { PublishFailedError } from '../errors';
 import { UNIQUE_BUCKET } from '../wire/job-control-names';
@@ -49,7 +49,7 @@ export class UniqueKeys {
   /** Takes `unique.key` for `unique.forMs` unless a live entry holds it. `now` is this process's clock. */
   async acquire(unique: ResolvedUnique, now = Date.now): Promise<UniqueAcquire> {
     const kv = await this.bucket.get(UNIQUE_BUCKET);
-    const k = kvKeyPart(unique.key);
+    const k = boundedKvKeyPart(unique.key);
     const value = encoder.encode(JSON.stringify({ forMs: unique.forMs, until: unique.until }));
     // Each round ends in a win, a refusal, or a lost race that the next round reads again; a
     // takeover race has one winner, so a few rounds always suffice.
@@ -80,12 +80,14 @@ export class UniqueKeys {
 
   /**
    * Frees the key if its entry is still `revision` (a compare-and-delete); resolves false when it
-   * was taken over or freed since, which leaves the newer holder alone.
+   * was taken over or freed since, which leaves the newer holder alone. `key` comes from the job's
+   * header, which a raw client may have made any length: `boundedKvKeyPart` keeps the subject of the
+   * delete within a protocol line (the same key `acquire` wrote for any key it accepts).
    */
   async release(key: string, revision: number): Promise<boolean> {
     const kv = await this.bucket.get(UNIQUE_BUCKET);
     try {
-      await kv.delete(kvKeyPart(key), { previousSeq: revision });
+      await kv.delete(boundedKvKeyPart(key), { previousSeq: revision });
       return true;
     } catch (e) {
       if (isWrongLastSequence(e)) return false;

@@ -198,4 +198,21 @@ describe('PayloadValidator with compiled validation', () => {
       },
     ]);
   });
+
+  it.each(['compiled', 'class-validator'] as const)(
+    'lists the first 100 of 50,000 broken elements, not all of them (%s)',
+    async (mode) => {
+      // 150 KB: a hostile producer's 1 MB payload holds 250,000 such elements.
+      const lines = Array.from({ length: 50_000 }, () => ({ qty: 'x' }));
+      const e = await rejection(new PayloadValidator(Basket, mode), { id: 'b', lines });
+      expect(e.violations.length).toBe(100);
+      expect(e.violations[0]).toEqual({
+        path: 'lines.0.sku',
+        constraints: { isString: 'sku must be a string' },
+      });
+      expect(e.violations[99].path).toBe('lines.49.qty');
+      expect(e.message.length).toBeLessThan(10_000);
+      expect(e.message).toMatch(/lines\.49\.qty: qty must be an integer number; the list stops at 100$/);
+    },
+  );
 });

@@ -23,7 +23,9 @@ export {
 export { credsUserJwt, readCredsIdentity, type ConnectionIdentity } from './creds-identity';
 export {
   DEAD_LETTER_HEADER_PREFIX,
+  DEAD_LETTER_SUBJECT_MAX,
   deadLetterMsgId,
+  deadLetterSubjectTail,
   DeadLetterHeaders,
   replayMsgId,
   type DeadLetterHeaderName,
@@ -51,6 +53,8 @@ export {
 export {
   AUDIT_STREAM,
   AUDIT_SUBJECT_PREFIX,
+  boundedKvKeyPart,
+  KV_KEY_TOKEN_MAX,
   kvKeyPart,
   WORKERS_BUCKET,
   workerHeartbeatSubject,

@@ -3,6 +3,8 @@
  * on exactly these names, so they are written once here and both packages import them.
  */
 
+import { createHash } from 'node:crypto';
+
 /** A name part usable in a bucket (and so a stream) name: anything but `[-_a-zA-Z0-9]` becomes `_`. */
 export const bucketNamePart = (s: string): string => s.replace(/[^-_a-zA-Z0-9]/g, '_');
 
@@ -50,6 +52,25 @@ export const completedJobsBucket = (durable: string): string => `JETBUS_DONE_${b
 /** A KV key token: anything but `[-_a-zA-Z0-9]` hex-escaped as `=xx` (keys allow `[-/_=.a-zA-Z0-9]`). */
 export const kvKeyPart = (s: string): string =>
   s.replace(/[^-_a-zA-Z0-9]/g, (c) => `=${c.codePointAt(0)!.toString(16).padStart(2, '0')}`);
+
+/**
+ * The longest key token `boundedKvKeyPart` writes as is: what the longest unique key a publish
+ * accepts (256 UTF-16 units, each escaped to at most `=xxxx`) becomes, so no key jetbus's own API
+ * takes is ever hashed. A KV key is a subject, and a subject travels in one protocol line: the
+ * server closes the connection of a client whose line passes 4 KiB (`max_control_line`), so a key
+ * copied from a job's header (a 10 KB `Jetbus-Job-Id` from a raw client) must not reach it.
+ */
+export const KV_KEY_TOKEN_MAX = 1_280;
+
+/**
+ * `kvKeyPart`, except that a token longer than `max` becomes `=h<sha256 hex of the input>`, which no
+ * escaped token can be (`kvKeyPart` writes `=` only before hex digits). Same input, same key, so a
+ * long id still names one entry.
+ */
+export function boundedKvKeyPart(s: string, max = KV_KEY_TOKEN_MAX): string {
+  const token = kvKeyPart(s);
+  return token.length > max ? `=h${createHash('sha256').update(s).digest('hex')}` : token;
+}
 
 /**
  * The KV bucket every running `JetbusServer` writes its heartbeat to, one key per process,

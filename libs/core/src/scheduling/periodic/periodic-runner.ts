@@ -3,6 +3,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { type Cron } from 'croner';
 import { type Logger } from 'pino';
 import { type Codec } from '../../codec';
+import { startupRequest } from '../../connection/startup-request';
 import { JOB_ID_HEADER } from '../../codec/job-id';
 import { type PeriodicMetrics } from '../../observability/jetbus-metrics';
 import {
@@ -35,6 +36,8 @@ export interface PeriodicRunnerDeps {
   metrics: PeriodicMetrics;
   publishTimeoutMs: number;
   logger: Logger;
+  /** The connection is to a cluster: see `whileElecting`. @default false */
+  clustered?: boolean;
 }
 
 /** Why a tick this instance fired was not published by it. */
@@ -75,7 +78,14 @@ export class PeriodicRunner {
    * tick was ever published), then waits for the next tick.
    */
   async start(now = new Date()): Promise<void> {
-    const last = await this.deps.store.lastTick(this.schedule.name);
+    const { store, clustered } = this.deps;
+    const name = this.schedule.name;
+    const last = await startupRequest(
+      `read the last tick of periodic schedule ${name}`,
+      () => store.lastTick(name),
+      this.log,
+      { clustered },
+    );
     if (last) {
       const missed = this.missedSince(last, now);
       if (missed.count > 0) {

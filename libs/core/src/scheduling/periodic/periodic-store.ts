@@ -28,6 +28,31 @@ const isCasConflict = (e: unknown): boolean =>
   jetStreamApiCode(e) === JetStreamApiCode.StreamWrongLastSequence;
 
 /**
+ * How far past a reader's clock a recorded tick may be: a tick is recorded at (or just after) its
+ * time by the instance that fired it, so only clock skew between hosts puts one ahead.
+ */
+export const LAST_TICK_FUTURE_MAX_MS = 60_000;
+/** Lost compare-and-sets of one `recordTick` before it gives up (instances race for each tick). */
+const MAX_RECORD_ROUNDS = 16;
+
+/**
+ * A definition as workers write it, for schedule `name`. The bucket is writable by whoever has the
+ * rights, so what `listPeriodic` shows (and `jetbus periodic list`, the admin app) is checked: a
+ * value of another shape, or one naming another schedule, is not shown as this one.
+ */
+function isDefinition(v: unknown, name: string): v is PeriodicDefinitionRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  const strings = ['cron', 'timezone', 'subject', 'missed', 'service', 'declaredAt'];
+  return (
+    r.name === name &&
+    strings.every((k) => typeof r[k] === 'string') &&
+    typeof r.overlap === 'boolean' &&
+    (r.handler === undefined || typeof r.handler === 'string')
+  );
+}
+
+/**
  * The `JETBUS_PERIODIC` KV bucket: per schedule its last published tick (`last.<name>`, moved
  * forward only, by compare-and-set), its paused flag (`paused.<name>`) and its definition
  * (`def.<name>`). The last tick makes a tick published once beyond the stream's duplicate window
@@ -54,16 +79,26 @@ export class PeriodicStore {
     return exists ? new PeriodicStore(await new Kvm(js).open(PERIODIC_BUCKET)) : undefined;
   }
 
-  /** The last tick published for `name`, if one was. */
-  async lastTick(name: string): Promise<Date | undefined> {
-    return (await this.readLast(name))?.tick;
+  /** The last tick published for `name`, if one was (and is readable). */
+  async lastTick(name: string, now = Date.now()): Promise<Date | undefined> {
+    return (await this.readLast(name, now))?.tick;
   }
 
-  private async readLast(name: string): Promise<{ tick: Date; revision: number } | undefined> {
+  /**
+   * The `last.<name>` entry: its revision whenever there is one, its tick only when it is a time
+   * no later than `LAST_TICK_FUTURE_MAX_MS` past `now`. Anything else (a value put by hand) is no
+   * tick: taken for one it would skip every tick until then, and left in place a create could never
+   * replace it.
+   */
+  private async readLast(
+    name: string,
+    now = Date.now(),
+  ): Promise<{ tick?: Date; revision: number } | undefined> {
     const entry = await this.kv.get(lastTickKey(name));
     if (!entry || entry.operation !== 'PUT') return undefined;
     const ms = Date.parse(decoder.decode(entry.value));
-    return Number.isNaN(ms) ? undefined : { tick: new Date(ms), revision: entry.revision };
+    const readable = Number.isFinite(ms) && ms <= now + LAST_TICK_FUTURE_MAX_MS;
+    return readable ? { tick: new Date(ms), revision: entry.revision } : { revision: entry.revision };
   }
 
   /**
@@ -74,15 +109,16 @@ export class PeriodicStore {
   async recordTick(name: string, tick: Date): Promise<boolean> {
     const key = lastTickKey(name);
     const value = encoder.encode(tick.toISOString());
-    for (;;) {
+    for (let round = 0; ; round++) {
       const last = await this.readLast(name);
-      if (last && last.tick.getTime() >= tick.getTime()) return false;
+      if (last?.tick && last.tick.getTime() >= tick.getTime()) return false;
       try {
         if (last) await this.kv.update(key, value, last.revision);
         else await this.kv.create(key, value);
         return true;
       } catch (e) {
-        if (!isCasConflict(e)) throw e;
+        // Each lost race is another instance moving the tick; bounded all the same.
+        if (!isCasConflict(e) || round >= MAX_RECORD_ROUNDS) throw e;
       }
     }
   }
@@ -122,11 +158,13 @@ export class PeriodicStore {
     await this.kv.put(definitionKey(s.name), encoder.encode(JSON.stringify(record)));
   }
 
+  /** `def.<name>`, when it is a definition a worker wrote for `name`; undefined otherwise. */
   async definition(name: string): Promise<PeriodicDefinitionRecord | undefined> {
     const entry = await this.kv.get(definitionKey(name));
     if (!entry || entry.operation !== 'PUT') return undefined;
     try {
-      return JSON.parse(decoder.decode(entry.value)) as PeriodicDefinitionRecord;
+      const record = JSON.parse(decoder.decode(entry.value)) as unknown;
+      return isDefinition(record, name) ? record : undefined;
     } catch {
       return undefined;
     }

@@ -10,6 +10,7 @@ import { builtinCheck, type ValueCheck } from './builtin-checks';
 import { type DtoClass } from './dto-class';
 import { nestedTypeOf } from './transformer-metadata';
 import { violationMessage } from './violation-message';
+import { INVALID_PAYLOAD_VIOLATIONS_MAX } from '../../errors/invalid-payload.error';
 
 /**
  * Why a DTO (or a class met inside a payload) is left to class-validator. Internal control flow:
@@ -71,6 +72,14 @@ export class CompiledValidation {
   private readonly byClass = new Map<unknown, Map<string | undefined, ObjectCheck>>();
   private readonly dto: DtoClass;
   private readonly root: ObjectCheck;
+  /**
+   * Violations the current `validate` call may still record. A hostile payload can hold hundreds of
+   * thousands of invalid elements (250,000 `{}` in 750 KB against a DTO with `@ValidateNested({ each:
+   * true })`): listing them all took seconds of blocked event loop and ~400 MB per job, for an error
+   * message of 38 MB. Past the budget the walk stops: what is returned is the start of the full list
+   * (class-validator's, which stays the reference for fewer violations).
+   */
+  private budget = 0;
 
   constructor(dto: DtoClass) {
     this.dto = dto;
@@ -81,6 +90,8 @@ export class CompiledValidation {
   /** The violations class-validator's `validate(instance, { forbidUnknownValues: true })` returns. */
   validate(instance: object): ValidationError[] {
     const errors: ValidationError[] = [];
+    // One past what the error lists, so it can tell that the list was cut.
+    this.budget = INVALID_PAYLOAD_VIOLATIONS_MAX + 1;
     // class-validator validates by the instance's constructor: plainToInstance can return something
     // else than a DTO instance (a Promise for a thenable payload).
     const ctor = instance.constructor;
@@ -130,12 +141,13 @@ export class CompiledValidation {
         e.children = [];
         e.constraints = { unknownValue: UNKNOWN_VALUE };
         errors.push(e);
+        this.budget--;
       };
     }
     const grouped = getMetadataStorage().groupByPropertyName(metas);
     const plans = Object.keys(grouped).map((name) => planProperty(name, grouped[name]));
     return (object, errors) => {
-      for (let i = 0; i < plans.length; i++) {
+      for (let i = 0; i < plans.length && this.budget > 0; i++) {
         const plan = plans[i];
         const value = (object as Record<string, unknown>)[plan.name];
         const tests = plan.plainTests;
@@ -175,6 +187,7 @@ export class CompiledValidation {
       if (c.validateIf && !c.validateIf(object, value)) continue;
       if (passes(c, value)) continue;
       error ??= newError(object, value, plan.name);
+      this.budget--;
       error.constraints![c.type] = violationMessage(object, value, {
         message: c.meta.message,
         defaultMessage: defaultMessageOf(c.constraint),
@@ -188,7 +201,10 @@ export class CompiledValidation {
       if (message !== NONE || children.length > 0) {
         error ??= newError(object, value, plan.name);
         // class-validator stores whatever the message builder returned, undefined included.
-        if (message !== NONE) error.constraints![plan.nested.meta.type] = message as string;
+        if (message !== NONE) {
+          error.constraints![plan.nested.meta.type] = message as string;
+          this.budget--;
+        }
         error.children = children;
       }
     }
@@ -206,13 +222,15 @@ export class CompiledValidation {
     if (Array.isArray(value) || value instanceof Set || value instanceof Map) {
       const list = (value instanceof Set ? Array.from(value) : value) as unknown[];
       list.forEach((sub: unknown, index: unknown) => {
-        if (sub === undefined) return;
+        if (sub === undefined || this.budget <= 0) return;
         const subChildren: ValidationError[] = [];
         const message = this.validateNested(sub, nested, subChildren);
         if (message === NONE && subChildren.length === 0) return;
         const e = newError(value as object, sub, (index as { toString(): string }).toString());
-        if (message !== NONE) e.constraints![nested.meta.type] = message as string;
-        else delete e.constraints;
+        if (message !== NONE) {
+          e.constraints![nested.meta.type] = message as string;
+          this.budget--;
+        } else delete e.constraints;
         e.children = subChildren;
         children.push(e);
       });
