@@ -22,6 +22,7 @@ const READMES = [
   'libs/cli/README.md',
   'libs/auth/README.md',
   'libs/testing/README.md',
+  'apps/admin/README.md',
 ];
 
 /** The ```ts blocks of a README: { file, line (1-based, of the first code line), code }. */

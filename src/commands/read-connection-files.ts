@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { type TlsOptions } from '@nats-io/transport-node';
 import { fromSeed } from '@nats-io/nkeys';
+import { readCredsIdentity } from '@jetbus/core/wire';
 import { readOptionFile } from './read-option-file';
 import { UsageError } from './usage.error';
 
@@ -57,4 +58,10 @@ async function readPem(path: string, what: string, kind: 'certificate' | 'key'):
     );
   }
   return pem;
+}
+
+/** The user a `.creds` file authenticates as (its JWT's name), to name it in errors; undefined without. */
+export async function credsUser(path: string | undefined): Promise<string | undefined> {
+  if (!path) return undefined;
+  return readCredsIdentity(Buffer.from(await readCredsFile(path)).toString('utf8')).user;
 }

@@ -192,6 +192,9 @@ describe('the admin-app role and worker heartbeats (operator mode)', () => {
     // time), then deletes the entry.
     expect(await cancelScheduled(admin.js, 'adm-1')).toMatchObject({ outcome: 'cancelled' });
     expect((await listScheduled(jsm)).jobs).toEqual([]);
+    // A repeat finds the entry gone and reads the outcome recorded last for the id (a message get
+    // on the bucket's stream, by `<job id>.*`).
+    expect(await cancelScheduled(admin.js, 'adm-1')).toMatchObject({ outcome: 'cancelled' });
     // Its KV permission is that bucket's only: heartbeats stay the workers' own.
     const forged = `$KV.${WORKERS_BUCKET}.forged`;
     expect(isDenied(await failure(admin.js.publish(forged, '{}')), forged)).toBe(true);

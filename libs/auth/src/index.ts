@@ -152,9 +152,11 @@ export {
 export {
   AccountChangeKinds,
   diffAccounts,
+  diffUsers,
   type AccountChange,
   type AccountChangeKind,
   type ClaimChange,
+  type UserChange,
 } from './diff';
 
 export { applyPolicy, type ApplyOptions, type ApplyResult } from './apply';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type CommandIo, print } from '../cli-io';
 import { UsageError } from '../usage.error';
+import { loadAdmin } from './load-admin';
 import { type SecretInput } from './secret-input';
 
 /** The admin app's roles and name rule (`AdminTokenOptions`), checked here so a typo fails before printing a token. */
@@ -9,24 +10,6 @@ const NAME = /^[\w.@-]{1,64}$/;
 
 /** Longest password accepted: what the app's login accepts. */
 const MAX_PASSWORD_LENGTH = 1024;
-
-/**
- * The admin app owns its credential formats; it is an optional peer of the CLI (installed where the
- * app runs), loaded only by the commands that need it, so `jetbus --help` stays fast.
- */
-async function admin(): Promise<typeof import('@jetbus/admin')> {
-  try {
-    return await import('@jetbus/admin');
-  } catch (e) {
-    const { code, message } = e as NodeJS.ErrnoException;
-    const missing = code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
-    // Only the package itself missing: a broken install of one of its dependencies says so as it is.
-    if (!missing || !message.includes("'@jetbus/admin'")) throw e;
-    throw new Error('`jetbus admin` needs the @jetbus/admin package: npm install @jetbus/admin', {
-      cause: e,
-    });
-  }
-}
 
 /**
  * The password to hash: typed twice at a terminal (no echo), or the whole of stdin without its
@@ -51,7 +34,7 @@ export async function hashPasswordAction(io: CommandIo, input: SecretInput): Pro
       `the password is longer than ${MAX_PASSWORD_LENGTH} characters (the login refuses it)`,
     );
   }
-  const { hashPassword } = await admin();
+  const { hashPassword } = await loadAdmin();
   io.stdout(`${await hashPassword(password)}\n`);
 }
 
@@ -69,7 +52,7 @@ export async function tokenAction(options: TokenCommandOptions, io: CommandIo): 
   if (!NAME.test(options.name)) throw new UsageError('--name must be 1-64 letters, digits or . _ @ -');
   const role = ROLES.find((r) => r === options.role);
   if (!role) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-  const { tokenDigest } = await admin();
+  const { tokenDigest } = await loadAdmin();
   const token = `jbt_${randomBytes(32).toString('base64url')}`;
   const entry = { name: options.name, role, sha256: tokenDigest(token) };
   print(io, options.json ?? false, { token, entry }, () => [

@@ -3,6 +3,7 @@ import { type CommandIo } from '../cli-io';
 import { readOptionFile } from '../read-option-file';
 import { UsageError } from '../usage.error';
 import { type AdminStartCommandOptions, isLoopbackHost } from './admin-start.options';
+import { loadAdmin } from './load-admin';
 
 type AdminPackage = typeof import('@jetbus/admin');
 type AdminOptions = import('@jetbus/admin').AdminOptions;
@@ -10,28 +11,6 @@ type ConfigParser = Pick<AdminPackage, 'parseAdminConfig'>;
 
 /** Where the one-time login of `--dev` signs in: a user name no config would pick by accident. */
 export const DEV_USER = 'dev';
-
-/**
- * @jetbus/admin, loaded only now: it brings Nest's HTTP stack, Swagger and OIDC, which no other
- * command needs (`jetbus dlq ls` must not pay for them). A trimmed install without it gets one line
- * saying what to install.
- */
-export async function loadAdmin(): Promise<AdminPackage> {
-  try {
-    return await import('@jetbus/admin');
-  } catch (e) {
-    const missing =
-      (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' &&
-      String((e as Error).message).includes('@jetbus/admin');
-    if (!missing) throw e;
-    throw new Error(
-      'the admin app is not installed: npm install @jetbus/admin (same version as @jetbus/cli)',
-      {
-        cause: e,
-      },
-    );
-  }
-}
 
 /** The config file's options, parsed the way the app parses its own (YAML or JSON). */
 async function readConfig(file: string, admin: ConfigParser): Promise<AdminOptions> {

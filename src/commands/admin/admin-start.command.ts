@@ -30,6 +30,10 @@ export function registerAdminStartCommand(program: Command, io: CommandIo = proc
       parsePortOption,
     )
     .option('--dev', 'no users configured: create a one-time admin login for this run and print it');
+  // The shared connection options include a client certificate, which the app refuses (it
+  // authenticates with creds): kept so that the refusal says why, but not offered in --help.
+  for (const option of start.options)
+    if (option.long === '--tls-cert' || option.long === '--tls-key') option.hideHelp();
   start.action(
     runAction(io, (options: AdminStartCommandOptions) =>
       adminStartAction(options, (name) => start.getOptionValueSource(name), io),

@@ -60,7 +60,13 @@ describe('jetbus auth actions', () => {
       serverConfig: string;
       changes: { account: string; kind: string }[];
     }>();
-    expect(Object.keys(out.creds).sort()).toEqual(['APP/admin', 'APP/api', 'APP/worker', 'SYS/sys']);
+    expect(Object.keys(out.creds).sort()).toEqual([
+      'APP/admin',
+      'APP/api',
+      'APP/web',
+      'APP/worker',
+      'SYS/sys',
+    ]);
     expect(out.changes.map((c) => [c.account, c.kind])).toEqual([
       ['SYS', 'added'],
       ['APP', 'added'],
@@ -89,6 +95,25 @@ describe('jetbus auth actions', () => {
     expect(io.out).toContain('limits.conn: 100 -> 200');
     expect(await readFile(join(dir, 'jwt/accounts/APP.jwt'), 'utf8')).toBe(before);
     io.out = '';
+  });
+
+  it('diff shows a user whose permissions changed, though no account JWT did (its creds change)', async () => {
+    const original = await readFile(policy, 'utf8');
+    await writeFile(policy, original.replace('inboxPrefix: _INBOX_api', 'inboxPrefix: _INBOX_api2'));
+    try {
+      await diffAction(opts({ json: false }), io);
+      expect(io.out).toContain('~ user APP/api  changed (new creds; they apply when it connects again)');
+      expect(io.out).toContain('_INBOX_api2');
+      expect(io.out).not.toContain('user APP/worker');
+      io.out = '';
+      await diffAction(opts({ json: true }), io);
+      expect(io.json<{ users: { account: string; user: string; kind: string }[] }>().users).toEqual([
+        expect.objectContaining({ account: 'APP', user: 'api', kind: 'changed' }),
+      ]);
+    } finally {
+      await writeFile(policy, original);
+      io.out = '';
+    }
   });
 
   it('apply --server pushes to a server started from the generated config', async () => {
@@ -141,7 +166,7 @@ describe('jetbus auth actions', () => {
       io,
     );
     expect(io.out).toContain(`revoked APP/billing (key ${identity.publicKey})`);
-    expect(io.out).toContain('pushed 1 accounts');
+    expect(io.out).toContain('pushed 1 account to');
     io.out = '';
     expect(await closed).toBeInstanceOf(UserRevokedError);
     expect(await readFile(policy, 'utf8')).not.toContain('billing:');

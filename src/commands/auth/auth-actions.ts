@@ -134,11 +134,14 @@ async function applyOrDiff(options: AuthServerOptions, io: CommandIo, dryRun: bo
       : [
           `wrote ${result.paths.root}`,
           options.server
-            ? `pushed ${result.pushed.length} accounts to ${options.server}`
+            ? `pushed ${accounts(result.pushed.length)} to ${options.server}`
             : 'no --server given: nothing pushed',
         ]),
   ]);
 }
+
+/** `1 account`, `2 accounts`. */
+const accounts = (n: number): string => `${n} account${n === 1 ? '' : 's'}`;
 
 /** `jetbus auth apply`: compile, push changed accounts, then write. */
 export function applyAction(options: AuthServerOptions, io: CommandIo): Promise<void> {
@@ -195,7 +198,7 @@ export async function addUserAction(
       `creds: ${creds}`,
       ...(expires ? [`expires: ${expires.toISOString()}`] : []),
       ...warningLines(result),
-      ...(options.server ? [`pushed ${result.pushed.length} accounts to ${options.server}`] : []),
+      ...(options.server ? [`pushed ${accounts(result.pushed.length)} to ${options.server}`] : []),
     ],
   );
 }
@@ -249,7 +252,7 @@ export async function revokeAction(
       options.rotate ? `new creds: ${creds}` : `removed ${account}/${user} from ${policyFile}`,
       ...warningLines(result),
       options.server
-        ? `pushed ${result.pushed.length} accounts to ${options.server}: live connections of the user are closed`
+        ? `pushed ${accounts(result.pushed.length)} to ${options.server}: live connections of the user are closed`
         : 'no --server given: run `jetbus auth apply --server <url>` to push the revocation',
     ],
   );

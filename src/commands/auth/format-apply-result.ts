@@ -32,6 +32,7 @@ export function applySummary(
       kind,
       claims,
     })),
+    users: result.userChanges,
     pushed: result.pushed,
     operatorChanged: result.operatorChanged,
     revoked: result.compiled.revoked,
@@ -49,6 +50,12 @@ export function formatChanges(result: ApplyResult, revocations: readonly Revocat
   for (const c of result.changes) {
     lines.push(`  ${SYMBOL[c.kind]} ${c.account.padEnd(width)}  ${c.kind}`);
     for (const claim of c.claims) lines.push(`      ${describeClaim(claim, revoked)}`);
+  }
+  for (const u of result.userChanges) {
+    lines.push(
+      `  ${SYMBOL[u.kind]} user ${u.account}/${u.user}  ${u.kind} (new creds; they apply when it connects again)`,
+    );
+    for (const claim of u.claims) lines.push(`      ${describeClaim(claim, revoked)}`);
   }
   for (const r of result.compiled.revoked) lines.push(`  revoked ${r.account}/${r.user} (left the policy)`);
   for (const u of result.compiled.users.filter((x) => x.expired)) {

@@ -12,6 +12,7 @@ import { type CommandIo, print } from '../cli-io';
 import { type Deadline } from '../command-deadline';
 import { parseStreamName } from '../parse-stream-name';
 import { UsageError } from '../usage.error';
+import { credsUser } from '../read-connection-files';
 import { withCommandConnection } from '../with-command-connection';
 import {
   type DlqCommandOptions,
@@ -96,6 +97,8 @@ export async function replayAction(ids: string[], options: DlqReplayOptions, io:
       // puts before it), not the whole replay.
       const onProgress = () => deadline.extend(options.timeout + 1000 / ratePerSecond);
       const js = jetstream(nc, { timeout: options.timeout });
+      // Connected: the creds file was read and is valid. A refused publish names its user.
+      const user = await credsUser(options.creds);
       if (!options.dryRun && !options.yes) {
         const plan = await replayDeadLetters(store, js, filter, { dryRun: true, ratePerSecond, onProgress });
         const decision = await confirmReplay(plan, io, deadline);
@@ -113,6 +116,8 @@ export async function replayAction(ids: string[], options: DlqReplayOptions, io:
         dryRun: !!options.dryRun,
         signal: abort.signal,
         onProgress,
+        user,
+        maxPayload: nc.info?.max_payload,
       });
       print(io, !!options.json, reportView(report), () => formatReport(report));
       const kept = report.failed.length + report.skipped.length;

@@ -6,7 +6,7 @@ import { writeArtifacts, type WrittenArtifacts } from '../artifacts/write-artifa
 import { compilePolicy } from '../compiler/compile-policy';
 import { type CompiledPolicy } from '../compiler/compiled-policy.types';
 import { sameClaims } from '../compiler/same-claims';
-import { type AccountChange, diffAccounts } from '../diff/diff-accounts';
+import { type AccountChange, type UserChange, diffAccounts, diffUsers } from '../diff/diff-accounts';
 import { KeyStore } from '../keystore/key-store';
 import { type AuthPolicy } from '../policy/auth-policy.types';
 import { type ClaimsUpdateResult } from '../push/claims-update-reply';
@@ -59,6 +59,11 @@ export interface ApplyResult {
   compiled: CompiledPolicy;
   /** Every account with what changed; pushed ones are those not `unchanged`. */
   changes: AccountChange[];
+  /**
+   * Users added or changed since the previous compile in `dir` (whatever `comparedWith` says: user
+   * JWTs live in creds, not on the server). Their new creds take effect when they connect again.
+   */
+  userChanges: UserChange[];
   /** What the changes were computed against. */
   comparedWith: 'server' | 'previous';
   /** Server replies of the accounts pushed. */
@@ -114,6 +119,7 @@ export async function applyPolicy(options: ApplyOptions): Promise<ApplyResult> {
   const result: ApplyResult = {
     compiled,
     changes,
+    userChanges: diffUsers(compiled.users, previous.users ?? {}),
     comparedWith: connection ? 'server' : 'previous',
     pushed: [],
     operatorChanged,

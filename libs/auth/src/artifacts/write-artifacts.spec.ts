@@ -22,7 +22,13 @@ describe('writeArtifacts', () => {
 
     const apiCreds = join(dir, 'creds/APP/api.creds');
     expect(written.creds['APP/api']).toBe(apiCreds);
-    expect(Object.keys(written.creds).sort()).toEqual(['APP/admin', 'APP/api', 'APP/worker', 'SYS/sys']);
+    expect(Object.keys(written.creds).sort()).toEqual([
+      'APP/admin',
+      'APP/api',
+      'APP/web',
+      'APP/worker',
+      'SYS/sys',
+    ]);
     expect(await mode(apiCreds)).toBe(0o600);
     expect(await mode(join(dir, 'creds/APP'))).toBe(0o700);
     expect(await mode(join(dir, 'creds'))).toBe(0o700);
@@ -46,7 +52,7 @@ describe('writeArtifacts', () => {
     const keys = await KeyStore.open(join(dir, 'keys'));
     await writeArtifacts(await compilePolicy(parsePolicy(STARTER_POLICY), keys), keys, dir);
     const without = parsePolicy(STARTER_POLICY.replace(/ {6}api:\n(?: {8}.*\n)+/, ''));
-    expect(without.accounts[0].users.map((u) => u.name)).toEqual(['worker', 'admin']);
+    expect(without.accounts[0].users.map((u) => u.name)).toEqual(['worker', 'admin', 'web']);
     const written = await writeArtifacts(await compilePolicy(without, keys), keys, dir);
     expect(written.removedCreds).toEqual([join(dir, 'creds/APP/api.creds')]);
     await expect(stat(join(dir, 'creds/APP/api.creds'))).rejects.toMatchObject({ code: 'ENOENT' });

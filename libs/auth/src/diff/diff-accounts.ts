@@ -94,3 +94,40 @@ export function diffAccounts(
     };
   });
 }
+
+/**
+ * A user whose JWT differs from the previous compile: `apply` writes new creds for it, which take
+ * effect when the user connects again (user JWTs are not pushed; the account trusts its signing key).
+ */
+export interface UserChange {
+  account: string;
+  user: string;
+  /** `added`: no JWT in the previous compile; `changed`: its claims differ. */
+  kind: typeof AccountChangeKinds.Added | typeof AccountChangeKinds.Changed;
+  /** For `changed`: what differs (`pub.allow`, `exp`, …). Empty otherwise. */
+  claims: ClaimChange[];
+}
+
+/** Compiled users against the previous compile's user JWTs (`ACCOUNT/user`); unchanged users are left out. */
+export function diffUsers(
+  compiled: readonly { account: string; name: string; jwt: string }[],
+  previous: Readonly<Record<string, string>>,
+): UserChange[] {
+  const out: UserChange[] = [];
+  for (const u of compiled) {
+    const before = previous[`${u.account}/${u.name}`];
+    if (before === undefined) {
+      out.push({ account: u.account, user: u.name, kind: AccountChangeKinds.Added, claims: [] });
+      continue;
+    }
+    let claims: ClaimChange[];
+    try {
+      claims = diffClaims(before, u.jwt);
+    } catch {
+      claims = [{ path: '(signature)', before: 'invalid', after: 'valid' }];
+    }
+    if (claims.length)
+      out.push({ account: u.account, user: u.name, kind: AccountChangeKinds.Changed, claims });
+  }
+  return out;
+}

@@ -1,17 +1,10 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import pino from 'pino';
 // @jetbus/core's internals, exactly as its client and workers run them.
 import { CancelWatch, CancellationStore, cancelJob } from '../../../core/src/cancellation';
 import { UniqueKeys } from '../../../core/src/unique';
-import {
-  type RolePermissions,
-  cancellationWatcher,
-  jobCanceller,
-  scheduleCanceller,
-  uniqueKeys,
-} from '../roles';
-import { toAuthError } from '../client/to-auth-error';
-import { AuthTestEnv } from './__tests__/auth-test-env';
+import { cancellationWatcher, jobCanceller, scheduleCanceller, uniqueKeys } from '../roles';
+import { refusal, rolePolicy, useRoleEnv } from './__tests__/role-test-env';
 
 /*
  * The unique-jobs and cancellation roles against nats-server 2.9.10: a producer holds unique keys, an
@@ -19,47 +12,16 @@ import { AuthTestEnv } from './__tests__/auth-test-env';
  * its role's permissions; what the role does not grant is refused.
  */
 
-const asYaml = (...roles: RolePermissions[]): string =>
-  `{ publish: { allow: [${roles
-    .flatMap((r) => r.publish.allow)
-    .map((s) => JSON.stringify(s))
-    .join(', ')}] }, inbox: true }`;
-
-const POLICY = `
-operator: { name: jetbus-test }
-roles:
-  setup:
-    admin: {}
-  unique: ${asYaml(uniqueKeys())}
-  cancels: ${asYaml(jobCanceller(), scheduleCanceller())}
-  watches: ${asYaml(cancellationWatcher())}
-accounts:
-  APP:
-    users:
-      ops: { roles: [setup] }
-      api: { roles: [unique] }
-      operator: { roles: [cancels] }
-      worker: { roles: [watches] }
-`;
-
-async function refusal(promise: Promise<unknown>, user: string): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return toAuthError(e, user);
-  }
-  throw new Error('expected the operation to be refused');
-}
+const POLICY = rolePolicy({
+  api: [uniqueKeys()],
+  operator: [jobCanceller(), scheduleCanceller()],
+  worker: [cancellationWatcher()],
+});
 
 describe('unique and cancellation roles on nats-server', () => {
-  let env: AuthTestEnv;
-
-  beforeAll(async () => {
-    env = await AuthTestEnv.start(POLICY);
-    const jsm = await jetstreamManager((await env.connect('APP', 'ops')).nc);
+  const env = useRoleEnv(POLICY, async (jsm) => {
     await jsm.streams.add({ name: 'JETBUS_SCHEDULED', subjects: ['jetbus.scheduled.>'] });
-  }, 60_000);
-  afterAll(() => env.stop());
+  });
 
   it('a producer creates the unique bucket, acquires, is refused while held, frees; it cannot cancel', async () => {
     const js = jetstream((await env.connect('APP', 'api')).nc);

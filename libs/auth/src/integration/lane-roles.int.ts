@@ -1,6 +1,5 @@
 import { AckPolicy, RetentionPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { toAuthError } from '../client/to-auth-error';
-import { AuthTestEnv } from './__tests__/auth-test-env';
+import { refusal, useRoleEnv } from './__tests__/role-test-env';
 
 /*
  * The lane permissions of `worker`/`service` (`lanes: priorities | fairness`) against nats-server:
@@ -29,15 +28,6 @@ accounts:
       report: { roles: [report-worker] }
 `;
 
-async function rejection(promise: Promise<unknown>, user: string): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return toAuthError(e, user);
-  }
-  throw new Error('expected the operation to be refused');
-}
-
 const consumer = (durable: string, filter: string) => ({
   durable_name: durable,
   filter_subject: filter,
@@ -45,12 +35,7 @@ const consumer = (durable: string, filter: string) => ({
 });
 
 describe('lane permissions on nats-server', () => {
-  let env: AuthTestEnv;
-
-  beforeAll(async () => {
-    env = await AuthTestEnv.start(POLICY);
-    const { nc } = await env.connect('APP', 'ops');
-    const jsm = await jetstreamManager(nc);
+  const env = useRoleEnv(POLICY, async (jsm, setupEnv) => {
     await jsm.streams.add({
       name: 'WORK',
       subjects: ['mail.>', 'report.>'],
@@ -58,12 +43,11 @@ describe('lane permissions on nats-server', () => {
     });
     await jsm.streams.add({ name: 'OTHER', subjects: ['other.>'] });
     await jsm.consumers.add('WORK', consumer('report', 'report.build'));
-    const api = await env.connect('APP', 'api');
+    const api = await setupEnv.connect('APP', 'api');
     const js = jetstream(api.nc);
     await js.publish('mail.send._prio.high', 'h');
     await js.publish('report.build._group.acme', 'a');
   });
-  afterAll(() => env.stop());
 
   it('priorities: the service creates its high and low durables and pulls and acks the high lane', async () => {
     const { nc } = await env.connect('APP', 'mail');
@@ -79,7 +63,7 @@ describe('lane permissions on nats-server', () => {
     const msg = await high.next({ expires: 2000 });
     expect(msg?.subject).toBe('mail.send._prio.high');
     expect(await msg?.ackAck()).toBe(true);
-    const error = await rejection(
+    const error = await refusal(
       jsm.consumers.add('WORK', consumer('mail_prio_urgent', 'mail.send._prio.urgent')),
       'mail',
     );
@@ -102,13 +86,13 @@ describe('lane permissions on nats-server', () => {
       ['report_group_x', 'mail.send'],
       ['report_group_y', 'report.build'],
     ]) {
-      const error = await rejection(jsm.consumers.add('WORK', consumer(durable, filter)), 'report');
+      const error = await refusal(jsm.consumers.add('WORK', consumer(durable, filter)), 'report');
       expect(error).toMatchObject({
         user: 'report',
         subject: `$JS.API.CONSUMER.CREATE.WORK.${durable}.${filter}`,
       });
     }
-    const error = await rejection(jetstream(nc).consumers.get('OTHER', 'report'), 'report');
+    const error = await refusal(jetstream(nc).consumers.get('OTHER', 'report'), 'report');
     expect(error).toMatchObject({ user: 'report', subject: '$JS.API.CONSUMER.INFO.OTHER.report' });
   });
 });

@@ -10,41 +10,18 @@ import {
   resolvePeriodicDefinitions,
   resumePeriodic,
 } from '../../../core/src/scheduling/periodic';
-import { type RolePermissions, periodicOperator, periodicScheduler } from '../roles';
-import { toAuthError } from '../client/to-auth-error';
-import { AuthTestEnv } from './__tests__/auth-test-env';
+import { periodicOperator, periodicScheduler } from '../roles';
+import { refusal, rolePolicy, useRoleEnv } from './__tests__/role-test-env';
 
 /*
  * The periodic roles against nats-server 2.9.10: a worker fires its schedule's ticks, an operator
  * lists, pauses and resumes, each with exactly its role's permissions; neighbours are refused.
  */
 
-const asYaml = (role: RolePermissions): string =>
-  `{ publish: { allow: [${role.publish.allow.map((s) => JSON.stringify(s)).join(', ')}] }, inbox: true }`;
-
-const POLICY = `
-operator: { name: jetbus-test }
-roles:
-  setup:
-    admin: {}
-  ticks-reports: ${asYaml(periodicScheduler(['reports'], { subjects: ['reports.nightly'] }))}
-  operates: ${asYaml(periodicOperator())}
-accounts:
-  APP:
-    users:
-      ops: { roles: [setup] }
-      worker: { roles: [ticks-reports] }
-      operator: { roles: [operates] }
-`;
-
-async function refusal(promise: Promise<unknown>, user: string): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return toAuthError(e, user);
-  }
-  throw new Error('expected the operation to be refused');
-}
+const POLICY = rolePolicy({
+  worker: [periodicScheduler(['reports'], { subjects: ['reports.nightly'] })],
+  operator: [periodicOperator()],
+});
 
 const [reports, other] = resolvePeriodicDefinitions([
   { name: 'reports', cron: '* * * * * *', subject: 'reports.nightly' },
@@ -54,15 +31,9 @@ const metrics = { ticks: () => undefined };
 const logger = pino({ level: 'silent' });
 
 describe('periodic roles on nats-server', () => {
-  let env: AuthTestEnv;
-
-  beforeAll(async () => {
-    env = await AuthTestEnv.start(POLICY);
-    const { nc } = await env.connect('APP', 'ops');
-    const jsm = await jetstreamManager(nc);
+  const env = useRoleEnv(POLICY, async (jsm) => {
     await jsm.streams.add({ name: 'REPORTS', subjects: ['reports.>', 'other.>'] });
-  }, 60_000);
-  afterAll(() => env.stop());
+  });
 
   it('a worker creates the bucket, declares its schedule and publishes its ticks only', async () => {
     const { nc } = await env.connect('APP', 'worker');

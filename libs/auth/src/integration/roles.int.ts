@@ -3,8 +3,8 @@ import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { PermissionDeniedError } from '../errors';
 import { authErrors } from '../client/connect-user';
-import { toAuthError } from '../client/to-auth-error';
-import { AuthTestEnv, first } from './__tests__/auth-test-env';
+import { first } from './__tests__/auth-test-env';
+import { refusal, useRoleEnv } from './__tests__/role-test-env';
 
 /*
  * Each built-in role against nats-server: the operations it exists for succeed with exactly its
@@ -37,38 +37,27 @@ accounts:
 
 const NANOS_PER_MS = 1_000_000;
 
-async function rejection(promise: Promise<unknown>, user: string): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return toAuthError(e, user);
-  }
-  throw new Error('expected the operation to be refused');
-}
-
 describe('built-in roles on nats-server', () => {
-  let env: AuthTestEnv;
-
-  beforeAll(async () => {
-    env = await AuthTestEnv.start(POLICY);
-    const { nc } = await env.connect('ORDERS', 'ops');
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: 'ORDERS', subjects: ['orders.>'], allow_direct: true });
-    await jsm.streams.add({ name: 'OTHER', subjects: ['other.>'] });
-    await jsm.streams.add({
-      name: 'JETBUS_ADVISORIES',
-      subjects: ['$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>'],
-    });
-    await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
-    for (const [stream, durable] of [
-      ['ORDERS', 'billing'],
-      ['OTHER', 'billing'],
-      ['JETBUS_ADVISORIES', 'jetbus-reaper_ORDERS'],
-    ]) {
-      await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit });
-    }
-  });
-  afterAll(() => env.stop());
+  const env = useRoleEnv(
+    POLICY,
+    async (jsm) => {
+      await jsm.streams.add({ name: 'ORDERS', subjects: ['orders.>'], allow_direct: true });
+      await jsm.streams.add({ name: 'OTHER', subjects: ['other.>'] });
+      await jsm.streams.add({
+        name: 'JETBUS_ADVISORIES',
+        subjects: ['$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>'],
+      });
+      await jsm.streams.add({ name: 'JETBUS_DLQ', subjects: ['dlq.>'] });
+      for (const [stream, durable] of [
+        ['ORDERS', 'billing'],
+        ['OTHER', 'billing'],
+        ['JETBUS_ADVISORIES', 'jetbus-reaper_ORDERS'],
+      ]) {
+        await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit });
+      }
+    },
+    { account: 'ORDERS', user: 'ops' },
+  );
 
   describe('producer', () => {
     it('publishes its subjects with a PubAck on its own inbox', async () => {
@@ -79,7 +68,7 @@ describe('built-in roles on nats-server', () => {
 
     it('is refused another subject: js.publish rejects, naming user and subject', async () => {
       const { nc } = await env.connect('ORDERS', 'api');
-      const error = await rejection(jetstream(nc).publish('other.created', 'x'), 'api');
+      const error = await refusal(jetstream(nc).publish('other.created', 'x'), 'api');
       expect(error).toBeInstanceOf(PermissionDeniedError);
       expect(error).toMatchObject({ user: 'api', subject: 'other.created', operation: 'publish' });
     });
@@ -129,7 +118,7 @@ describe('built-in roles on nats-server', () => {
 
     it("is refused another stream's consumer of the same name", async () => {
       const { nc } = await env.connect('ORDERS', 'billing');
-      const error = await rejection(jetstream(nc).consumers.get('OTHER', 'billing'), 'billing');
+      const error = await refusal(jetstream(nc).consumers.get('OTHER', 'billing'), 'billing');
       expect(error).toMatchObject({
         user: 'billing',
         subject: '$JS.API.CONSUMER.INFO.OTHER.billing',
@@ -140,7 +129,7 @@ describe('built-in roles on nats-server', () => {
     it('may not create consumers', async () => {
       const { nc } = await env.connect('ORDERS', 'billing');
       const jsm = await jetstreamManager(nc);
-      const error = await rejection(
+      const error = await refusal(
         jsm.consumers.add('ORDERS', {
           durable_name: 'billing2',
           filter_subject: 'orders.x',
@@ -159,7 +148,7 @@ describe('built-in roles on nats-server', () => {
       const js = jetstream(nc);
       expect((await js.publish('dlq.orders.paid', 'failed job')).stream).toBe('JETBUS_DLQ');
       for (const subject of ['dlq.orders.shipped', 'dlq.other.created', 'dlq.orders.paid.extra']) {
-        const error = await rejection(js.publish(subject, 'forged'), 'billing');
+        const error = await refusal(js.publish(subject, 'forged'), 'billing');
         expect(error).toBeInstanceOf(PermissionDeniedError);
         expect(error).toMatchObject({ user: 'billing', subject, operation: 'publish' });
       }
@@ -174,13 +163,13 @@ describe('built-in roles on nats-server', () => {
       expect((await (await kvm.open('JETBUS_ATTEMPTS')).get('ORDERS.billing.7'))?.string()).toContain(
         'failures',
       );
-      expect(await rejection(ledger.put('ORDERS.shipping.7', '{}'), 'billing')).toMatchObject({
+      expect(await refusal(ledger.put('ORDERS.shipping.7', '{}'), 'billing')).toMatchObject({
         subject: '$KV.JETBUS_ATTEMPTS.ORDERS.shipping.7',
       });
       const done = await kvm.create('JETBUS_DONE_billing', { history: 1 });
       await done.put('abc', 'now');
       expect((await done.get('abc'))?.string()).toBe('now');
-      expect(await rejection(kvm.create('JETBUS_DONE_shipping'), 'billing')).toMatchObject({
+      expect(await refusal(kvm.create('JETBUS_DONE_shipping'), 'billing')).toMatchObject({
         subject: '$JS.API.STREAM.INFO.KV_JETBUS_DONE_shipping',
       });
     });
@@ -195,7 +184,7 @@ describe('built-in roles on nats-server', () => {
       expect((await (await kvm.open('JETBUS_RATE')).get('ORDERS.billing.acme'))?.string()).toBe(
         '[1000,2000]',
       );
-      expect(await rejection(rate.put('ORDERS.shipping.acme', '[1]'), 'billing')).toMatchObject({
+      expect(await refusal(rate.put('ORDERS.shipping.acme', '[1]'), 'billing')).toMatchObject({
         subject: '$KV.JETBUS_RATE.ORDERS.shipping.acme',
       });
     });
@@ -206,7 +195,7 @@ describe('built-in roles on nats-server', () => {
       const bucket = await objm.create('JETBUS_DLQ_PAYLOADS_ORDERS');
       await bucket.putBlob({ name: '42' }, new Uint8Array(300_000));
       expect((await bucket.getBlob('42'))?.byteLength).toBe(300_000);
-      expect(await rejection(objm.create('JETBUS_DLQ_PAYLOADS_OTHER'), 'billing')).toMatchObject({
+      expect(await refusal(objm.create('JETBUS_DLQ_PAYLOADS_OTHER'), 'billing')).toMatchObject({
         user: 'billing',
       });
     });
@@ -231,7 +220,7 @@ describe('built-in roles on nats-server', () => {
     it('may not create a durable of another name', async () => {
       const { nc } = await env.connect('ORDERS', 'shipping');
       const jsm = await jetstreamManager(nc);
-      const error = await rejection(
+      const error = await refusal(
         jsm.consumers.add('ORDERS', {
           durable_name: 'intruder',
           filter_subject: 'orders.x',
@@ -249,7 +238,7 @@ describe('built-in roles on nats-server', () => {
       const { nc } = await env.connect('ORDERS', 'shipping');
       const js = jetstream(nc);
       expect((await js.publish('dlq.orders.shipped', 'failed job')).stream).toBe('JETBUS_DLQ');
-      const error = await rejection(js.publish('dlq.orders.paid', 'forged'), 'shipping');
+      const error = await refusal(js.publish('dlq.orders.paid', 'forged'), 'shipping');
       expect(error).toMatchObject({ user: 'shipping', subject: 'dlq.orders.paid', operation: 'publish' });
     });
   });
@@ -290,17 +279,17 @@ describe('built-in roles on nats-server', () => {
     it('may not read or delete other streams, nor publish jobs', async () => {
       const { nc } = await env.connect('ORDERS', 'reaper');
       const jsm = await jetstreamManager(nc, { checkAPI: false });
-      expect(await rejection(jsm.streams.deleteMessage('OTHER', 1), 'reaper')).toMatchObject({
+      expect(await refusal(jsm.streams.deleteMessage('OTHER', 1), 'reaper')).toMatchObject({
         subject: '$JS.API.STREAM.MSG.DELETE.OTHER',
       });
-      expect(await rejection(jsm.streams.getMessage('OTHER', { seq: 1 }), 'reaper')).toMatchObject({
+      expect(await refusal(jsm.streams.getMessage('OTHER', { seq: 1 }), 'reaper')).toMatchObject({
         subject: '$JS.API.STREAM.MSG.GET.OTHER',
       });
-      expect(await rejection(jetstream(nc).publish('orders.created', 'x'), 'reaper')).toMatchObject({
+      expect(await refusal(jetstream(nc).publish('orders.created', 'x'), 'reaper')).toMatchObject({
         subject: 'orders.created',
       });
       // Dead letters of the subjects it reaps only.
-      expect(await rejection(jetstream(nc).publish('dlq.orders.shipped', 'x'), 'reaper')).toMatchObject({
+      expect(await refusal(jetstream(nc).publish('dlq.orders.shipped', 'x'), 'reaper')).toMatchObject({
         subject: 'dlq.orders.shipped',
       });
     });
@@ -315,11 +304,11 @@ describe('built-in roles on nats-server', () => {
       expect((await created.get('ORDERS.7'))?.string()).toBe('12');
       const bound = await kvm.open('JETBUS_DLQ_MARKS');
       expect((await bound.get('ORDERS.7'))?.string()).toBe('12');
-      expect(await rejection(bound.put('OTHER.7', '13'), 'reaper')).toMatchObject({
+      expect(await refusal(bound.put('OTHER.7', '13'), 'reaper')).toMatchObject({
         subject: '$KV.JETBUS_DLQ_MARKS.OTHER.7',
       });
       expect(
-        await rejection(
+        await refusal(
           jetstreamManager(nc).then((m) => m.streams.delete('KV_JETBUS_DLQ_MARKS')),
           'reaper',
         ),

@@ -31,17 +31,21 @@ describe('KeyStore', () => {
   });
 
   describe('keys', () => {
-    it('writes seeds 0600 in 0700 directories, with the public key beside', async () => {
+    it('writes seeds 0600 in 0700 directories, with the public key beside (0600 too)', async () => {
       const keys = await KeyStore.open(dir);
       const user = await keys.user('ORDERS', 'billing');
       const seedFile = join(dir, 'accounts/ORDERS/users/billing.nk');
       expect(await mode(seedFile)).toBe(0o600);
+      // Every file the store writes is 0600, as the READMEs say: public keys and revocations too.
+      expect(await mode(join(dir, 'accounts/ORDERS/users/billing.pub'))).toBe(0o600);
       expect(await mode(join(dir, 'accounts/ORDERS/users'))).toBe(0o700);
       expect(await mode(join(dir, 'accounts/ORDERS'))).toBe(0o700);
       expect((await readFile(seedFile, 'utf8')).trim()).toMatch(/^SU[A-Z2-7]+$/);
       expect((await readFile(join(dir, 'accounts/ORDERS/users/billing.pub'), 'utf8')).trim()).toBe(
         user.getPublicKey(),
       );
+      await keys.revokeUser('ORDERS', 'billing');
+      expect(await mode(join(dir, 'revocations.json'))).toBe(0o600);
     });
 
     it('returns the same keys across runs', async () => {
@@ -170,6 +174,8 @@ describe('KeyStore', () => {
       expect((await after.user('ORDERS', 'new')).getPublicKey()).toBe(added.getPublicKey());
       expect((await after.revocations()).map((r) => r.publicKey)).toEqual([old.getPublicKey()]);
       expect(await mode(join(dir, 'accounts/ORDERS/users/new.nk'))).toBe(0o600);
+      expect(await mode(join(dir, 'accounts/ORDERS/users/new.pub'))).toBe(0o600);
+      expect(await mode(join(dir, 'revocations.json'))).toBe(0o600);
     });
 
     it('creates no directory before commit', async () => {

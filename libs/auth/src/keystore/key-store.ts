@@ -124,7 +124,7 @@ export class KeyStore {
       await this.writeAtomic(
         join(this.dir, REVOCATIONS_FILE),
         `${JSON.stringify(this.revoked ?? [], null, 2)}\n`,
-        0o644,
+        SEED_FILE_MODE,
       );
       this.revocationsChanged = false;
     }
@@ -237,7 +237,11 @@ export class KeyStore {
     if (this.options.staged) {
       this.revocationsChanged = true;
     } else if (!this.readOnly) {
-      await this.writeAtomic(join(this.dir, REVOCATIONS_FILE), `${JSON.stringify(all, null, 2)}\n`, 0o644);
+      await this.writeAtomic(
+        join(this.dir, REVOCATIONS_FILE),
+        `${JSON.stringify(all, null, 2)}\n`,
+        SEED_FILE_MODE,
+      );
       await this.unlinkKey(ref);
     }
     this.options.logger?.info({ account, user, publicKey }, 'user key revoked');
@@ -339,7 +343,7 @@ export class KeyStore {
     } finally {
       await unlink(tmp).catch(() => undefined);
     }
-    await this.writeAtomic(join(this.dir, `${ref}.pub`), `${kp.getPublicKey()}\n`, 0o644);
+    await this.writeAtomic(join(this.dir, `${ref}.pub`), `${kp.getPublicKey()}\n`, SEED_FILE_MODE);
     return kp;
   }
 

@@ -32,7 +32,7 @@ describe('parsePolicy', () => {
   it('reads the starter policy', () => {
     const policy = parsePolicy(STARTER_POLICY);
     expect(policy.accounts.map((a) => a.name)).toEqual(['APP']);
-    expect(policy.accounts[0].users.map((u) => u.name)).toEqual(['api', 'worker', 'admin']);
+    expect(policy.accounts[0].users.map((u) => u.name)).toEqual(['api', 'worker', 'admin', 'web']);
     expect(policy.accounts[0].limits.payload).toBe(1024 * 1024);
   });
 

@@ -27,7 +27,13 @@ describe('policy file edits', () => {
         roles: ['orders-producer'],
         expires: new Date('2030-01-01T00:00:00Z'),
       });
-      expect(policy.accounts[0].users.map((u) => u.name)).toEqual(['api', 'worker', 'admin', 'billing']);
+      expect(policy.accounts[0].users.map((u) => u.name)).toEqual([
+        'api',
+        'worker',
+        'admin',
+        'web',
+        'billing',
+      ]);
       const text = await readFile(file, 'utf8');
       expect(text).toContain('# Roles are named permission sets');
       expect(text).toContain('      api:\n        roles: [orders-producer]\n');
@@ -62,7 +68,7 @@ describe('policy file edits', () => {
   describe('removeUserFromPolicyFile', () => {
     it('removes the user', async () => {
       const policy = await removeUserFromPolicyFile(file, 'APP', 'api');
-      expect(policy.accounts[0].users.map((u) => u.name)).toEqual(['worker', 'admin']);
+      expect(policy.accounts[0].users.map((u) => u.name)).toEqual(['worker', 'admin', 'web']);
       await expect(removeUserFromPolicyFile(file, 'APP', 'api')).rejects.toThrow(
         'no user "api" in account APP',
       );
@@ -75,7 +81,7 @@ describe('policy file edits', () => {
       expect(edit.text).toContain('billing:');
       expect(await readFile(file, 'utf8')).toBe(STARTER_POLICY);
       const removal = await policyWithoutUser(file, 'APP', 'api');
-      expect(removal.policy.accounts[0].users.map((u) => u.name)).toEqual(['worker', 'admin']);
+      expect(removal.policy.accounts[0].users.map((u) => u.name)).toEqual(['worker', 'admin', 'web']);
       expect(await readFile(file, 'utf8')).toBe(STARTER_POLICY);
       await writePolicyEdit(edit);
       expect(await readFile(file, 'utf8')).toBe(edit.text);

@@ -18,8 +18,19 @@ roles:
     producer: { subjects: [orders.>] }
   orders-worker:
     service: { stream: ORDERS, consumer: orders-worker, subjects: [orders.>] }
+  # Every service runs the reaper on its streams and checks the streams it uses (the admin creates
+  # them): ORDERS and the dead-letter stream JETBUS_DLQ.
+  orders-reaper:
+    reaper: { streams: [ORDERS], subjects: [orders.>] }
+  orders-streams:
+    publish: { allow: [$JS.API.STREAM.INFO.ORDERS, $JS.API.STREAM.INFO.JETBUS_DLQ] }
+  # The whole JetStream API, and the job subjects, so that it can replay dead letters (jetbus dlq).
   operations:
-    admin: {}
+    admin: { publish: [orders.>] }
+  # The admin web app's own user, web (jetbus admin --creds ...): streams, dead letters, replay to the
+  # job subjects, and the append-only audit trail JETBUS_AUDIT.
+  admin-web:
+    admin-app: { replaySubjects: [orders.>] }
 
 accounts:
   APP:
@@ -39,9 +50,12 @@ accounts:
         # without one share _INBOX.> and can read each other's PubAcks).
         inboxPrefix: _INBOX_api
       worker:
-        roles: [orders-worker]
+        roles: [orders-worker, orders-reaper, orders-streams]
         inboxPrefix: _INBOX_worker
       admin:
         roles: [operations]
         inboxPrefix: _INBOX_admin
+      web:
+        roles: [admin-web]
+        inboxPrefix: _INBOX_web
 `;

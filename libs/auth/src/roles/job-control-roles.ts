@@ -25,8 +25,8 @@ function bucket(name: string): string[] {
 
 /**
  * `JETBUS_UNIQUE`: for producers that publish with `unique` (acquire, take over, free on a failed
- * publish) and for workers whose handlers run jobs published with `until: 'completed'` (free the key
- * at the final outcome). A KV delete is a publish to the key, so both need the same rights.
+ * publish) and for workers (and reapers) whose handlers run jobs published with `until: 'completed'`
+ * (free the key at the final outcome). A KV delete is a publish to the key, so both need the same rights.
  */
 export function uniqueKeys(): RolePermissions {
   return { kind: RoleKinds.Custom, publish: list(bucket(UNIQUE_BUCKET)), subscribe: list(), inbox: true };
@@ -34,8 +34,8 @@ export function uniqueKeys(): RolePermissions {
 
 /**
  * What a worker with `cancellation` needs besides its handlers' roles: watch `JETBUS_CANCELLED` (an
- * ordered push consumer to an inbox, re-created after a gap) and record the outcome of each job it
- * settles as cancelled.
+ * ordered push consumer to an inbox, re-created after a gap), read a job's entry when its memory
+ * cannot tell (`cancellation.maxInMemory`), and record the outcome of each job it settles as cancelled.
  */
 export function cancellationWatcher(): RolePermissions {
   const kvStream = `KV_${CANCELLED_BUCKET}`;

@@ -17,6 +17,11 @@ import {
 } from '@jetbus/core';
 import { DEFAULT_AUTH_DIR, validatePolicy } from '@jetbus/auth';
 import { NatsServer } from '@jetbus/testing';
+import { type AdminOptions, type AdminServer, startAdmin } from '@jetbus/admin';
+
+// @jetbus/admin's public types name express and express-session types: they must come with it, so
+// an app that embeds the admin app type-checks without skipLibCheck (this tsconfig has it off).
+export const embedAdmin: (options: AdminOptions) => Promise<AdminServer> = startAdmin;
 
 const JOBS = 20;
 const STREAM = 'PACKCHECK';
