@@ -93,6 +93,14 @@ describe('jetbus admin', () => {
     expect(app.stderr).toBe('');
   });
 
+  it('offers no client certificate in its help (it refuses one: below)', async () => {
+    const help = run(['admin', 'start', '--help']);
+    expect(await help.exited).toEqual({ code: 0, signal: null });
+    expect(help.stdout).toContain('--creds <file>');
+    expect(help.stdout).not.toContain('--tls-cert');
+    expect(help.stdout).not.toContain('--tls-key');
+  });
+
   it('refuses to start with no way to sign in and no --dev (exit 2, one line)', async () => {
     const app = run(['admin', 'start', '--port', '0', '--server', nats.server.url]);
     expect(await app.exited).toEqual({ code: 2, signal: null });

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AuditActor, AuditService } from '../../apps/admin/src/audit/audit.service';
 import { AUDIT_SCAN_LIMIT } from '../../apps/admin/src/audit/audit-reader';
-import { type StoredAuditEntry } from '@jetbus/admin';
+import { type StoredAuditEntry, startAdmin, tokenDigest } from '@jetbus/admin';
 import { useAdmin } from '../support/use-admin';
 
 interface Page {
@@ -30,6 +30,7 @@ const ACTIONS = [
   // Written as `action` from a variable (the regex below does not see them).
   'periodic.pause',
   'periodic.resume',
+  'access.denied',
 ];
 
 /** The action literals the app's source hands to AuditService (`action: 'x.y'`). */
@@ -271,5 +272,35 @@ describe('GET /api/audit/export', () => {
         .split('\n')
         .map((l) => (JSON.parse(l) as StoredAuditEntry).action),
     ).toEqual(['auth.login', 'auth.logout']);
+  });
+});
+
+describe('the audit stream', () => {
+  const t = useAdmin({}, { server: { monitoring: true } });
+  const connections = async () => {
+    const connz = await fetch(`${t.server.monitoringUrl ?? ''}/connz`);
+    return ((await connz.json()) as { num_connections: number }).num_connections;
+  };
+
+  it('is refused at startup when it exists but lets its entries be deleted or purged, leaving no connection', async () => {
+    await t.jsm.streams.add({ name: 'LOOSE_AUDIT', subjects: ['loose.audit.>'], deny_purge: true });
+    const before = await connections();
+    await expect(
+      startAdmin({
+        nats: { servers: t.server.url },
+        port: 0,
+        ui: false,
+        logger: false,
+        auditStream: 'LOOSE_AUDIT',
+        tokens: [{ name: 'ops', role: 'operator', sha256: tokenDigest('loose-audit-token') }],
+      }),
+    ).rejects.toMatchObject({
+      name: 'JetbusConfigError',
+      message: expect.stringContaining(
+        'stream LOOSE_AUDIT allows deleting entries, so the audit trail would not be append-only',
+      ) as unknown,
+    });
+    // The failed start closed the connection it had opened (it used to stay, reconnecting forever).
+    expect(await connections()).toBe(before);
   });
 });

@@ -1,4 +1,5 @@
 import { type AdminRole } from '@jetbus/admin';
+import { AuditService } from '../../apps/admin/src/audit/audit.service';
 import { auditTrail } from '../support/audit-trail';
 import { call, loginClient, sessionCookie, useAdmin } from '../support/use-admin';
 
@@ -185,6 +186,21 @@ describe('admin auth: password login, sessions, CSRF', () => {
     expect(now.body).toMatchObject({ name: 'admin', role: 'admin' });
   });
 
+  it('signs no one in when the auth.login entry cannot be written: the refused login leaves no session', async () => {
+    // As when the app's NATS user may not publish to JETBUS_AUDIT: the login fails, so must the session.
+    const audit = t.admin.app.get(AuditService) as unknown as { append: () => Promise<void> };
+    const spy = jest.spyOn(audit, 'append').mockRejectedValueOnce(new Error('audit stream unavailable'));
+    try {
+      const res = await login({ username: 'admin', password: t.password('admin') });
+      expect(res.status).toBe(500);
+      const cookie = sessionCookie(res.headers);
+      if (cookie)
+        expect((await call(t.url, 'GET', '/api/auth/session', withCookie(cookie))).status).toBe(401);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('audits auth.login (ok and error, never the password) and auth.logout, read back from JETBUS_AUDIT', async () => {
     const before = (await auditTrail(t.jsm)).length;
     await login(
@@ -260,5 +276,108 @@ describe('admin auth: login rate limit', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Only sign-in is limited: a token caller is not.
     expect((await t.api('viewer').get('/api/auth/session')).status).toBe(200);
+  });
+});
+
+describe('admin auth: login rate limit behind a reverse proxy (trustedProxies: 1)', () => {
+  const t = useAdmin({ trustedProxies: 1, loginLimit: { max: 2, windowMs: 60_000 } });
+  // The test is the proxy: it connects from 127.0.0.1 and says for whom in X-Forwarded-For.
+  const attempt = (client: string) =>
+    call(
+      t.url,
+      'POST',
+      '/api/auth/login',
+      { 'x-forwarded-for': client },
+      { username: 'admin', password: 'wrong' },
+    );
+
+  it('limits each forwarded client on its own, and audits its address, not the proxy’s', async () => {
+    const statuses: number[] = [];
+    for (const client of ['203.0.113.7', '203.0.113.7', '203.0.113.7', '198.51.100.9'])
+      statuses.push((await attempt(client)).status);
+    // One attacker is limited; another client behind the same proxy still gets to sign in.
+    expect(statuses).toEqual([401, 401, 429, 401]);
+    // A forged hop prepended by the client changes nothing: the proxy's last entry is the client.
+    expect((await attempt('198.51.100.9, 203.0.113.7')).status).toBe(429);
+    const logins = (await auditTrail(t.jsm)).filter((e) => e.action === 'auth.login');
+    expect(logins.map((e) => e.ip)).toEqual(['203.0.113.7', '203.0.113.7', '198.51.100.9']);
+  });
+
+  it('marks the session cookie Secure when the proxy says the client spoke HTTPS', async () => {
+    const signIn = (client: string, proto: string) =>
+      call(
+        t.url,
+        'POST',
+        '/api/auth/login',
+        { 'x-forwarded-for': client, 'x-forwarded-proto': proto },
+        { username: 'viewer', password: t.password('viewer') },
+      );
+    const flags = async (client: string, proto: string) => {
+      const res = await signIn(client, proto);
+      expect(res.status).toBe(200);
+      const line = res.headers.getSetCookie().find((c) => c.startsWith('jetbus.sid=')) ?? '';
+      return line.split('; ').slice(1);
+    };
+    expect(await flags('192.0.2.1', 'https')).toContain('Secure');
+    expect(await flags('192.0.2.2', 'http')).not.toContain('Secure');
+  });
+});
+
+describe('admin auth: failed sign-ins per user name, from any address', () => {
+  const t = useAdmin({
+    trustedProxies: 1,
+    loginLimit: { max: 10_000, windowMs: 60_000, failuresPerUser: 3, lockoutMs: 2_000 },
+  });
+  // Each attempt from its own address (the test is the proxy), so only the per-name count applies.
+  let address = 0;
+  const attempt = (username: string, password: string) =>
+    call(
+      t.url,
+      'POST',
+      '/api/auth/login',
+      { 'x-forwarded-for': `203.0.113.${++address}` },
+      { username, password },
+    );
+  const LOCKED_OUT = {
+    statusCode: 429,
+    error: 'TOO_MANY_REQUESTS',
+    message: 'too many failed sign-ins for this user; try again later',
+  };
+
+  it('refuses a name after 3 failures, even with the right password, until the lockout passes', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await attempt('admin', `guess ${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401]);
+    const locked = await attempt('admin', t.password('admin'));
+    expect([locked.status, locked.body]).toEqual([429, LOCKED_OUT]);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(sessionCookie(locked.headers)).toBeUndefined();
+    // Another user is not held up.
+    expect((await attempt('operator', t.password('operator'))).status).toBe(200);
+    // An unknown name is treated the same: the answers do not tell which names exist.
+    const unknown: number[] = [];
+    for (let i = 0; i < 4; i++) unknown.push((await attempt('nobody', `guess ${i}`)).status);
+    expect(unknown).toEqual([401, 401, 401, 429]);
+
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const after = await attempt('admin', t.password('admin'));
+    expect(after.status).toBe(200);
+    // The success cleared the name: two more failures do not lock it again.
+    expect([(await attempt('admin', 'x')).status, (await attempt('admin', 'y')).status]).toEqual([401, 401]);
+    expect((await attempt('admin', t.password('admin'))).status).toBe(200);
+
+    const refusals = (await auditTrail(t.jsm)).filter(
+      (e) => e.action === 'auth.login' && e.error === LOCKED_OUT.message,
+    );
+    expect(refusals.map((e) => [e.target, e.result, e.ip])).toEqual([
+      ['admin', 'error', '203.0.113.4'],
+      ['nobody', 'error', '203.0.113.9'],
+    ]);
+  });
+
+  it('admits no more parallel guesses than the limit', async () => {
+    const many = await Promise.all(Array.from({ length: 8 }, (_, i) => attempt('viewer', `parallel ${i}`)));
+    const statuses = many.map((r) => r.status).sort();
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429]);
   });
 });

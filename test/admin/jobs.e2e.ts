@@ -1,7 +1,9 @@
+import { type INestApplicationContext } from '@nestjs/common';
 import { type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { type AuditEntry } from '@jetbus/admin';
-import { CANCELLED_BUCKET } from '@jetbus/core';
+import { CANCELLED_BUCKET, JetbusClient } from '@jetbus/core';
+import { startJetbusApp } from '../support/jetbus-app';
 import { useAdmin } from '../support/use-admin';
 
 /** The latest audit entry of `action`, read straight from the audit stream. */
@@ -35,5 +37,35 @@ describe('jobs API: cancel', () => {
     expect((await t.api('viewer').post('/api/jobs/export-8/cancel')).status).toBe(403);
     expect((await t.api('operator').post('/api/jobs/a%20b/cancel')).status).toBe(400);
     expect((await t.api('operator').post(`/api/jobs/${'x'.repeat(129)}/cancel`)).status).toBe(400);
+  });
+});
+
+describe('jobs API: cancel, with a scheduling stream of its own', () => {
+  let producer: INestApplicationContext | undefined;
+  // Before useAdmin: afterAll hooks run in order, and the producer must close before the server.
+  afterAll(async () => {
+    await producer?.close();
+  });
+  const t = useAdmin({ schedulingStream: 'MY_SCHEDULED' });
+
+  it('cancels a job scheduled in the stream the app is configured with', async () => {
+    producer = await startJetbusApp(
+      {
+        servers: t.server.url,
+        name: 'late-producer',
+        logger: false,
+        scheduling: { stream: 'MY_SCHEDULED' },
+        streams: [{ name: 'LATE', subjects: ['late.>'] }],
+      },
+      [],
+    );
+    await producer.get(JetbusClient).publish('late.run', { n: 1 }, { delay: 3_600_000, jobId: 'late-1' });
+    expect((await t.api('viewer').get<{ total: number }>('/api/scheduled')).body.total).toBe(1);
+
+    const res = await t.api('operator').post('/api/jobs/late-1/cancel');
+    expect(res).toMatchObject({
+      status: 200,
+      body: { jobId: 'late-1', outcome: 'cancelled', scheduled: 'cancelled', subject: 'late.run' },
+    });
   });
 });

@@ -69,6 +69,8 @@ describe('messages API', () => {
     const bad: [string, string][] = [
       ['fromSeq=0', 'fromSeq must not be less than 1'],
       ['fromSeq=x', 'fromSeq must be an integer number'],
+      ['fromSeq=1e20', 'fromSeq must not be greater than 9007199254740991'],
+      ['toSeq=1e20', 'toSeq must not be greater than 9007199254740991'],
       ['toSeq=1.5', 'toSeq must be an integer number'],
       ['since=yesterday', 'since must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z'],
       ['subject=a%20b', 'subject must be a subject (dot-separated tokens, no whitespace)'],
@@ -97,7 +99,11 @@ describe('messages API', () => {
       const seq = await viewer().get<{ message: string[] }>('/api/streams/BROWSE/messages/abc');
       expect([seq.status, seq.body.message]).toEqual([
         400,
-        ['seq must not be less than 1', 'seq must be an integer number'],
+        [
+          'seq must not be greater than 9007199254740991',
+          'seq must not be less than 1',
+          'seq must be an integer number',
+        ],
       ]);
       const format = await viewer().get<{ message: string[] }>('/api/streams/BROWSE/messages/1?format=xml');
       expect([format.status, format.body.message]).toEqual([

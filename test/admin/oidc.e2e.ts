@@ -52,9 +52,11 @@ async function get(url: string, jar: CookieJar): Promise<Response> {
 const location = (res: Response, base: string): string =>
   new URL(res.headers.get('location') ?? '', base).href;
 
-describe('admin auth: OIDC login against a real provider (oidc-provider)', () => {
-  // useAdmin() reads its options in its beforeAll, which runs after this one.
-  const options: Partial<AdminOptions> = {};
+/**
+ * The admin app (`useAdmin`) with OIDC against a provider started for it on a free port, and
+ * stopped after. useAdmin() reads its options in its beforeAll, which runs after this one.
+ */
+function useOidcAdmin(options: Partial<AdminOptions>, oidc: Partial<NonNullable<AdminOptions['oidc']>> = {}) {
   let provider: ChildProcess | undefined;
   beforeAll(async () => {
     const port = await freePort();
@@ -67,13 +69,18 @@ describe('admin auth: OIDC login against a real provider (oidc-provider)', () =>
       clientId: CLIENT_ID,
       clientSecret: CLIENT_SECRET,
       redirectUri,
-      roleMap: { 'jetbus-admins': 'admin', staff: 'viewer' },
+      ...oidc,
     };
   });
   afterAll(() => {
     provider?.kill('SIGTERM');
   });
-  const t = useAdmin(options);
+  return useAdmin(options);
+}
+
+describe('admin auth: OIDC login against a real provider (oidc-provider)', () => {
+  const options: Partial<AdminOptions> = {};
+  const t = useOidcAdmin(options, { roleMap: { 'jetbus-admins': 'admin', staff: 'viewer' } });
 
   /**
    * Browser steps up to the provider's redirect back: the app's login redirect (and its
@@ -220,5 +227,16 @@ describe('admin auth: OIDC login against a real provider (oidc-provider)', () =>
     ]);
     expect(JSON.stringify(t.logs.records)).not.toContain(CLIENT_SECRET);
     expect(JSON.stringify(entries)).not.toContain(CLIENT_SECRET);
+  });
+});
+
+describe('admin auth: OIDC sign-in starts per address (loginLimit)', () => {
+  const t = useOidcAdmin({ loginLimit: { max: 3, windowMs: 60_000 } });
+
+  it('answers 429 past loginLimit.max starts from one address: nobody can push out others’ pending sign-ins', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await get(`${t.url}/auth/oidc/login`, new CookieJar())).status);
+    expect(statuses).toEqual([302, 302, 302, 429, 429]);
   });
 });

@@ -186,6 +186,13 @@ describe('streams API', () => {
         { subjects: ['a b'] },
         'each value in subjects must be a subject (dot-separated tokens, no whitespace)',
       ],
+      ...['$SYS.>', '$KV.JETBUS_ATTEMPTS.>', '_INBOX.>', '_INBOX_api.>', '>'].map(
+        (subject): [string, Record<string, unknown>, string] => [
+          `subject ${subject}`,
+          { subjects: ['bad', subject] },
+          'each value in subjects must not capture system subjects ($…), reply inboxes (_INBOX…) or every subject (>)',
+        ],
+      ),
       [
         'retention',
         { retention: 'forever' },
@@ -290,7 +297,11 @@ describe('streams API', () => {
         .patch<{ message: string[] }>('/api/streams/PATCHED', { maxMsgs: 'many' });
       expect([bad.status, bad.body.message]).toEqual([
         400,
-        ['maxMsgs must not be less than -1', 'maxMsgs must be an integer number'],
+        [
+          'maxMsgs must not be greater than 9007199254740991',
+          'maxMsgs must not be less than -1',
+          'maxMsgs must be an integer number',
+        ],
       ]);
       const rename = await t
         .api('admin')

@@ -265,6 +265,25 @@ describe('admin web UI: an operator fixes a dead letter', () => {
     expect(browser.problems).toEqual([]);
   });
 
+  it('filters the audit log by action and result; the export follows the filter', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/#/audit`);
+    await page.locator('table.audit').waitFor();
+    const filter = page.getByRole('form', { name: 'Audit filter' });
+    const actions = () => page.locator('table.audit tbody tr td:nth-child(3)').allTextContents();
+    await filter.getByLabel('Action').fill('stream.create');
+    await filter.getByLabel('Result').selectOption('ok');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await waitFor('only the stream.create entry', async () => (await actions()).join() === 'stream.create');
+    expect(await page.getByRole('link', { name: 'Export NDJSON' }).getAttribute('href')).toBe(
+      '/api/audit/export?action=stream.create&result=ok',
+    );
+    await filter.getByLabel('Result').selectOption('error');
+    await filter.getByLabel('Action').press('Enter');
+    await page.getByText('No entries match.').waitFor();
+    expect(browser.problems).toEqual([]);
+  });
+
   async function readAudit(): Promise<StoredAuditEntry[]> {
     const info = await t.jsm.streams.info('JETBUS_AUDIT');
     const out: StoredAuditEntry[] = [];

@@ -2,7 +2,7 @@ import { AckPolicy } from '@nats-io/jetstream';
 import { useBrowser } from '../support/browser';
 import { useAdmin } from '../support/use-admin';
 import { waitFor } from '../support/wait-for';
-import { buildWebUi, signIn, uiUser } from './ui-support';
+import { buildWebUi, endSession, signIn, uiUser } from './ui-support';
 
 /*
  * The UI shows each role only what it may do (the server enforces it anyway), asks for the stream's
@@ -169,7 +169,7 @@ describe('admin web UI: roles, confirmations, keyboard and expired sessions', ()
 
   it('offers single sign-on when the server says so, and only ever links to this origin', async () => {
     const page = await browser.newPage();
-    await page.context().clearCookies();
+    await endSession(page, t.url);
     // Only the providers answer is replaced (OIDC needs an identity provider): the rest is the real app.
     const answer = (loginUrl: string) => ({
       password: true,
@@ -191,12 +191,29 @@ describe('admin web UI: roles, confirmations, keyboard and expired sessions', ()
     await page.unroute('**/api/auth/providers');
   });
 
+  it('follows a hash change made while the app is still starting', async () => {
+    const page = await browser.newPage();
+    await signIn(page, t.url, admin);
+    // The moment the dashboard is in the DOM (a microtask after Preact's commit, before its effects,
+    // which run after the next paint), the hash changes: as a test's `goto` or a quick click can.
+    await page.addInitScript(`new MutationObserver((_, seen) => {
+      if ([...document.querySelectorAll('h1')].some((h) => h.textContent === 'Dashboard')) {
+        seen.disconnect();
+        location.hash = '#/workers';
+      }
+    }).observe(document, { childList: true, subtree: true });`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Workers' }).waitFor({ timeout: 10_000 });
+    expect(browser.problems).toEqual([]);
+  });
+
   it('goes back to the login page when the session has ended', async () => {
     const page = await browser.newPage();
     await signIn(page, t.url, admin);
     await page.goto(`${t.url}/#/workers`);
     await page.getByRole('heading', { name: 'Workers' }).waitFor();
-    await page.context().clearCookies();
+    // Ended on the server, as when it expires or the user signs out in another tab.
+    await endSession(page, t.url);
     // Whichever call comes first (this navigation or the page's 5 s poll) meets the 401.
     await page.evaluate("location.hash = '#/streams'");
     await page.getByText('Your session has ended. Sign in again.').waitFor();

@@ -23,8 +23,27 @@ export function uiUser(role: AdminRole): { options: AdminUserOptions; name: stri
 }
 
 /**
+ * Ends whoever's session the browser holds, on the server (logout), then clears the cookies.
+ * Clearing cookies alone races the pages earlier tests left open: the session is rolling, so a
+ * reply they have in flight sets the cleared cookie again. A destroyed session stays ended.
+ */
+export async function endSession(page: Page, url: string): Promise<void> {
+  const api = page.context().request;
+  const session = await api.get(`${url}/api/auth/session`);
+  if (session.ok()) {
+    const { csrfToken } = (await session.json()) as { csrfToken: string };
+    const out = await api.post(`${url}/api/auth/logout`, {
+      headers: { 'x-csrf-token': csrfToken },
+      data: {},
+    });
+    if (!out.ok()) throw new Error(`logout answered ${out.status()}: ${await out.text()}`);
+  }
+  await page.context().clearCookies();
+}
+
+/**
  * Signs in through the login form, with Enter (the keyboard path), and waits for the dashboard.
- * Whoever was signed in before is signed out: cookies cleared, then a real page load (a `goto` that
+ * Whoever was signed in before is signed out (`endSession`), then a real page load (a `goto` that
  * only changes the hash would not reload the app).
  */
 export async function signIn(
@@ -32,7 +51,7 @@ export async function signIn(
   url: string,
   user: { name: string; password: string },
 ): Promise<void> {
-  await page.context().clearCookies();
+  await endSession(page, url);
   await page.goto(`${url}/#/`);
   await page.reload();
   await page.getByLabel('User name').fill(user.name);

@@ -19,6 +19,8 @@ const IMG = '<img src=x onerror=window.__xss=1>';
 const ESC = '\u001b[31mred\u001b[0m';
 /** How the UI shows ESC: as the six characters `\u001b`. */
 const ESC_SHOWN = '\\u001b[31mred\\u001b[0m';
+/** A right-to-left override: it makes the text after it read backwards ("Trojan Source"). */
+const BIDI = '\u202e';
 /** The worker's dead-letter writer already escapes it in the (single-line) error header, as `\x1b`. */
 const ESC_ESCAPED = '\\x1b[31mred\\x1b[0m';
 /** The refused job's error, exactly as stored and shown. */
@@ -76,6 +78,10 @@ describe('admin web UI renders hostile strings inert', () => {
       return info?.state.messages === 1;
     });
     await t.js.publish(`dlq.uixss.${SCRIPT}`, SCRIPT, { headers: d });
+    // One whose subject no stream captures: replay refuses it with an error that quotes the subject.
+    d.set(H.Subject, `nowhere.${BIDI}${ESC}`);
+    d.set(H.Seq, '100');
+    await t.js.publish(`dlq.nowhere.${BIDI}${ESC}`, SCRIPT, { headers: d });
     // A raw message on a hostile subject, for the stream's message browser.
     await t.js.publish(`uixss.raw.${SCRIPT}`, `${IMG}\n${ESC}`, { headers: h });
 
@@ -138,6 +144,24 @@ describe('admin web UI renders hostile strings inert', () => {
     const drawer = page.getByRole('dialog', { name: /^Dead letter/ });
     await drawer.getByTestId('dl-error').waitFor();
     expect(await drawer.innerText()).toContain(`uixss.${SCRIPT}`);
+    await expectInert();
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+  });
+
+  it('the error of a refused replay, which quotes the hostile subject', async () => {
+    await page
+      .getByRole('row', { name: /nowhere\./ })
+      .getByRole('button', { name: /^Open dead letter/ })
+      .click();
+    const drawer = page.getByRole('dialog', { name: /^Dead letter/ });
+    await drawer.getByRole('button', { name: 'Replay', exact: true }).click();
+    const error = drawer.getByRole('alert');
+    await error.waitFor();
+    const shown = (await error.textContent()) ?? '';
+    expect(shown).toContain(`captures subject "nowhere.\\u202e${ESC_SHOWN}"`);
+    expect(shown).not.toContain('\u001b');
+    expect(shown).not.toContain(BIDI);
     await expectInert();
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });

@@ -13,6 +13,7 @@ import { AuditService } from './audit/audit.service';
 import { AuthModule } from './auth/auth.module';
 import { AuthenticateMiddleware } from './auth/authenticate.middleware';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { RefusalAudit } from './auth/refusal-audit';
 import { RolesGuard } from './auth/roles.guard';
 import { ScheduledModule } from './scheduled/scheduled.module';
 import { HealthModule } from './health/health.module';
@@ -76,6 +77,7 @@ export class AdminModule implements NestModule {
         { provide: ADMIN_OPTIONS, useValue: options },
         { provide: ADMIN_LOGGER, useValue: logger },
         AuditService,
+        RefusalAudit,
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: JetbusExceptionFilter },
         {
@@ -83,7 +85,7 @@ export class AdminModule implements NestModule {
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
         },
       ],
-      exports: [ADMIN_OPTIONS, ADMIN_LOGGER, AuditService],
+      exports: [ADMIN_OPTIONS, ADMIN_LOGGER, AuditService, RefusalAudit],
     };
   }
 

@@ -8,6 +8,8 @@ export {
   AdminOidcOptions,
   AdminHttpsOptions,
   AdminLoginLimitOptions,
+  AdminBulkReplayLimitOptions,
+  AdminAccessDeniedAuditOptions,
 } from './options/admin.options';
 export {
   resolveAdminOptions,

@@ -9,6 +9,9 @@ import helmet from 'helmet';
 import { AdminModule } from './admin.module';
 import { SESSION_COOKIE } from './auth/admin-session';
 import { SessionMemoryStore } from './auth/session-memory-store';
+import { rejectDeepJson } from './http/json-depth';
+import { noStore } from './http/no-store';
+import { rejectOtherHosts } from './http/reject-other-hosts';
 import { setupOpenApi } from './openapi/setup-openapi';
 import { type AdminOptions } from './options/admin.options';
 import { resolveAdminOptions } from './options/resolve-admin-options';
@@ -42,7 +45,8 @@ export async function startAdmin(raw: AdminOptions): Promise<AdminServer> {
     ...(httpsOptions ? { httpsOptions } : {}),
   });
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  // Behind proxies, req.ip (the login limiter's key, the audit's ip) is the client they forwarded for.
+  if (options.trustedProxies > 0) app.set('trust proxy', options.trustedProxies);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -63,6 +67,11 @@ export async function startAdmin(raw: AdminOptions): Promise<AdminServer> {
       strictTransportSecurity: options.https ? undefined : false,
     }),
   );
+  // Before the body is parsed or the session read: a misdirected request gets nothing of the app.
+  if (options.allowedHosts) app.use(rejectOtherHosts(options.allowedHosts));
+  app.use(['/api', '/metrics'], noStore);
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(rejectDeepJson);
   app.use(
     session({
       name: SESSION_COOKIE,
@@ -74,7 +83,8 @@ export async function startAdmin(raw: AdminOptions): Promise<AdminServer> {
       cookie: {
         httpOnly: true,
         sameSite: 'strict',
-        secure: Boolean(options.https),
+        // Behind trusted proxies, Secure when the proxy says the client spoke HTTPS (X-Forwarded-Proto).
+        secure: options.https ? true : options.trustedProxies > 0 ? 'auto' : false,
         maxAge: options.sessionTtlMs,
         path: '/',
       },
@@ -82,7 +92,14 @@ export async function startAdmin(raw: AdminOptions): Promise<AdminServer> {
   );
   setupOpenApi(app);
   app.enableShutdownHooks();
-  await app.listen(options.port, options.host);
+  try {
+    // Module init (the NATS connection, the audit stream's check) runs here: a failure must not
+    // leave the connection open behind the rejected promise.
+    await app.listen(options.port, options.host);
+  } catch (e) {
+    await app.close().catch(() => undefined);
+    throw e;
+  }
   const address = app.getHttpServer().address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

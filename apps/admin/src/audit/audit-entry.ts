@@ -22,6 +22,13 @@ export interface AuditEntry {
   /** What the action reported, e.g. `{ replayed: 12, failed: 0 }`. */
   outcome?: unknown;
   ip?: string;
+  /**
+   * How many refusals this entry stands for, when `access.denied` repeats were counted into one
+   * entry (absent: one); `firstAt` and `lastAt` are the first and the last of them.
+   */
+  count?: number;
+  firstAt?: string;
+  lastAt?: string;
 }
 
 /** A stored entry with its audit stream sequence. */

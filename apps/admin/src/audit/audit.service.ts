@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { type StreamConfig, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { AUDIT_SUBJECT_PREFIX, JetbusConnection, isStreamNotFound } from '@jetbus/core';
+import { AUDIT_SUBJECT_PREFIX, JetbusConfigError, JetbusConnection, isStreamNotFound } from '@jetbus/core';
 import { type AdminPrincipal } from '../auth/admin-principal';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from '../options/resolve-admin-options';
 import { type AuditEntry } from './audit-entry';
@@ -14,6 +14,8 @@ export interface AuditedAction {
   filter?: unknown;
   before?: unknown;
   after?: unknown;
+  /** Several occurrences written as one entry (coalesced `access.denied`): how many, first and last. */
+  repeats?: { count: number; firstAt: string; lastAt: string };
 }
 
 /** Told of one append: the entry, and whether the stream stored it. */
@@ -47,7 +49,15 @@ export class AuditService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const { jsm } = this.connection;
     try {
-      await jsm.streams.info(this.stream);
+      const { config } = await jsm.streams.info(this.stream);
+      // A stream made by hand may allow erasing entries; the trail would then only look append-only.
+      const allowed = [!config.deny_delete && 'deleting', !config.deny_purge && 'purging'].filter(Boolean);
+      if (allowed.length > 0)
+        throw new JetbusConfigError(
+          'auditStream',
+          `stream ${this.stream} allows ${allowed.join(' and ')} entries, so the audit trail would not be ` +
+            'append-only: set deny_delete and deny_purge on it, or name a stream the app may create',
+        );
     } catch (e) {
       if (!isStreamNotFound(e)) throw e;
       const config: Partial<StreamConfig> & { name: string } = {
@@ -119,6 +129,7 @@ export class AuditService implements OnModuleInit {
     if (extra.error !== undefined) entry.error = extra.error;
     if (extra.outcome !== undefined) entry.outcome = extra.outcome;
     if (actor.ip) entry.ip = actor.ip;
+    if (action.repeats) Object.assign(entry, action.repeats);
     return entry;
   }
 

@@ -1,4 +1,5 @@
 import { type Request } from 'express';
+import { type AuditActor, type AuditedAction, type AuditService } from '../audit/audit.service';
 import { type AdminPrincipal } from './admin-principal';
 import { newCsrfToken } from './csrf-token';
 
@@ -33,6 +34,24 @@ export async function startSession(req: Request, principal: AdminPrincipal): Pro
   req.session.csrfToken = csrfToken;
   await new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
   return { name: principal.name, role: principal.role, via: principal.via, csrfToken };
+}
+
+/**
+ * Signs `principal` in and audits it: when the `auth.login` entry cannot be written, the new session
+ * is destroyed again, so a login that answers an error never leaves the caller signed in.
+ */
+export async function startAuditedSession(
+  audit: AuditService,
+  actor: AuditActor,
+  action: AuditedAction,
+  req: Request,
+): Promise<SessionView> {
+  try {
+    return await audit.run(actor, action, () => startSession(req, actor.principal));
+  } catch (e) {
+    if (req.session?.principal) await endSession(req).catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Forgets the session server-side: the cookie the browser still holds points at nothing. */

@@ -5,12 +5,14 @@ import { ADMIN_OPTIONS, type ResolvedAdminOptions } from '../options/resolve-adm
 import { AuthController } from './auth.controller';
 import { CsrfGuard } from './csrf.guard';
 import { LocalUsersService } from './local-users.service';
+import { LoginFailures } from './login-failures';
 import { OidcController } from './oidc/oidc.controller';
 import { OidcLoginService } from './oidc/oidc-login.service';
 
 /**
  * Sign-in and sign-out (password, OIDC), the session endpoints, and the global CSRF guard. The
- * login limiter counts per client IP (`loginLimit`), only on the routes that check credentials.
+ * login limiter counts per client IP (`loginLimit.max`), only on the routes that check credentials;
+ * `LoginFailures` counts failed passwords per user name (`loginLimit.failuresPerUser`).
  */
 @Module({
   imports: [
@@ -24,6 +26,16 @@ import { OidcLoginService } from './oidc/oidc-login.service';
     }),
   ],
   controllers: [AuthController, OidcController],
-  providers: [LocalUsersService, OidcLoginService, { provide: APP_GUARD, useClass: CsrfGuard }],
+  providers: [
+    LocalUsersService,
+    OidcLoginService,
+    {
+      provide: LoginFailures,
+      inject: [ADMIN_OPTIONS],
+      useFactory: ({ loginLimit }: ResolvedAdminOptions) =>
+        new LoginFailures(loginLimit.failuresPerUser, loginLimit.lockoutMs),
+    },
+    { provide: APP_GUARD, useClass: CsrfGuard },
+  ],
 })
 export class AuthModule {}

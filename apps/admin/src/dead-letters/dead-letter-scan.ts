@@ -68,7 +68,7 @@ export class DeadLetterScan {
     for await (const msg of window.read()) {
       if (msg.seq > state.last_seq) return;
       if (!mayMatch(msg, criteria)) continue;
-      const entry = parseDeadLetter(msg, prefix);
+      const entry = parseDeadLetter(msg, prefix, this.store.stream);
       if (matchesCriteria(entry, criteria)) yield entry;
     }
   }
@@ -84,7 +84,9 @@ export class DeadLetterScan {
     for await (const msg of window.read(req.limit)) {
       if (msg.seq > ctx.last) break;
       scanned++;
-      const entry = mayMatch(msg, req.criteria) ? parseDeadLetter(msg, ctx.prefix) : undefined;
+      const entry = mayMatch(msg, req.criteria)
+        ? parseDeadLetter(msg, ctx.prefix, this.store.stream)
+        : undefined;
       if (entry && matchesCriteria(entry, req.criteria)) entries.push(entry);
       if (entries.length >= req.limit || scanned >= ctx.budget) {
         // More may follow: the reader counted what was left when it read this one.
@@ -123,7 +125,7 @@ export class DeadLetterScan {
         if (msg.seq > hi) break;
         scanned++;
         if (!mayMatch(msg, req.criteria)) continue;
-        const entry = parseDeadLetter(msg, ctx.prefix);
+        const entry = parseDeadLetter(msg, ctx.prefix, this.store.stream);
         if (matchesCriteria(entry, req.criteria)) found.push(entry);
       }
       found.reverse();

@@ -22,6 +22,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -83,6 +84,10 @@ export class DeadLettersController {
     schema: { oneOf: [{ $ref: getSchemaPath(ReplayStartedDto) }, { $ref: getSchemaPath(ReplayPlanDto) }] },
   })
   @ApiForbiddenResponse({ description: 'needs the operator role' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'code REPLAY_LIMIT: the caller or the app runs as many bulk replays as bulkReplayLimit allows',
+  })
   replayMany(
     @Actor() actor: AuditActor,
     @Body() body: ReplayDeadLettersDto,

@@ -14,6 +14,7 @@ import {
   DeadLetterStore,
   DeadLetterStreamNotFoundError,
   JetbusConnection,
+  type ReplayOptions,
   type ReplayReport,
   replayDeadLetters,
 } from '@jetbus/core';
@@ -45,6 +46,7 @@ import {
 import { type SearchDeadLettersQuery, SEARCH_DEFAULT_LIMIT } from './dto/search-dead-letters.query';
 import { payloadSnapshot } from './payload-snapshot';
 import { ReplayRuns, reportErrors } from './replay-runs';
+import { type ReplaySlot, ReplaySlots } from './replay-slots';
 import { StreamWindowReader } from './stream-window-reader';
 
 /** Entries a dry run lists in full; its counts cover the whole selection. */
@@ -59,6 +61,7 @@ const PLAN_LISTED = 1_000;
 @Injectable()
 export class DeadLettersService implements OnApplicationShutdown {
   private readonly runs = new ReplayRuns();
+  private readonly slots: ReplaySlots;
   private cached?: { store: DeadLetterStore; scan: DeadLetterScan };
 
   constructor(
@@ -66,7 +69,9 @@ export class DeadLettersService implements OnApplicationShutdown {
     private readonly audit: AuditService,
     @Inject(ADMIN_OPTIONS) private readonly options: ResolvedAdminOptions,
     @Inject(ADMIN_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.slots = new ReplaySlots(options.bulkReplayLimit);
+  }
 
   onApplicationShutdown(): void {
     this.runs.abortAll();
@@ -222,15 +227,15 @@ export class DeadLettersService implements OnApplicationShutdown {
       throw new BadRequestException(
         'name dead letters (seqs), give a filter, or send {"all": true} to replay every dead letter',
       );
-    const seqs = await this.select(dto.seqs, criteria);
     const { store } = this.dlq();
     const rate = dto.ratePerSecond !== undefined ? { ratePerSecond: dto.ratePerSecond } : {};
     if (dto.dryRun) {
+      const seqs = await this.select(dto.seqs, criteria);
       const report = await replayDeadLetters(
         store,
         this.connection.js,
         { ids: seqs },
-        { ...rate, dryRun: true },
+        { ...rate, dryRun: true, ...this.replaySettings() },
       );
       return {
         dryRun: true,
@@ -252,13 +257,37 @@ export class DeadLettersService implements OnApplicationShutdown {
         ...rate,
       },
     };
-    const started = await this.audit.run(
-      actor,
-      action,
-      () => Promise.resolve(this.runs.start(seqs.length)),
-      ({ replayId }) => ({ state: 'started', replayId, total: seqs.length }),
+    // The slot is taken before the selection is read: reading it is load too, and a check after an
+    // await would let parallel starts all pass.
+    let slot: ReplaySlot;
+    try {
+      slot = this.slots.take(actor.principal.name);
+    } catch (e) {
+      await this.audit.record(actor, action, 'error', e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+    let started: { replayId: string; signal: AbortSignal } | undefined;
+    let seqs: number[];
+    try {
+      seqs = await this.select(dto.seqs, criteria);
+      const total = seqs.length;
+      started = this.runs.start(total);
+      const run = started;
+      await this.audit.run(
+        actor,
+        action,
+        () => Promise.resolve(run),
+        ({ replayId }) => ({ state: 'started', replayId, total }),
+      );
+    } catch (e) {
+      // Nothing runs without its start in the trail: the run (if any) ends here and frees its slot.
+      if (started) this.runs.finish(started.replayId, e instanceof Error ? e : new Error(String(e)));
+      slot.release();
+      throw e;
+    }
+    void this.runInBackground(actor, action, started.replayId, started.signal, seqs, rate).finally(() =>
+      slot.release(),
     );
-    void this.runInBackground(actor, action, started.replayId, started.signal, seqs, rate);
     return { replayId: started.replayId, total: seqs.length };
   }
 
@@ -284,6 +313,7 @@ export class DeadLettersService implements OnApplicationShutdown {
           ...rate,
           signal,
           onProgress: (p) => this.runs.progress(replayId, p),
+          ...this.replaySettings(),
         },
       );
     } catch (e) {
@@ -339,7 +369,25 @@ export class DeadLettersService implements OnApplicationShutdown {
   ): Promise<ReplayReport> {
     const { store } = this.dlq();
     if (!entry) throw new DeadLetterNotFoundError(store.stream, seq);
-    return replayDeadLetters(store, this.connection.js, { ids: [seq] }, payload ? { payload } : {});
+    return replayDeadLetters(
+      store,
+      this.connection.js,
+      { ids: [seq] },
+      { ...(payload ? { payload } : {}), ...this.replaySettings() },
+    );
+  }
+
+  /**
+   * What every replay of the app is told: never publish into the audit stream (a dead letter's
+   * subject must not forge an entry), who the app is connected as (named by a refusal), and the
+   * server's max_payload (a job too large with its headers is a 413, not a 503 to retry).
+   */
+  private replaySettings(): Pick<ReplayOptions, 'protectedStreams' | 'user' | 'maxPayload'> {
+    return {
+      protectedStreams: [this.audit.stream],
+      user: this.connection.user,
+      maxPayload: this.connection.maxPayload,
+    };
   }
 
   /** Core's report of one replay as the answer, or the error that kept the dead letter. */

@@ -34,7 +34,6 @@ const STATUS_BY_CODE: Partial<Record<JetbusErrorCode, number>> = {
   [JetbusErrorCodes.StreamLimit]: HttpStatus.CONFLICT,
   [JetbusErrorCodes.ConsumerDrift]: HttpStatus.CONFLICT,
   [JetbusErrorCodes.RepairNotSupported]: HttpStatus.CONFLICT,
-  [JetbusErrorCodes.UnsupportedServerFeature]: HttpStatus.CONFLICT,
   [JetbusErrorCodes.PermissionDenied]: HttpStatus.FORBIDDEN,
   [JetbusErrorCodes.Authentication]: HttpStatus.SERVICE_UNAVAILABLE,
   [JetbusErrorCodes.Connection]: HttpStatus.SERVICE_UNAVAILABLE,
@@ -95,6 +94,9 @@ export class JetbusExceptionFilter implements ExceptionFilter {
       const body = e.getResponse();
       message =
         typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? e.message);
+      // The app's own refusals that a client acts on (e.g. REPLAY_LIMIT) carry a code, as jetbus errors do.
+      const own = typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
+      if (typeof own === 'string') code = own;
     } else if (status === HttpStatus.INTERNAL_SERVER_ERROR) {
       this.logger.error({ err: e }, 'admin request failed');
       message = 'internal error';

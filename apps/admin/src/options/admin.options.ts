@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -134,14 +136,90 @@ export class AdminHttpsOptions {
 
 export class AdminLoginLimitOptions {
   /** Failed or successful login attempts per client IP per window. @default 10 */
+  @IsOptional()
   @IsInt()
   @Min(1)
-  max!: number;
+  max?: number;
 
   /** Window in milliseconds. @default 60000 */
+  @IsOptional()
   @IsInt()
   @Min(1000)
-  windowMs!: number;
+  windowMs?: number;
+
+  /**
+   * Failed password sign-ins for one user name, from any address, before that name is refused for
+   * the rest of `lockoutMs` (even with the right password). @default 5
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  failuresPerUser?: number;
+
+  /** How long one user name's failures count, in milliseconds. @default 300000 (5 minutes) */
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  lockoutMs?: number;
+}
+
+/**
+ * Defaults of `bulkReplayLimit`, declared here once: the resolver applies them and the README's
+ * options table quotes them.
+ */
+export const BULK_REPLAY_LIMIT_DEFAULTS = { perActor: 2, total: 4 } as const;
+
+/**
+ * Bulk dead-letter replays running at once in this process. Each one reads the dead-letter stream
+ * and publishes at up to 10,000 a second until it is done, so without a bound a single operator
+ * could start as many as they like and load NATS and the app. A start beyond either bound is a
+ * 429 `REPLAY_LIMIT` (and audited); a dry run is not a replay and is never counted.
+ */
+export class AdminBulkReplayLimitOptions {
+  /** Running bulk replays one caller (a user or token name) may have. @default 2 */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  perActor?: number;
+
+  /** Running bulk replays of every caller together; at least `perActor`. @default 4 */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  total?: number;
+}
+
+/**
+ * Defaults of `accessDeniedAudit`, declared here once: the resolver applies them and the README's
+ * options table quotes them.
+ */
+export const ACCESS_DENIED_AUDIT_DEFAULTS = { windowMs: 60_000, distinctPerActor: 10 } as const;
+
+/**
+ * How `access.denied` entries are written. Any signed-in viewer can be refused a state-changing
+ * route as fast as it can send requests; one entry per refusal would let it flood the audit
+ * stream. Within a window (opened by a caller's first refusal) the first refusal of each distinct
+ * kind (IP, method, path, reason) is written at once, its repeats become one entry with their
+ * `count` at the window's end, and refusals of kinds past `distinctPerActor` become one more such
+ * entry (target `*`): at most 2 × distinctPerActor + 1 entries per caller per window, and the
+ * counts add up to every refusal. Pending counts are written at shutdown too.
+ */
+export class AdminAccessDeniedAuditOptions {
+  /** The window in milliseconds. @default 60000 */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  windowMs?: number;
+
+  /** Distinct kinds of refusal written on their own per caller per window. @default 10 */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  distinctPerActor?: number;
 }
 
 export class AdminOptions {
@@ -167,6 +245,34 @@ export class AdminOptions {
   @ValidateNested()
   @Type(() => AdminHttpsOptions)
   https?: AdminHttpsOptions;
+
+  /**
+   * Host names the app answers to (the request's `Host` header, port aside); any other is a 421,
+   * which defeats DNS rebinding. An entry is a name (`admin.example.com`), `*.` and a domain for any
+   * name under it, an IPv4 address, `[` an IPv6 address `]`, or `*` for any host. The host of
+   * `oidc.redirectUri` is always allowed. @default bound to a loopback address: localhost,
+   * *.localhost, 127.0.0.1 and [::1]; bound to any other: any host
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'allowedHosts must name at least one host (or "*")' })
+  @ArrayMaxSize(100)
+  @Matches(/^(\*|(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/i, {
+    each: true,
+    message: 'allowedHosts entries must be host names, *.domain, [IPv6] or *',
+  })
+  allowedHosts?: string[];
+
+  /**
+   * Reverse proxies in front of the app whose `X-Forwarded-For` is believed: the client is the
+   * address that many hops back, so the login limit counts and the audit names each client rather
+   * than the proxy. Only the hops that are there: a client can prepend any addresses. @default 0
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  trustedProxies?: number;
 
   @IsOptional()
   @IsArray()
@@ -204,6 +310,16 @@ export class AdminOptions {
   @ValidateNested()
   @Type(() => AdminLoginLimitOptions)
   loginLimit?: AdminLoginLimitOptions;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AdminBulkReplayLimitOptions)
+  bulkReplayLimit?: AdminBulkReplayLimitOptions;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AdminAccessDeniedAuditOptions)
+  accessDeniedAudit?: AdminAccessDeniedAuditOptions;
 
   /** @default 'JETBUS_DLQ' */
   @IsOptional()

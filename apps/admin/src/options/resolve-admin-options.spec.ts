@@ -21,7 +21,9 @@ describe('resolveAdminOptions', () => {
       expect(o.auditStream).toBe('JETBUS_AUDIT');
       expect(o.schedulingStream).toBe('JETBUS_SCHEDULED');
       expect(o.sessionSecret.length).toBeGreaterThanOrEqual(32);
-      expect(o.loginLimit).toEqual({ max: 10, windowMs: 60_000 });
+      expect(o.loginLimit).toEqual({ max: 10, windowMs: 60_000, failuresPerUser: 5, lockoutMs: 300_000 });
+      expect(o.bulkReplayLimit).toEqual({ perActor: 2, total: 4 });
+      expect(o.accessDeniedAudit).toEqual({ windowMs: 60_000, distinctPerActor: 10 });
       expect(o.ui).toBe(true);
     } finally {
       if (env !== undefined) process.env.NATS_URL = env;
@@ -32,6 +34,30 @@ describe('resolveAdminOptions', () => {
     expect(resolveAdminOptions(ok).sessionSecret).not.toBe(resolveAdminOptions(ok).sessionSecret);
     const secret = 'x'.repeat(40);
     expect(resolveAdminOptions({ ...ok, sessionSecret: secret }).sessionSecret).toBe(secret);
+  });
+
+  it('answers loopback host names by default on loopback, any host elsewhere, and the OIDC callback host always', () => {
+    expect(resolveAdminOptions(ok).allowedHosts).toEqual(['localhost', '*.localhost', '127.0.0.1', '[::1]']);
+    expect(resolveAdminOptions({ ...ok, host: '::1' }).allowedHosts).toEqual(
+      resolveAdminOptions(ok).allowedHosts,
+    );
+    expect(resolveAdminOptions({ ...ok, host: '0.0.0.0' }).allowedHosts).toBeUndefined();
+    expect(
+      resolveAdminOptions({ ...ok, allowedHosts: ['Admin.Example.com', '*.ops.example.com'] }).allowedHosts,
+    ).toEqual(['admin.example.com', '*.ops.example.com']);
+    expect(resolveAdminOptions({ ...ok, allowedHosts: ['localhost', '*'] }).allowedHosts).toBeUndefined();
+    const oidc = {
+      issuer: 'http://127.0.0.1:9000',
+      clientId: 'admin',
+      redirectUri: 'https://admin.example.com/auth/oidc/callback',
+    };
+    expect(resolveAdminOptions({ oidc }).allowedHosts).toEqual([
+      'localhost',
+      '*.localhost',
+      '127.0.0.1',
+      '[::1]',
+      'admin.example.com',
+    ]);
   });
 
   it('splits a comma-separated server list', () => {
@@ -92,6 +118,16 @@ describe('resolveAdminOptions', () => {
     ['session TTL under a minute', { ...ok, sessionTtlMs: 1000 }, 'sessionTtlMs'],
     ['login limit of zero', { ...ok, loginLimit: { max: 0, windowMs: 60_000 } }, 'loginLimit.max'],
     ['login window too short', { ...ok, loginLimit: { max: 5, windowMs: 10 } }, 'loginLimit.windowMs'],
+    [
+      'no failures allowed per user',
+      { ...ok, loginLimit: { max: 5, windowMs: 60_000, failuresPerUser: 0 } },
+      'loginLimit.failuresPerUser',
+    ],
+    [
+      'lockout too short',
+      { ...ok, loginLimit: { max: 5, windowMs: 60_000, lockoutMs: 999 } },
+      'loginLimit.lockoutMs',
+    ],
     ['bad DLQ stream name', { ...ok, deadLetterStream: 'a.b' }, 'deadLetterStream'],
     ['bad audit stream name', { ...ok, auditStream: 'A B' }, 'auditStream'],
     ['bad scheduling stream name', { ...ok, schedulingStream: 'a.>' }, 'schedulingStream'],
@@ -107,6 +143,24 @@ describe('resolveAdminOptions', () => {
       'oidc redirect not a URL',
       { oidc: { issuer: 'http://x', clientId: 'a', redirectUri: '/cb' } },
       'oidc.redirectUri',
+    ],
+    ['a bulk replay limit of 0', { ...ok, bulkReplayLimit: { perActor: 0 } }, 'bulkReplayLimit.perActor'],
+    [
+      'a fractional overall replay limit',
+      { ...ok, bulkReplayLimit: { total: 1.5 } },
+      'bulkReplayLimit.total',
+    ],
+    [
+      'an access.denied window under 100 ms',
+      { ...ok, accessDeniedAudit: { windowMs: 50 } },
+      'accessDeniedAudit.windowMs',
+    ],
+    ['an empty allowedHosts', { ...ok, allowedHosts: [] }, 'allowedHosts'],
+    ['a URL in allowedHosts', { ...ok, allowedHosts: ['https://admin.example.com'] }, 'allowedHosts'],
+    [
+      'more replays per caller than overall',
+      { ...ok, bulkReplayLimit: { perActor: 3, total: 2 } },
+      'bulkReplayLimit.perActor',
     ],
     [
       'oidc role map to an unknown role',

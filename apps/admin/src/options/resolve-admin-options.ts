@@ -4,9 +4,12 @@ import { type ValidationError, validateSync } from 'class-validator';
 import { type Logger } from 'pino';
 import { AUDIT_STREAM, DEAD_LETTER_DEFAULT_STREAM, JetbusConfigError, SCHEDULED_STREAM } from '@jetbus/core';
 import { type AdminRole } from '../auth/admin-role';
+import { LOOPBACK_HOST_NAMES, isLoopbackBind } from '../http/allowed-hosts';
 import {
   type AdminHttpsOptions,
+  ACCESS_DENIED_AUDIT_DEFAULTS,
   AdminOptions,
+  BULK_REPLAY_LIMIT_DEFAULTS,
   type AdminTokenOptions,
   type AdminUserOptions,
 } from './admin.options';
@@ -41,12 +44,17 @@ export interface ResolvedAdminOptions {
   host: string;
   port: number;
   https: AdminHttpsOptions | undefined;
+  /** Host names answered (`*.` patterns allowed); undefined: any host. */
+  allowedHosts: readonly string[] | undefined;
+  trustedProxies: number;
   users: AdminUserOptions[];
   tokens: AdminTokenOptions[];
   oidc: ResolvedOidcOptions | undefined;
   sessionSecret: string;
   sessionTtlMs: number;
-  loginLimit: { max: number; windowMs: number };
+  loginLimit: { max: number; windowMs: number; failuresPerUser: number; lockoutMs: number };
+  bulkReplayLimit: { perActor: number; total: number };
+  accessDeniedAudit: { windowMs: number; distinctPerActor: number };
   deadLetterStream: string;
   schedulingStream: string;
   auditStream: string;
@@ -114,6 +122,20 @@ export function resolveAdminOptions(raw: unknown): ResolvedAdminOptions {
     }
   }
 
+  const bulkReplayLimit = {
+    perActor: options.bulkReplayLimit?.perActor ?? BULK_REPLAY_LIMIT_DEFAULTS.perActor,
+    total: options.bulkReplayLimit?.total ?? BULK_REPLAY_LIMIT_DEFAULTS.total,
+  };
+  if (bulkReplayLimit.perActor > bulkReplayLimit.total) {
+    throw new JetbusConfigError(
+      'bulkReplayLimit.perActor',
+      `must not exceed bulkReplayLimit.total (${bulkReplayLimit.total})`,
+    );
+  }
+
+  const host = options.host ?? ADMIN_DEFAULT_HOST;
+  const allowedHosts = resolveAllowedHosts(options.allowedHosts, host, options.oidc?.redirectUri);
+
   const servers = options.nats?.servers ?? env('NATS_URL') ?? DEFAULT_SERVER;
   return {
     nats: {
@@ -122,9 +144,11 @@ export function resolveAdminOptions(raw: unknown): ResolvedAdminOptions {
       inboxPrefix: options.nats?.inboxPrefix ?? env('NATS_INBOX_PREFIX'),
       tlsCaFile: options.nats?.tlsCaFile ?? env('NATS_TLS_CA'),
     },
-    host: options.host ?? ADMIN_DEFAULT_HOST,
+    host,
     port: options.port ?? ADMIN_DEFAULT_PORT,
     https: options.https,
+    allowedHosts,
+    trustedProxies: options.trustedProxies ?? 0,
     users,
     tokens,
     oidc: options.oidc && {
@@ -139,7 +163,18 @@ export function resolveAdminOptions(raw: unknown): ResolvedAdminOptions {
     },
     sessionSecret: options.sessionSecret ?? randomBytes(32).toString('base64url'),
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
-    loginLimit: options.loginLimit ?? { max: 10, windowMs: 60_000 },
+    loginLimit: {
+      max: options.loginLimit?.max ?? 10,
+      windowMs: options.loginLimit?.windowMs ?? 60_000,
+      failuresPerUser: options.loginLimit?.failuresPerUser ?? 5,
+      lockoutMs: options.loginLimit?.lockoutMs ?? 300_000,
+    },
+    bulkReplayLimit,
+    accessDeniedAudit: {
+      windowMs: options.accessDeniedAudit?.windowMs ?? ACCESS_DENIED_AUDIT_DEFAULTS.windowMs,
+      distinctPerActor:
+        options.accessDeniedAudit?.distinctPerActor ?? ACCESS_DENIED_AUDIT_DEFAULTS.distinctPerActor,
+    },
     deadLetterStream: options.deadLetterStream ?? DEAD_LETTER_DEFAULT_STREAM,
     schedulingStream: options.schedulingStream ?? SCHEDULED_STREAM,
     auditStream: options.auditStream ?? AUDIT_DEFAULT_STREAM,
@@ -147,4 +182,22 @@ export function resolveAdminOptions(raw: unknown): ResolvedAdminOptions {
     ui: options.ui ?? true,
     logger: logger as Logger | false | undefined,
   };
+}
+
+/**
+ * `allowedHosts` as configured (lowercased), or by default loopback names when the app binds a
+ * loopback address (only this machine's browsers reach it, and DNS rebinding is how a web page
+ * would) and any host otherwise (the app cannot know its public names). The OIDC callback's host
+ * is always added: the provider sends the browser back there.
+ */
+function resolveAllowedHosts(
+  configured: string[] | undefined,
+  host: string,
+  redirectUri: string | undefined,
+): readonly string[] | undefined {
+  const names =
+    configured?.map((h) => h.toLowerCase()) ?? (isLoopbackBind(host) ? [...LOOPBACK_HOST_NAMES] : undefined);
+  if (!names || names.includes('*')) return undefined;
+  const callback = redirectUri ? new URL(redirectUri).hostname.toLowerCase() : undefined;
+  return callback && !names.includes(callback) ? [...names, callback] : names;
 }

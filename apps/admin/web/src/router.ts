@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 
 /** The route: the URL hash's path segments (decoded) and its query, `#/streams/ORDERS?x=1`. */
 export interface Route {
@@ -30,13 +30,18 @@ export const navigate = (to: string): void => {
   window.location.hash = to;
 };
 
-/** The current route, updated on every hash change. */
+/**
+ * The current route, updated on every hash change. Preact runs effects after the next paint, so a
+ * hash change between the first render and the listener's subscription would otherwise be missed
+ * (the page stays on the old route): the effect reads the hash again once it listens.
+ */
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseHash(window.location.hash));
+  const [hash, setHash] = useState(() => window.location.hash);
   useEffect(() => {
-    const onChange = () => setRoute(parseHash(window.location.hash));
+    const onChange = () => setHash(window.location.hash);
     window.addEventListener('hashchange', onChange);
+    onChange();
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  return route;
+  return useMemo(() => parseHash(hash), [hash]);
 }

@@ -45,6 +45,18 @@ export class AuditEntryDto implements StoredAuditEntry {
 
   @ApiPropertyOptional()
   ip?: string;
+
+  @ApiPropertyOptional({
+    description: 'how many refusals a coalesced access.denied entry stands for (absent: one)',
+    minimum: 1,
+  })
+  count?: number;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'the first of the refusals counted' })
+  firstAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'the last of the refusals counted' })
+  lastAt?: string;
 }
 
 export class AuditPageDto {

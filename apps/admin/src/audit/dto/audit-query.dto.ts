@@ -60,5 +60,6 @@ export class AuditQueryDto extends AuditFilterDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   before?: number;
 }

@@ -4,7 +4,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { type Request, type Response } from 'express';
 import { AuditService } from '../../audit/audit.service';
 import { type AdminPrincipal } from '../admin-principal';
-import { startSession } from '../admin-session';
+import { startAuditedSession } from '../admin-session';
 import { Public } from '../roles.decorator';
 import { OIDC_TRANSACTION_TTL_MS } from './oidc-transactions';
 import { type OidcIdentity, OidcLoginService } from './oidc-login.service';
@@ -33,6 +33,9 @@ export class OidcController {
   /** Sends the browser to the provider, holding the transaction id in a Lax cookie for the way back. */
   @Get('login')
   @Public()
+  // Each start keeps a transaction, and the app keeps at most 10,000 (the oldest go first): unlimited,
+  // one address could push out everyone's sign-in under way. Counted per address like the callback.
+  @UseGuards(ThrottlerGuard)
   @ApiFoundResponse({ description: "redirect to the provider's authorization endpoint" })
   async login(@Req() req: Request, @Res() res: Response): Promise<void> {
     const { url, transactionId } = await this.oidc.begin();
@@ -84,9 +87,7 @@ export class OidcController {
       throw new ForbiddenException(message);
     }
     const principal: AdminPrincipal = { name: identity.name, role: identity.role, via: 'oidc' };
-    await this.audit.run({ principal, ip: req.ip }, action(identity.name), () =>
-      startSession(req, principal),
-    );
+    await startAuditedSession(this.audit, { principal, ip: req.ip }, action(identity.name), req);
     res.redirect(303, '/');
   }
 }

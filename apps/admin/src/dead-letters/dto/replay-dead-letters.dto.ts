@@ -26,6 +26,10 @@ export class ReplayDeadLettersDto {
   @ArrayMaxSize(REPLAY_MAX_SEQS, { message: `seqs may name at most ${REPLAY_MAX_SEQS} dead letters` })
   @IsInt({ each: true, message: 'seqs must be DLQ stream sequences (positive integers)' })
   @Min(1, { each: true, message: 'seqs must be DLQ stream sequences (positive integers)' })
+  @Max(Number.MAX_SAFE_INTEGER, {
+    each: true,
+    message: 'seqs must be DLQ stream sequences (positive integers)',
+  })
   seqs?: number[];
 
   @ApiPropertyOptional({ type: DeadLetterFilterDto })

@@ -13,6 +13,7 @@ export class ListMessagesQuery extends MessageFormatQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   fromSeq?: number;
 
   @ApiPropertyOptional({ description: 'Last sequence to look at', minimum: 1 })
@@ -20,6 +21,7 @@ export class ListMessagesQuery extends MessageFormatQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   toSeq?: number;
 
   @ApiPropertyOptional({ description: 'Only messages stored at or after this ISO time' })

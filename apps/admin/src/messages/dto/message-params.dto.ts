@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { StreamParams } from '../../streams/dto/stream-params.dto';
 
 export class MessageParams extends StreamParams {
@@ -8,5 +8,6 @@ export class MessageParams extends StreamParams {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   seq!: number;
 }

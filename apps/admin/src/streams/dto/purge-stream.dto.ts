@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { SUBJECT, SUBJECT_MESSAGE } from './stream-name';
 
 export class PurgeStreamDto {
@@ -12,5 +12,6 @@ export class PurgeStreamDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   keep?: number;
 }

@@ -42,18 +42,21 @@ export class StreamConfigFields {
   @IsOptional()
   @IsInt()
   @Min(-1)
+  @Max(Number.MAX_SAFE_INTEGER)
   maxMsgs?: number;
 
   @ApiPropertyOptional({ description: '-1 = unlimited' })
   @IsOptional()
   @IsInt()
   @Min(-1)
+  @Max(Number.MAX_SAFE_INTEGER)
   maxBytes?: number;
 
   @ApiPropertyOptional({ description: '-1 = unlimited' })
   @IsOptional()
   @IsInt()
   @Min(-1)
+  @Max(Number.MAX_SAFE_INTEGER)
   maxMsgSize?: number;
 
   @ApiPropertyOptional({

@@ -229,6 +229,10 @@ export interface AuditItem {
   error?: string;
   outcome?: unknown;
   ip?: string;
+  /** Refusals a coalesced `access.denied` entry stands for, first and last (absent: one). */
+  count?: number;
+  firstAt?: string;
+  lastAt?: string;
 }
 
 /** A delayed job waiting in the scheduling stream (`GET /api/scheduled`). */

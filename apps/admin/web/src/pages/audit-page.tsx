@@ -2,9 +2,15 @@ import { useState } from 'preact/hooks';
 import { api, query } from '../api/api-client';
 import { type AuditItem } from '../api/types';
 import { ErrorBanner } from '../components/error-banner';
+import { FilterField } from '../components/filter-field';
+import { FilterForm } from '../components/filter-form';
+import { Pager } from '../components/pager';
+import { TimeField } from '../components/time-field';
 import { Mono, UntrustedText } from '../components/untrusted-text';
 import { fmtTime, localInputToIso } from '../format';
 import { useApi } from '../hooks/use-api';
+import { useDraft } from '../hooks/use-draft';
+import { usePages } from '../hooks/use-pages';
 
 interface AuditFilter {
   actor: string;
@@ -35,17 +41,16 @@ function details(e: AuditItem): string {
   if (e.after !== undefined) parts.push(`after ${JSON.stringify(e.after)}`);
   if (e.outcome !== undefined) parts.push(`outcome ${JSON.stringify(e.outcome)}`);
   if (e.error) parts.push(`error ${e.error}`);
+  if (e.count !== undefined) parts.push(`${e.count} times from ${e.firstAt ?? '?'} to ${e.lastAt ?? '?'}`);
   return parts.join(' · ');
 }
 
 export function AuditPage() {
-  const [draft, setDraft] = useState<AuditFilter>(EMPTY);
+  const draft = useDraft<AuditFilter>(EMPTY);
   const [filter, setFilter] = useState<AuditFilter>(EMPTY);
-  const [befores, setBefores] = useState<(number | undefined)[]>([undefined]);
-  const before = befores[befores.length - 1];
-  const url = `/api/audit${query({ ...params(filter), limit: PAGE_SIZE, before })}`;
+  const pages = usePages<number>();
+  const url = `/api/audit${query({ ...params(filter), limit: PAGE_SIZE, before: pages.cursor })}`;
   const audit = useApi(() => api.get<{ items: AuditItem[]; next: number | null }>(url), url);
-  const set = (patch: Partial<AuditFilter>) => setDraft({ ...draft, ...patch });
   const items = audit.data?.items ?? [];
   return (
     <section class="page">
@@ -61,64 +66,33 @@ export function AuditPage() {
           </a>
         </div>
       </div>
-      <form
-        class="filters"
-        aria-label="Audit filter"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setFilter(draft);
-          setBefores([undefined]);
+      <FilterForm
+        label="Audit filter"
+        submit="Filter"
+        onSubmit={() => {
+          setFilter(draft.value);
+          pages.reset();
         }}
       >
-        <label class="field grow">
-          <span>Search</span>
-          <input name="q" type="search" value={draft.q} onInput={(e) => set({ q: e.currentTarget.value })} />
-        </label>
-        <label class="field">
-          <span>Actor</span>
-          <input name="actor" value={draft.actor} onInput={(e) => set({ actor: e.currentTarget.value })} />
-        </label>
-        <label class="field">
-          <span>Action</span>
-          <input
-            name="action"
-            placeholder="dlq.replay"
-            value={draft.action}
-            onInput={(e) => set({ action: e.currentTarget.value })}
-          />
-        </label>
-        <label class="field narrow">
-          <span>Result</span>
-          <select name="result" value={draft.result} onChange={(e) => set({ result: e.currentTarget.value })}>
+        <FilterField label="Search" width="grow">
+          <input {...draft.text('q')} type="search" />
+        </FilterField>
+        <FilterField label="Actor">
+          <input {...draft.text('actor')} />
+        </FilterField>
+        <FilterField label="Action">
+          <input {...draft.text('action')} placeholder="dlq.replay" />
+        </FilterField>
+        <FilterField label="Result" width="narrow">
+          <select {...draft.select('result')}>
             <option value="">any</option>
             <option value="ok">ok</option>
             <option value="error">error</option>
           </select>
-        </label>
-        <label class="field">
-          <span>Since</span>
-          <input
-            name="since"
-            type="datetime-local"
-            step={1}
-            value={draft.since}
-            onInput={(e) => set({ since: e.currentTarget.value })}
-          />
-        </label>
-        <label class="field">
-          <span>Until</span>
-          <input
-            name="until"
-            type="datetime-local"
-            step={1}
-            value={draft.until}
-            onInput={(e) => set({ until: e.currentTarget.value })}
-          />
-        </label>
-        <button type="submit" class="primary">
-          Filter
-        </button>
-      </form>
+        </FilterField>
+        <TimeField label="Since" {...draft.text('since')} />
+        <TimeField label="Until" {...draft.text('until')} />
+      </FilterForm>
       <ErrorBanner error={audit.error} />
       {audit.data && items.length === 0 && <p class="muted">No entries match.</p>}
       {items.length > 0 && (
@@ -170,19 +144,7 @@ export function AuditPage() {
           </tbody>
         </table>
       )}
-      <div class="pager">
-        <button type="button" disabled={befores.length <= 1} onClick={() => setBefores(befores.slice(0, -1))}>
-          ← Newer
-        </button>
-        <span class="muted">Page {befores.length}</span>
-        <button
-          type="button"
-          disabled={!audit.data || audit.data.next === null}
-          onClick={() => audit.data?.next != null && setBefores([...befores, audit.data.next])}
-        >
-          Older →
-        </button>
-      </div>
+      <Pager pages={pages} next={audit.data?.next} backLabel="← Newer" forwardLabel="Older →" />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, seg } from '../api/api-client';
 import { type JobCancelResult } from '../api/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { FilterField } from '../components/filter-field';
 import { Mono, UntrustedText } from '../components/untrusted-text';
 
 /**
@@ -63,8 +64,7 @@ export function CancelJobForm({ onDone }: { onDone?: (result: JobCancelResult) =
           setConfirming(id);
         }}
       >
-        <label class="field grow">
-          <span>Job id</span>
+        <FilterField label="Job id" width="grow">
           <input
             name="jobId"
             class="mono"
@@ -74,7 +74,7 @@ export function CancelJobForm({ onDone }: { onDone?: (result: JobCancelResult) =
             spellcheck={false}
             onInput={(e) => setJobId(e.currentTarget.value)}
           />
-        </label>
+        </FilterField>
         <button type="submit" class="danger-outline" disabled={jobId.trim() === ''}>
           Cancel job…
         </button>

@@ -1,4 +1,8 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
+import { FilterField } from '../components/filter-field';
+import { FilterForm } from '../components/filter-form';
+import { TimeField } from '../components/time-field';
+import { useDraft } from '../hooks/use-draft';
 import { type DeadLetterSearch, REASONS } from './dead-letter-filter';
 
 interface SearchFormProps {
@@ -24,50 +28,34 @@ function useSlashFocus(input: { current: HTMLInputElement | null }) {
 }
 
 export function DeadLetterSearchForm({ initial, onSearch }: SearchFormProps) {
-  const [s, setS] = useState(initial);
+  const draft = useDraft(initial);
   const q = useRef<HTMLInputElement>(null);
   useSlashFocus(q);
-  const set = (patch: Partial<DeadLetterSearch>) => setS({ ...s, ...patch });
   return (
-    <form
-      class="filters"
+    <FilterForm
+      label="Search dead letters"
       role="search"
-      aria-label="Search dead letters"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSearch(s);
-      }}
+      submit="Search"
+      onSubmit={() => onSearch(draft.value)}
     >
-      <label class="field grow">
-        <span>
-          Search <kbd>/</kbd>
-        </span>
-        <input
-          ref={q}
-          name="q"
-          type="search"
-          placeholder="id, subject, error…"
-          value={s.q}
-          onInput={(e) => set({ q: e.currentTarget.value })}
-        />
-      </label>
-      <label class="field">
-        <span>Error contains</span>
-        <input name="error" value={s.error} onInput={(e) => set({ error: e.currentTarget.value })} />
-      </label>
-      <label class="field">
-        <span>Subject</span>
-        <input
-          class="mono"
-          name="subject"
-          placeholder="orders.>"
-          value={s.subject}
-          onInput={(e) => set({ subject: e.currentTarget.value })}
-        />
-      </label>
-      <label class="field narrow">
-        <span>Reason</span>
-        <select name="reason" value={s.reason} onChange={(e) => set({ reason: e.currentTarget.value })}>
+      <FilterField
+        width="grow"
+        label={
+          <>
+            Search <kbd>/</kbd>
+          </>
+        }
+      >
+        <input ref={q} {...draft.text('q')} type="search" placeholder="id, subject, error…" />
+      </FilterField>
+      <FilterField label="Error contains">
+        <input {...draft.text('error')} />
+      </FilterField>
+      <FilterField label="Subject">
+        <input class="mono" {...draft.text('subject')} placeholder="orders.>" />
+      </FilterField>
+      <FilterField label="Reason" width="narrow">
+        <select {...draft.select('reason')}>
           <option value="">any</option>
           {REASONS.map((r) => (
             <option key={r} value={r}>
@@ -75,34 +63,12 @@ export function DeadLetterSearchForm({ initial, onSearch }: SearchFormProps) {
             </option>
           ))}
         </select>
-      </label>
-      <label class="field">
-        <span>Handler</span>
-        <input name="handler" value={s.handler} onInput={(e) => set({ handler: e.currentTarget.value })} />
-      </label>
-      <label class="field">
-        <span>Since</span>
-        <input
-          name="since"
-          type="datetime-local"
-          step={1}
-          value={s.since}
-          onInput={(e) => set({ since: e.currentTarget.value })}
-        />
-      </label>
-      <label class="field">
-        <span>Until</span>
-        <input
-          name="until"
-          type="datetime-local"
-          step={1}
-          value={s.until}
-          onInput={(e) => set({ until: e.currentTarget.value })}
-        />
-      </label>
-      <button type="submit" class="primary">
-        Search
-      </button>
-    </form>
+      </FilterField>
+      <FilterField label="Handler">
+        <input {...draft.text('handler')} />
+      </FilterField>
+      <TimeField label="Since" {...draft.text('since')} />
+      <TimeField label="Until" {...draft.text('until')} />
+    </FilterForm>
   );
 }

@@ -3,10 +3,12 @@ import { api, query } from '../api/api-client';
 import { type DeadLetterPage } from '../api/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorBanner } from '../components/error-banner';
+import { Pager } from '../components/pager';
 import { TimeAgo } from '../components/time-ago';
 import { Mono } from '../components/untrusted-text';
 import { fmtNumber, plural } from '../format';
 import { useAction, useApi } from '../hooks/use-api';
+import { usePages } from '../hooks/use-pages';
 import { useCan } from '../session-context';
 import { DeadLetterDrawer } from './dead-letter-drawer';
 import { type DeadLetterSearch, describeFilter, searchFromParams, toFilter } from './dead-letter-filter';
@@ -23,9 +25,12 @@ interface ReplayPlan {
   replayable: number;
 }
 
+/** What a bulk replay acts on: named sequences, a filter, or everything. */
+type ReplaySelection = { seqs?: number[]; filter?: Record<string, string>; all?: boolean };
+
 export function DeadLettersPage({ params }: { params: URLSearchParams }) {
   const [search, setSearch] = useState<DeadLetterSearch>(() => searchFromParams(params));
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const pages = usePages<string>();
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [open, setOpen] = useState<number | null>(null);
   const [replayId, setReplayId] = useState<string | undefined>(undefined);
@@ -36,15 +41,14 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
   const act = useAction();
 
   const filter = toFilter(search);
-  const cursor = cursors[cursors.length - 1];
-  const url = `/api/dead-letters${query({ ...filter, limit: PAGE_SIZE, cursor })}`;
+  const url = `/api/dead-letters${query({ ...filter, limit: PAGE_SIZE, cursor: pages.cursor })}`;
   const page = useApi(() => api.get<DeadLetterPage>(url), url);
   const items = page.data?.items ?? [];
   const allChecked = items.length > 0 && items.every((i) => selected.has(i.seq));
 
   const runSearch = (next: DeadLetterSearch) => {
     setSearch(next);
-    setCursors([undefined]);
+    pages.reset();
     setSelected(new Set());
   };
   const toggle = (seq: number) => {
@@ -70,13 +74,13 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
       setConfirm(what);
     }
   };
-  const startReplay = async (body: { seqs?: number[]; filter?: Record<string, string>; all?: boolean }) => {
-    const res = await act.run(() => api.post<{ replayId: string }>('/api/dead-letters/replay', body));
-    if (res) {
-      setReplayId(res.replayId);
-      setSelected(new Set());
-    }
+  /** Starts a bulk replay; a refusal (e.g. 429 REPLAY_LIMIT: too many running) is thrown to the caller. */
+  const launchReplay = async (body: ReplaySelection) => {
+    const res = await api.post<{ replayId: string }>('/api/dead-letters/replay', body);
+    setReplayId(res.replayId);
+    setSelected(new Set());
   };
+  const startReplay = (body: ReplaySelection) => act.run(() => launchReplay(body));
 
   return (
     <section class="page">
@@ -86,7 +90,7 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
           <span class="muted">
             <span data-testid="dl-total">{plural(page.data.total, 'dead letter')}</span> in the stream
             {/* The exact count of matches is known when the first page holds them all. */}
-            {!everything && cursors.length === 1 && !page.data.next && (
+            {!everything && pages.number === 1 && !page.data.next && (
               <>
                 {' · '}
                 <span data-testid="dl-matching">{fmtNumber(items.length)} matching</span>
@@ -209,22 +213,9 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
           </tbody>
         </table>
       )}
-      <div class="pager">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ← Previous
-        </button>
-        <span class="muted">
-          Page {cursors.length}
-          {page.data ? ` · scanned ${fmtNumber(page.data.scanned)}` : ''}
-        </span>
-        <button
-          type="button"
-          disabled={!page.data?.next}
-          onClick={() => page.data?.next && setCursors([...cursors, page.data.next])}
-        >
-          Next →
-        </button>
-      </div>
+      <Pager pages={pages} next={page.data?.next}>
+        {page.data ? ` · scanned ${fmtNumber(page.data.scanned)}` : ''}
+      </Pager>
       {open !== null && (
         <DeadLetterDrawer
           seq={open}
@@ -241,7 +232,8 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
           confirmText="replay"
           action={`Replay ${fmtNumber(plan.replayable)}`}
           onClose={() => setConfirm(null)}
-          onConfirm={() => startReplay(selection)}
+          // The dialog shows a refusal where the operator confirmed, rather than closing over it.
+          onConfirm={() => launchReplay(selection)}
         >
           <p>
             Re-publishes {plural(plan.replayable, 'dead letter')} matching {describeFilter(filter)} to their

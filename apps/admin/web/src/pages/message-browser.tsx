@@ -3,11 +3,17 @@ import { api, query, seg } from '../api/api-client';
 import { type MessageView, type PayloadFormat } from '../api/types';
 import { Dialog } from '../components/dialog';
 import { ErrorBanner } from '../components/error-banner';
+import { FilterField } from '../components/filter-field';
+import { FilterForm } from '../components/filter-form';
 import { HeadersTable } from '../components/headers-table';
+import { Pager } from '../components/pager';
 import { PayloadView } from '../components/payload-view';
+import { TimeField } from '../components/time-field';
 import { Mono } from '../components/untrusted-text';
 import { fmtBytes, fmtNumber, fmtTime, localInputToIso } from '../format';
 import { useApi } from '../hooks/use-api';
+import { useDraft } from '../hooks/use-draft';
+import { usePages } from '../hooks/use-pages';
 
 interface Filter {
   subject: string;
@@ -21,11 +27,11 @@ const EMPTY: Filter = { subject: '', fromSeq: '', since: '', format: 'json', lim
 
 /** Pages forward through a stream with `next`; earlier pages are remembered for "Previous". */
 export function MessageBrowser({ stream }: { stream: string }) {
-  const [draft, setDraft] = useState<Filter>(EMPTY);
+  const draft = useDraft<Filter>(EMPTY);
   const [filter, setFilter] = useState<Filter>(EMPTY);
-  const [pages, setPages] = useState<(number | undefined)[]>([undefined]);
+  const pages = usePages<number>();
   const [open, setOpen] = useState<MessageView | null>(null);
-  const from = pages[pages.length - 1];
+  const from = pages.cursor;
   const params = {
     subject: filter.subject.trim(),
     fromSeq: from ?? filter.fromSeq,
@@ -41,63 +47,39 @@ export function MessageBrowser({ stream }: { stream: string }) {
       ),
     key,
   );
-  const submit = (e: Event) => {
-    e.preventDefault();
-    setFilter(draft);
-    setPages([undefined]);
-  };
-  const set = (patch: Partial<Filter>) => setDraft({ ...draft, ...patch });
   return (
     <div class="browser">
-      <form class="filters" onSubmit={submit} aria-label="Message filter">
-        <label class="field grow">
-          <span>Subject</span>
-          <input
-            class="mono"
-            name="subject"
-            placeholder="orders.>"
-            value={draft.subject}
-            onInput={(e) => set({ subject: e.currentTarget.value })}
-          />
-        </label>
-        <label class="field narrow">
-          <span>From seq</span>
-          <input
-            name="fromSeq"
-            type="number"
-            min={1}
-            value={draft.fromSeq}
-            onInput={(e) => set({ fromSeq: e.currentTarget.value })}
-          />
-        </label>
-        <label class="field">
-          <span>Since</span>
-          <input
-            name="since"
-            type="datetime-local"
-            step={1}
-            value={draft.since}
-            onInput={(e) => set({ since: e.currentTarget.value })}
-          />
-        </label>
-        <label class="field narrow">
-          <span>Format</span>
+      <FilterForm
+        label="Message filter"
+        submit="Show"
+        onSubmit={() => {
+          setFilter(draft.value);
+          pages.reset();
+        }}
+      >
+        <FilterField label="Subject" width="grow">
+          <input class="mono" {...draft.text('subject')} placeholder="orders.>" />
+        </FilterField>
+        <FilterField label="From seq" width="narrow">
+          <input {...draft.text('fromSeq')} type="number" min={1} />
+        </FilterField>
+        <TimeField label="Since" {...draft.text('since')} />
+        <FilterField label="Format" width="narrow">
           <select
             name="format"
-            value={draft.format}
-            onChange={(e) => set({ format: e.currentTarget.value as PayloadFormat })}
+            value={draft.value.format}
+            onChange={(e) => draft.set({ format: e.currentTarget.value as PayloadFormat })}
           >
             <option value="json">json</option>
             <option value="text">text</option>
             <option value="hex">hex</option>
           </select>
-        </label>
-        <label class="field narrow">
-          <span>Per page</span>
+        </FilterField>
+        <FilterField label="Per page" width="narrow">
           <select
             name="limit"
-            value={String(draft.limit)}
-            onChange={(e) => set({ limit: Number(e.currentTarget.value) })}
+            value={String(draft.value.limit)}
+            onChange={(e) => draft.set({ limit: Number(e.currentTarget.value) })}
           >
             {[20, 50, 100, 200].map((n) => (
               <option key={n} value={String(n)}>
@@ -105,11 +87,8 @@ export function MessageBrowser({ stream }: { stream: string }) {
               </option>
             ))}
           </select>
-        </label>
-        <button type="submit" class="primary">
-          Show
-        </button>
-      </form>
+        </FilterField>
+      </FilterForm>
       <ErrorBanner error={messages.error} />
       {messages.data && messages.data.messages.length === 0 && <p class="muted">No messages match.</p>}
       {messages.data && messages.data.messages.length > 0 && (
@@ -149,19 +128,7 @@ export function MessageBrowser({ stream }: { stream: string }) {
           </tbody>
         </table>
       )}
-      <div class="pager">
-        <button type="button" disabled={pages.length <= 1} onClick={() => setPages(pages.slice(0, -1))}>
-          ← Previous
-        </button>
-        <span class="muted">Page {pages.length}</span>
-        <button
-          type="button"
-          disabled={!messages.data || messages.data.next === null}
-          onClick={() => messages.data?.next != null && setPages([...pages, messages.data.next])}
-        >
-          Next →
-        </button>
-      </div>
+      <Pager pages={pages} next={messages.data?.next} />
       {open && (
         <Dialog title={`Message ${fmtNumber(open.seq)}`} onClose={() => setOpen(null)} drawer>
           <table class="kv">

@@ -3,10 +3,15 @@ import { api, query, seg } from '../api/api-client';
 import { type CancelledJob, type ScheduledItem, type ScheduledPage as Page } from '../api/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorBanner } from '../components/error-banner';
+import { FilterField } from '../components/filter-field';
+import { FilterForm } from '../components/filter-form';
+import { Pager } from '../components/pager';
 import { TimeAgo } from '../components/time-ago';
 import { Mono, UntrustedText } from '../components/untrusted-text';
 import { fmtBytes, fmtDuration, fmtNumber, fmtTime } from '../format';
 import { useApi } from '../hooks/use-api';
+import { useDraft } from '../hooks/use-draft';
+import { usePages } from '../hooks/use-pages';
 import { useCan } from '../session-context';
 import { CancelJobForm } from './cancel-job-form';
 
@@ -38,13 +43,12 @@ function timeLeft(item: ScheduledItem, now: number): string {
 export function ScheduledPage() {
   const canOperate = useCan('operator');
   const now = useNow();
-  const [draft, setDraft] = useState('');
+  const draft = useDraft({ subject: '' });
   const [subject, setSubject] = useState('');
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const pages = usePages<string>();
   const [cancelling, setCancelling] = useState<ScheduledItem | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
-  const cursor = cursors[cursors.length - 1];
-  const url = `/api/scheduled${query({ subject: subject.trim(), limit: PAGE_SIZE, cursor })}`;
+  const url = `/api/scheduled${query({ subject: subject.trim(), limit: PAGE_SIZE, cursor: pages.cursor })}`;
   const page = useApi(() => api.get<Page>(url), url, POLL_MS);
   const items = page.data?.items ?? [];
 
@@ -65,28 +69,18 @@ export function ScheduledPage() {
           </button>
         </div>
       </div>
-      <form
-        class="filters"
-        aria-label="Scheduled jobs filter"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setSubject(draft);
-          setCursors([undefined]);
+      <FilterForm
+        label="Scheduled jobs filter"
+        submit="Filter"
+        onSubmit={() => {
+          setSubject(draft.value.subject);
+          pages.reset();
         }}
       >
-        <label class="field grow">
-          <span>Subject</span>
-          <input
-            name="subject"
-            placeholder="orders.> (wildcards allowed)"
-            value={draft}
-            onInput={(e) => setDraft(e.currentTarget.value)}
-          />
-        </label>
-        <button type="submit" class="primary">
-          Filter
-        </button>
-      </form>
+        <FilterField label="Subject" width="grow">
+          <input {...draft.text('subject')} placeholder="orders.> (wildcards allowed)" />
+        </FilterField>
+      </FilterForm>
       <p class="muted small">
         In the order they were scheduled, not by due time. A worker with a handler for the subject releases
         each job at its due time.{canOperate ? '' : ' Cancelling needs the operator role.'}
@@ -148,19 +142,7 @@ export function ScheduledPage() {
           </tbody>
         </table>
       )}
-      <div class="pager">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ← Previous
-        </button>
-        <span class="muted">Page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={!page.data?.next}
-          onClick={() => page.data?.next && setCursors([...cursors, page.data.next])}
-        >
-          Next →
-        </button>
-      </div>
+      <Pager pages={pages} next={page.data?.next} />
       {/* A cancelled scheduled job leaves the list: read it again. */}
       {canOperate && <CancelJobForm onDone={page.reload} />}
       {cancelling && (
