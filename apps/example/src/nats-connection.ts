@@ -12,6 +12,12 @@ export interface NatsConnectionSettings {
    * docker-compose.yml (`JETBUS_STREAM_REPLICAS`). @default 1
    */
   replicas?: number;
+  /**
+   * How long a publish waits for its PubAck, riding out a stream leader election on a cluster (a
+   * leader killed -9 took 5-9 s to replace in the fault tests): give more than that there.
+   * @default JetbusModule's publishTimeout (5 s)
+   */
+  publishTimeout?: string;
 }
 
 /** The example's users in apps/example/jetbus-auth.yaml (account APP). */
