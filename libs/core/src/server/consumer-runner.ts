@@ -263,6 +263,17 @@ export class ConsumerRunner {
         }
         entered = 'exclusive';
         if (entry.settled) return; // released by shutdown while it waited
+        // Logged before the crash is counted: an operator (and the chaos test) can tell which
+        // deaths a culprit was blamed for, including a kill from outside during its run alone.
+        this.log.info(
+          {
+            subject: msg.subject,
+            seq: msg.seq,
+            delivery: msg.info.deliveryCount,
+            isolatedCrashes: lane.record.isolatedCrashes,
+          },
+          'running a suspect job alone',
+        );
         await this.triage.beginExclusive(msg, lane);
       } else if (gate) {
         const wait = gate.enterShared();
