@@ -19,6 +19,7 @@ export {
   AUDIT_DEFAULT_STREAM,
 } from './options/resolve-admin-options';
 export { parseAdminConfig } from './options/parse-admin-config';
+export { isLoopbackBind } from './http/allowed-hosts';
 export { ADMIN_ROLES, type AdminRole } from './auth/admin-role';
 export { type AdminPrincipal } from './auth/admin-principal';
 export { tokenDigest } from './auth/bearer-token';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type CommandIo } from '../cli-io';
 import { readOptionFile } from '../read-option-file';
 import { UsageError } from '../usage.error';
-import { type AdminStartCommandOptions, isLoopbackHost } from './admin-start.options';
+import { type AdminStartCommandOptions } from './admin-start.options';
 import { loadAdmin } from './load-admin';
 
 type AdminPackage = typeof import('@jetbus/admin');
@@ -84,7 +84,7 @@ export async function adminStartAction(
   io.stdout(`jetbus admin listening on ${server.url}\n`);
   if (devPassword) {
     io.stdout(`dev login (this run only): user ${DEV_USER}, password ${devPassword}\n`);
-    if (!isLoopbackHost(host)) {
+    if (!admin.isLoopbackBind(host)) {
       io.stderr(
         `warning: the dev login is reachable from other machines on ${host}; bind 127.0.0.1 unless you mean it\n`,
       );

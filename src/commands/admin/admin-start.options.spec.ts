@@ -3,12 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { adminOptionsOf } from './admin-start-action';
-import {
-  type AdminStartCommandOptions,
-  isLoopbackHost,
-  parseHostOption,
-  parsePortOption,
-} from './admin-start.options';
+import { type AdminStartCommandOptions, parseHostOption, parsePortOption } from './admin-start.options';
 
 /** The app's parser, as far as these tests need it (the real one is @jetbus/admin's parseAdminConfig). */
 const parser = { parseAdminConfig: (text: string) => parse(text) as never };
@@ -40,17 +35,6 @@ describe('parseHostOption', () => {
   it.each(['http://x', 'a b', ''])('refuses %j', (host) => {
     expect(() => parseHostOption(host)).toThrow('--host must be an interface address');
   });
-});
-
-describe('isLoopbackHost', () => {
-  it.each([
-    ['127.0.0.1', true],
-    ['127.1.2.3', true],
-    ['::1', true],
-    ['localhost', true],
-    ['0.0.0.0', false],
-    ['10.0.0.1', false],
-  ])('%s → %s', (host, loopback) => expect(isLoopbackHost(host)).toBe(loopback));
 });
 
 describe('adminOptionsOf', () => {

@@ -28,7 +28,3 @@ export function parseHostOption(value: string): string {
   }
   return value;
 }
-
-/** Whether `host` only accepts connections from this machine. */
-export const isLoopbackHost = (host: string): boolean =>
-  host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
