@@ -50,7 +50,6 @@ export class AuditController {
     res.status(200);
     res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('content-disposition', 'attachment; filename="jetbus-audit.ndjson"');
-    res.setHeader('cache-control', 'no-store');
     try {
       while (!next.done) {
         if (!res.write(`${JSON.stringify(next.value)}\n`)) await once(res, 'drain');

@@ -3,7 +3,6 @@ import {
   Controller,
   ForbiddenException,
   Get,
-  Header,
   HttpCode,
   HttpException,
   HttpStatus,
@@ -60,8 +59,6 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  // The answer holds the CSRF token: no cache, shared or private, may keep it.
-  @Header('Cache-Control', 'no-store')
   @UseGuards(ThrottlerGuard)
   @ApiOkResponse({ type: SessionDto, description: 'sets the HttpOnly jetbus.sid cookie' })
   @ApiUnauthorizedResponse({ description: BAD_CREDENTIALS })
@@ -117,7 +114,6 @@ export class AuthController {
 
   /** Who is signed in, with the CSRF token the UI must echo (it cannot read the HttpOnly cookie). */
   @Get('session')
-  @Header('Cache-Control', 'no-store')
   @ApiCookieAuth()
   @ApiBearerAuth()
   @ApiOkResponse({ type: SessionDto })

@@ -24,7 +24,6 @@ export class PrometheusController {
   @ApiProduces('text/plain')
   @ApiOkResponse({ type: String })
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  @Header('cache-control', 'no-store')
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }
