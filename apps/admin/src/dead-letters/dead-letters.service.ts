@@ -261,7 +261,7 @@ export class DeadLettersService implements OnApplicationShutdown {
     // await would let parallel starts all pass.
     let slot: ReplaySlot;
     try {
-      slot = this.slots.take(actor.principal.name);
+      slot = this.slots.take(actor.principal);
     } catch (e) {
       await this.audit.record(actor, action, 'error', e instanceof Error ? e.message : String(e));
       throw e;

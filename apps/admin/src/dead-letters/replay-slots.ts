@@ -1,3 +1,4 @@
+import { type AdminPrincipal } from '../auth/admin-principal';
 import { ReplayLimitException } from './replay-limit.exception';
 
 /** A running bulk replay's place in `ReplaySlots`; `release` gives it back (a second call does nothing). */
@@ -17,12 +18,16 @@ export class ReplaySlots {
 
   constructor(private readonly limit: { perActor: number; total: number }) {}
 
-  /** Takes a slot for `actor` or throws `ReplayLimitException` saying which bound was reached. */
-  take(actor: string): ReplaySlot {
+  /**
+   * Takes a slot for `principal` or throws `ReplayLimitException` saying which bound was reached.
+   * A caller is its name and how it signed in: a token and an OIDC user that share a name are two.
+   */
+  take(principal: Pick<AdminPrincipal, 'name' | 'via'>): ReplaySlot {
+    const actor = JSON.stringify([principal.via, principal.name]);
     const mine = this.byActor.get(actor) ?? 0;
     if (mine >= this.limit.perActor) {
       throw new ReplayLimitException(
-        `${actor} already runs ${mine} bulk replay${mine === 1 ? '' : 's'}, the most one caller may run at ` +
+        `${principal.name} already runs ${mine} bulk replay${mine === 1 ? '' : 's'}, the most one caller may run at ` +
           `once (bulkReplayLimit.perActor); start this one when one of them has finished`,
       );
     }
