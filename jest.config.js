@@ -25,6 +25,8 @@ const shared = {
     '^@jetbus/(core|testing|auth)$': '<rootDir>/libs/$1/src/index.ts',
     // A subpath export of core (package.json `exports`): its wire contract, which loads no NestJS.
     '^@jetbus/core/wire$': '<rootDir>/libs/core/src/wire/index.ts',
+    // Operations without NestJS (the CLI's import).
+    '^@jetbus/core/ops$': '<rootDir>/libs/core/src/ops/index.ts',
     '^@jetbus/admin$': '<rootDir>/apps/admin/src/index.ts',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],

@@ -86,6 +86,7 @@ const tsconfig = {
     paths: {
       '@jetbus/core': lib('core'),
       '@jetbus/core/wire': [join(root, 'libs/core/src/wire/index.ts')],
+      '@jetbus/core/ops': [join(root, 'libs/core/src/ops/index.ts')],
       '@jetbus/testing': lib('testing'),
       '@jetbus/auth': lib('auth'),
     },

@@ -117,9 +117,15 @@ const WIRE_CHECK = `
     console.error('@jetbus/core/wire loaded Nest: ' + nest.join(', '));
     process.exit(1);
   }
+  const ops = require('@jetbus/core/ops');
+  const heavy = Object.keys(require.cache).filter((f) => /[\\/](@nestjs|class-validator|class-transformer)[\\/]/.test(f));
+  if (heavy.length || typeof ops.replayDeadLetters !== 'function') {
+    console.error('@jetbus/core/ops loaded Nest or class-validator: ' + heavy.join(', '));
+    process.exit(1);
+  }
   const schema = require('@jetbus/auth/jetbus-auth.schema.json');
   if (!schema.definitions || !schema.definitions.Role) process.exit(1);
-  console.log('@jetbus/core/wire loads no Nest; @jetbus/auth/jetbus-auth.schema.json resolves');
+  console.log('@jetbus/core/wire and /ops load no Nest; @jetbus/auth/jetbus-auth.schema.json resolves');
 `;
 
 // `npx jetbus admin --dev` in the user's app: @jetbus/admin from its tarball, the web UI served,

@@ -11,7 +11,8 @@ const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   const lib = /^@jetbus\/(core|testing|auth)$/.exec(request);
   if (lib) return path.join(root, 'libs', lib[1], 'src', 'index.ts');
-  if (request === '@jetbus/core/wire') return path.join(root, 'libs', 'core', 'src', 'wire', 'index.ts');
+  const sub = /^@jetbus\/core\/(wire|ops)$/.exec(request);
+  if (sub) return path.join(root, 'libs', 'core', 'src', sub[1], 'index.ts');
   if (request === '@jetbus/admin') return path.join(root, 'apps', 'admin', 'src', 'index.ts');
   return resolveFilename.call(this, request, ...rest);
 };

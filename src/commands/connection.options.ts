@@ -10,7 +10,7 @@ import {
   connect,
   credsAuthenticator,
 } from '@nats-io/transport-node';
-import { ConnectionError } from '@jetbus/core';
+import { ConnectionError } from '@jetbus/core/ops';
 import { describeConnectError } from './describe-connect-error';
 import { readCredsFile, readTlsFiles } from './read-connection-files';
 import { UsageError } from './usage.error';

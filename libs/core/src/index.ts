@@ -1,4 +1,6 @@
 export { JetbusModule } from './module/jetbus.module';
+// Everything for running a deployment from outside an application (also `@jetbus/core/ops`).
+export * from './ops';
 export {
   type JetbusModuleOptions,
   type JetbusModuleAsyncOptions,
@@ -20,7 +22,6 @@ export { type RateLimitOptions } from './rate-limit';
 export {
   type BackoffFunction,
   type BackoffOptions,
-  type DeadLetterReason,
   type Duration,
   type ExponentialBackoff,
   type FixedBackoff,
@@ -28,30 +29,8 @@ export {
   createBackoff,
   parseDuration,
 } from './retry';
-export {
-  JetStreamApiCode,
-  jetStreamApiCode,
-  isStreamNotFound,
-  isConsumerNotFound,
-  isMessageGone,
-} from './connection/jetstream-api-errors';
 export { type Codec, JsonCodec } from './codec';
-export {
-  type EncryptionKey,
-  type EncryptionOptions,
-  type EnvelopeKeyOptions,
-  type KeyProvider,
-  type KeyRingFile,
-  ENCRYPTION_HEADER,
-  ENCRYPTION_KEYS_ENV,
-  EnvelopeKeyProvider,
-  KeyRing,
-  envKeyProvider,
-  fileKeyProvider,
-  parseEncryptionHeader,
-  type RevealedPayload,
-  revealPayload,
-} from './encryption';
+export { type EncryptionOptions, type EnvelopeKeyOptions, EnvelopeKeyProvider } from './encryption';
 export { JetbusMetrics } from './observability/jetbus-metrics';
 export {
   TRACEPARENT,
@@ -71,44 +50,9 @@ export {
   MAX_DELIVERIES_ADVISORY_SUBJECT,
   REAPER_MAX_ATTEMPTS,
   deadLetterPayloadBucket,
-  type DeadLetterEntry,
-  type DeadLetterHeaderMap,
-  type DeadLetterRecord,
-  type DeadLetterPayload,
-  type MalformedDeadLetter,
-  DEAD_LETTER_REASONS,
-  isDeadLetterReason,
-  parseDeadLetter,
-  type DeadLetterFilter,
-  hasDeadLetterCriteria,
-  parseDeadLetterFilter,
-  matchesDeadLetterFilter,
-  DeadLetterStore,
-  type DeadLetterStoreOptions,
-  DEAD_LETTER_DEFAULT_STREAM,
-  replayDeadLetters,
-  REPLAY_DEFAULT_RATE_PER_SECOND,
-  type ReplayOptions,
-  type ReplayOutcome,
-  type ReplayProgress,
-  type ReplayReport,
-  type ReplayedDeadLetter,
-  type PlannedReplay,
-  type SkippedDeadLetter,
-  type FailedReplay,
 } from './dead-letter';
-export * from './errors';
 export { Payload, Ctx } from '@nestjs/microservices';
 export { type PubAck } from '@nats-io/jetstream';
-export * from './repair';
-export {
-  listWorkers,
-  WORKERS_BUCKET,
-  HEARTBEAT_TTL_INTERVALS,
-  type DeclaredConsumer,
-  type HandlerHeartbeat,
-  type WorkerHeartbeat,
-} from './workers';
 export { AUDIT_STREAM, AUDIT_SUBJECT_PREFIX } from './wire/names';
 export { JETBUS_CORE_VERSION } from './version';
 export { type HeartbeatOptions } from './options/jetbus-module.options';
@@ -116,17 +60,8 @@ export { type HeartbeatOptions } from './options/jetbus-module.options';
 export { type ScheduledPubAck, type ScheduledPublishOptions } from './client';
 export { type SchedulingOptions } from './options/jetbus-module.options';
 export {
-  type CancelOutcome,
-  type CancelResult,
-  type ListScheduledOptions,
-  type ScheduledJob,
-  type ScheduledPage,
   DELIVER_AT_HEADER,
-  JOB_ID_PATTERN,
-  SCHEDULED_STREAM,
   SCHEDULED_SUBJECT_PREFIX,
-  cancelScheduled,
-  listScheduled,
   releaseDurable,
   scheduleOutcomesBucket,
   scheduledFilter,
@@ -151,23 +86,16 @@ export {
   type MissedTicksPolicy,
   type PeriodicDefinition,
   type PeriodicOptions,
-  type PeriodicSchedule,
   PERIODIC_BUCKET,
   PERIODIC_CATCH_UP_HEADER,
   PERIODIC_NAME_HEADER,
-  PERIODIC_NAME_PATTERN,
   PERIODIC_STREAM,
   PERIODIC_SUBJECT_PREFIX,
   PERIODIC_TICK_HEADER,
   Periodic,
-  listPeriodic,
-  pausePeriodic,
   periodicMsgId,
   periodicSubject,
   periodicTickOf,
-  type PeriodicScheduleJson,
-  periodicScheduleJson,
-  resumePeriodic,
 } from './scheduling/periodic';
 // Unique jobs (`unique` on publish) and cancellation of queued and running jobs.
 export {
@@ -177,16 +105,7 @@ export {
   UniqueKeys,
   resolveUnique,
 } from './unique';
-export {
-  type CancellationOptions,
-  type JobCancelOutcome,
-  type JobCancelResult,
-  type JobCancellation,
-  CANCELLATION_TTL_MS,
-  CancellationStore,
-  cancelJob,
-  checkCancellableJobId,
-} from './cancellation';
+export { type CancellationOptions, type JobCancellation } from './cancellation';
 export {
   CANCELLED_BUCKET,
   UNIQUE_BUCKET,

@@ -1,4 +1,4 @@
-import { type ReplayReport } from '@jetbus/core';
+import { type ReplayReport } from '@jetbus/core/ops';
 import { type CommandIo } from '../cli-io';
 import { type Deadline } from '../command-deadline';
 import { formatTable } from '../format-table';

@@ -7,7 +7,7 @@ import {
   hasDeadLetterCriteria,
   replayDeadLetters,
   revealPayload,
-} from '@jetbus/core';
+} from '@jetbus/core/ops';
 import { type CommandIo, print } from '../cli-io';
 import { type Deadline } from '../command-deadline';
 import { parseStreamName } from '../parse-stream-name';

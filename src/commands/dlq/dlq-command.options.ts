@@ -6,7 +6,7 @@ import {
   JetbusConfigError,
   parseDeadLetterFilter,
   REPLAY_DEFAULT_RATE_PER_SECOND,
-} from '@jetbus/core';
+} from '@jetbus/core/ops';
 import { type ServerCommandOptions } from '../connection.options';
 import { UsageError } from '../usage.error';
 

@@ -1,4 +1,4 @@
-import { type DeadLetterEntry, type ReplayReport } from '@jetbus/core';
+import { type DeadLetterEntry, type ReplayReport } from '@jetbus/core/ops';
 import { escapeTerminal } from '../escape-terminal';
 import { formatTable } from '../format-table';
 

@@ -1,7 +1,7 @@
 // Only types from commander: it is an ES module that Jest's CommonJS runtime cannot load, and the
 // caller hands us its program anyway.
 import { type Command } from 'commander';
-import { DEAD_LETTER_REASONS } from '@jetbus/core';
+import { DEAD_LETTER_REASONS } from '@jetbus/core/ops';
 import { type CommandIo, processIo, runAction } from '../cli-io';
 import { addConnectionOptions } from '../connection.options';
 import { REPLAY_CONFIRM_THRESHOLD } from './confirm-replay';

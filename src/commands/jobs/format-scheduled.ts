@@ -1,4 +1,9 @@
-import { type CancelResult, type JobCancelResult, type ScheduledJob, type ScheduledPage } from '@jetbus/core';
+import {
+  type CancelResult,
+  type JobCancelResult,
+  type ScheduledJob,
+  type ScheduledPage,
+} from '@jetbus/core/ops';
 import { formatTable } from '../format-table';
 
 /** The JSON view of a scheduled job: times as ISO strings, the payload as UTF-8 text (lossy) and its size. */

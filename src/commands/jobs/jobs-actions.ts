@@ -6,7 +6,7 @@ import {
   cancelScheduled,
   checkCancellableJobId,
   listScheduled,
-} from '@jetbus/core';
+} from '@jetbus/core/ops';
 import { escapeTerminal } from '../escape-terminal';
 import { type CommandIo, print } from '../cli-io';
 import { UsageError } from '../usage.error';

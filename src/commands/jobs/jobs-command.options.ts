@@ -1,4 +1,4 @@
-import { SCHEDULED_STREAM } from '@jetbus/core';
+import { SCHEDULED_STREAM } from '@jetbus/core/ops';
 import { type ServerCommandOptions } from '../connection.options';
 import { UsageError } from '../usage.error';
 

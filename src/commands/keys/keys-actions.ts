@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync, renameSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { type KeyRingFile, KeyRing, fileKeyProvider } from '@jetbus/core';
+import { type KeyRingFile, KeyRing, fileKeyProvider } from '@jetbus/core/ops';
 import { type CommandIo, print } from '../cli-io';
 import { UsageError } from '../usage.error';
 

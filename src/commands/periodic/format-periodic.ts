@@ -1,4 +1,4 @@
-import { type PeriodicSchedule, periodicScheduleJson } from '@jetbus/core';
+import { type PeriodicSchedule, periodicScheduleJson } from '@jetbus/core/ops';
 import { formatTable } from '../format-table';
 
 /** The JSON view of a schedule (core's, as the admin API shows it). */

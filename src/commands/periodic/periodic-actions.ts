@@ -1,5 +1,5 @@
 import { jetstream } from '@nats-io/jetstream';
-import { PERIODIC_NAME_PATTERN, listPeriodic, pausePeriodic, resumePeriodic } from '@jetbus/core';
+import { PERIODIC_NAME_PATTERN, listPeriodic, pausePeriodic, resumePeriodic } from '@jetbus/core/ops';
 import { type CommandIo, print } from '../cli-io';
 import { type ServerCommandOptions } from '../connection.options';
 import { UsageError } from '../usage.error';

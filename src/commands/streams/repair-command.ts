@@ -2,7 +2,7 @@
 // caller hands us its command anyway.
 import type { Command } from 'commander';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { type StreamRepairReport, repairStream } from '@jetbus/core';
+import { type StreamRepairReport, repairStream } from '@jetbus/core/ops';
 import { type CommandIo, print, processIo, runAction } from '../cli-io';
 import { type ServerCommandOptions, addConnectionOptions } from '../connection.options';
 import { formatTable } from '../format-table';

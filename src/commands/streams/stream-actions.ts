@@ -1,5 +1,5 @@
 import { type JetStreamManager, type StreamInfo, jetstreamManager } from '@nats-io/jetstream';
-import { StreamNotFoundError } from '@jetbus/core';
+import { StreamNotFoundError } from '@jetbus/core/ops';
 import { type CommandIo, print } from '../cli-io';
 import { type ServerCommandOptions } from '../connection.options';
 import { formatTable } from '../format-table';
