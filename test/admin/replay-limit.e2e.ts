@@ -8,7 +8,7 @@ import { buildWebUi, signIn, uiUser } from './ui-support';
 /*
  * Bulk replays run in the background; without a bound one operator could start any number of them
  * and load NATS and the app. `bulkReplayLimit` bounds them per caller and overall: a start beyond
- * either is a 429 REPLAY_LIMIT, audited, shown by the UI; a dry run is never counted.
+ * either is a 429 REPLAY_LIMIT, audited, shown by the UI. Dry runs are bounded alike, counted apart.
  */
 
 interface ErrorBody {
@@ -114,6 +114,35 @@ describe('admin: a bound on bulk replays running at once (bulkReplayLimit)', () 
       const res = await viewer.get<{ state: string }>(`/api/dead-letters/replays/${again.body.replayId}`);
       return res.body.state === 'done';
     });
+  });
+
+  it('bounds dry runs by the same numbers, counted apart from the replays running', async () => {
+    // Enough dead letters that one plan takes a while: parallel plans overlap the first one.
+    const seqs = await Promise.all(
+      Array.from({ length: 1_500 }, () => writeDeadLetter(t.js, { subject: 'slow.plans', seq: nextSeq++ })),
+    );
+    const op = t.api('operator');
+    const plan = () =>
+      op.post<{ dryRun?: boolean; total?: number } & Partial<ErrorBody>>('/api/dead-letters/replay', {
+        filter: { subject: 'slow.plans' },
+        dryRun: true,
+      });
+    const answers = await Promise.all(Array.from({ length: 6 }, plan));
+    const accepted = answers.filter((a) => a.status === 202);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(accepted.length + refused.length).toBe(6);
+    // operator-token still runs its slow replay from the first test: the plan is not refused for it.
+    expect(accepted.map((a) => [a.body.dryRun, a.body.total])[0]).toEqual([true, seqs.length]);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(refused.map((a) => [a.body.code, a.body.message].join(': ')))).toEqual(
+      new Set([
+        'REPLAY_LIMIT: operator-token already runs 1 dry run, the most one caller may run at once ' +
+          '(bulkReplayLimit.perActor); start this one when one of them has finished',
+      ]),
+    );
+    // Each plan gives its slot back: the next one is planned.
+    expect((await plan()).status).toBe(202);
+    await t.jsm.streams.purge('JETBUS_DLQ', { filter: 'dlq.slow.plans' });
   });
 
   it('shows the refusal in the UI where the replay was asked for', async () => {

@@ -86,7 +86,7 @@ export class DeadLettersController {
   @ApiForbiddenResponse({ description: 'needs the operator role' })
   @ApiTooManyRequestsResponse({
     description:
-      'code REPLAY_LIMIT: the caller or the app runs as many bulk replays as bulkReplayLimit allows',
+      'code REPLAY_LIMIT: the caller or the app runs as many bulk replays (or dry runs, counted apart) as bulkReplayLimit allows',
   })
   replayMany(
     @Actor() actor: AuditActor,

@@ -62,6 +62,8 @@ const PLAN_LISTED = 1_000;
 export class DeadLettersService implements OnApplicationShutdown {
   private readonly runs = new ReplayRuns();
   private readonly slots: ReplaySlots;
+  /** Dry runs read the whole selection too: bounded like replays, counted apart from them. */
+  private readonly planSlots: ReplaySlots;
   private cached?: { store: DeadLetterStore; scan: DeadLetterScan };
 
   constructor(
@@ -71,6 +73,7 @@ export class DeadLettersService implements OnApplicationShutdown {
     @Inject(ADMIN_LOGGER) private readonly logger: Logger,
   ) {
     this.slots = new ReplaySlots(options.bulkReplayLimit);
+    this.planSlots = new ReplaySlots(options.bulkReplayLimit, { one: 'dry run', many: 'dry runs' });
   }
 
   onApplicationShutdown(): void {
@@ -230,22 +233,27 @@ export class DeadLettersService implements OnApplicationShutdown {
     const { store } = this.dlq();
     const rate = dto.ratePerSecond !== undefined ? { ratePerSecond: dto.ratePerSecond } : {};
     if (dto.dryRun) {
-      const seqs = await this.select(dto.seqs, criteria);
-      const report = await replayDeadLetters(
-        store,
-        this.connection.js,
-        { ids: seqs },
-        { ...rate, dryRun: true, ...this.replaySettings() },
-      );
-      return {
-        dryRun: true,
-        total: seqs.length,
-        replayable: report.wouldReplay.length,
-        wouldReplay: report.wouldReplay
-          .slice(0, PLAN_LISTED)
-          .map((p) => ({ seq: p.dlqSeq, subject: p.subject, stream: p.stream })),
-        kept: reportErrors(report).slice(0, PLAN_LISTED),
-      };
+      const slot = this.planSlots.take(actor.principal);
+      try {
+        const seqs = await this.select(dto.seqs, criteria);
+        const report = await replayDeadLetters(
+          store,
+          this.connection.js,
+          { ids: seqs },
+          { ...rate, dryRun: true, ...this.replaySettings() },
+        );
+        return {
+          dryRun: true,
+          total: seqs.length,
+          replayable: report.wouldReplay.length,
+          wouldReplay: report.wouldReplay
+            .slice(0, PLAN_LISTED)
+            .map((p) => ({ seq: p.dlqSeq, subject: p.subject, stream: p.stream })),
+          kept: reportErrors(report).slice(0, PLAN_LISTED),
+        };
+      } finally {
+        slot.release();
+      }
     }
     const action: AuditedAction = {
       action: 'dlq.replay',

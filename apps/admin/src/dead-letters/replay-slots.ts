@@ -7,16 +7,20 @@ export interface ReplaySlot {
 }
 
 /**
- * Counts the bulk replays running in this process, per caller and overall, and refuses a start
- * beyond `bulkReplayLimit`. A slot is taken synchronously, before the selection is read, so
- * parallel requests cannot all pass the check and then all start (Node runs one at a time up to
- * the first await).
+ * Counts the bulk replays (or, in a second instance, the dry runs) running in this process, per
+ * caller and overall, and refuses a start beyond `bulkReplayLimit`. A slot is taken synchronously,
+ * before the selection is read, so parallel requests cannot all pass the check and then all start
+ * (Node runs one at a time up to the first await).
  */
 export class ReplaySlots {
   private readonly byActor = new Map<string, number>();
   private running = 0;
 
-  constructor(private readonly limit: { perActor: number; total: number }) {}
+  constructor(
+    private readonly limit: { perActor: number; total: number },
+    /** What a slot is for, as the refusal names it. */
+    private readonly what: { one: string; many: string } = { one: 'bulk replay', many: 'bulk replays' },
+  ) {}
 
   /**
    * Takes a slot for `principal` or throws `ReplayLimitException` saying which bound was reached.
@@ -25,15 +29,16 @@ export class ReplaySlots {
   take(principal: Pick<AdminPrincipal, 'name' | 'via'>): ReplaySlot {
     const actor = JSON.stringify([principal.via, principal.name]);
     const mine = this.byActor.get(actor) ?? 0;
+    const { one, many } = this.what;
     if (mine >= this.limit.perActor) {
       throw new ReplayLimitException(
-        `${principal.name} already runs ${mine} bulk replay${mine === 1 ? '' : 's'}, the most one caller may run at ` +
-          `once (bulkReplayLimit.perActor); start this one when one of them has finished`,
+        `${principal.name} already runs ${mine} ${mine === 1 ? one : many}, the most one caller may run ` +
+          `at once (bulkReplayLimit.perActor); start this one when one of them has finished`,
       );
     }
     if (this.running >= this.limit.total) {
       throw new ReplayLimitException(
-        `${this.running} bulk replays are running, the most this app runs at once ` +
+        `${this.running} ${many} are running, the most this app runs at once ` +
           `(bulkReplayLimit.total); start this one when one of them has finished`,
       );
     }

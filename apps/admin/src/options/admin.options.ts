@@ -173,7 +173,8 @@ export const BULK_REPLAY_LIMIT_DEFAULTS = { perActor: 2, total: 4 } as const;
  * Bulk dead-letter replays running at once in this process. Each one reads the dead-letter stream
  * and publishes at up to 10,000 a second until it is done, so without a bound a single operator
  * could start as many as they like and load NATS and the app. A start beyond either bound is a
- * 429 `REPLAY_LIMIT` (and audited); a dry run is not a replay and is never counted.
+ * 429 `REPLAY_LIMIT` (and audited). Dry runs read the whole selection too: they are bounded by the
+ * same numbers, counted apart (a plan is never refused for the replays running).
  */
 export class AdminBulkReplayLimitOptions {
   /** Running bulk replays one caller (a user or token name) may have. @default 2 */
