@@ -9,6 +9,13 @@ export interface AdminPrincipal {
   via: 'password' | 'oidc' | 'token';
 }
 
+/**
+ * One key per caller for per-caller bounds and windows: its name and how it signed in, so a token
+ * and an OIDC user that share a name are two callers.
+ */
+export const callerKey = (principal: Pick<AdminPrincipal, 'name' | 'via'>): string =>
+  JSON.stringify([principal.via, principal.name]);
+
 /** The request as the admin app sees it after authentication. */
 export interface AdminRequest {
   principal?: AdminPrincipal;

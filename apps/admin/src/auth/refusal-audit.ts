@@ -3,6 +3,7 @@ import { type Logger } from 'pino';
 import { ADMIN_LOGGER } from '../admin-logger';
 import { type AuditedAction, AuditService } from '../audit/audit.service';
 import { ADMIN_OPTIONS, type ResolvedAdminOptions } from '../options/resolve-admin-options';
+import { callerKey } from './admin-principal';
 import { ACCESS_DENIED_ACTION, type Refusal } from './audit-refusal';
 
 /** Refusals of one kind (IP, method, path, reason) in a window: the first was written, these were not. */
@@ -58,7 +59,7 @@ export class RefusalAudit implements BeforeApplicationShutdown {
   async record(refusal: Refusal): Promise<void> {
     if (this.closing) return this.write(refusal);
     const { principal, ip } = refusal.actor;
-    const actorKey = JSON.stringify([principal.via, principal.name]);
+    const actorKey = callerKey(principal);
     let window = this.windows.get(actorKey);
     if (!window) {
       const timer = setTimeout(() => void this.flush(actorKey), this.options.accessDeniedAudit.windowMs);

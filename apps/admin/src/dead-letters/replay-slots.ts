@@ -1,4 +1,4 @@
-import { type AdminPrincipal } from '../auth/admin-principal';
+import { type AdminPrincipal, callerKey } from '../auth/admin-principal';
 import { ReplayLimitException } from './replay-limit.exception';
 
 /** A running bulk replay's place in `ReplaySlots`; `release` gives it back (a second call does nothing). */
@@ -23,11 +23,11 @@ export class ReplaySlots {
   ) {}
 
   /**
-   * Takes a slot for `principal` or throws `ReplayLimitException` saying which bound was reached.
-   * A caller is its name and how it signed in: a token and an OIDC user that share a name are two.
+   * Takes a slot for `principal` (counted by `callerKey`) or throws `ReplayLimitException` saying
+   * which bound was reached.
    */
   take(principal: Pick<AdminPrincipal, 'name' | 'via'>): ReplaySlot {
-    const actor = JSON.stringify([principal.via, principal.name]);
+    const actor = callerKey(principal);
     const mine = this.byActor.get(actor) ?? 0;
     const { one, many } = this.what;
     if (mine >= this.limit.perActor) {
